@@ -1,0 +1,620 @@
+"""Assemble a validated `Handbook` from a content folder.
+
+load (YAML with marks) -> terms -> model validation -> cross-checks.
+Every problem in every file is collected; `load_handbook` raises one
+`ContentError` carrying all of them, or returns a handbook that is
+complete and consistent (every reference resolves).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import typing
+from pathlib import Path
+from typing import Any, Iterator
+
+from pydantic import BaseModel, ValidationError
+
+from .diagnostics import ContentError, Diagnostics, did_you_mean
+from .loader import Document, load_document
+from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
+                    RefTo, Script, Step, Strict)
+from .terms import Terms
+
+import re
+
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclasses.dataclass
+class Item:
+    """One validated content item and where it came from."""
+
+    kind: str
+    id: str
+    model: Any
+    doc: Document
+
+    @property
+    def path(self) -> Path:
+        return self.doc.path
+
+
+@dataclasses.dataclass
+class Handbook:
+    content_dir: Path
+    program: Program
+    program_doc: Document
+    terms: Terms
+    items: dict[str, dict[str, Item]]  # kind -> id -> item, in display order
+    glossary: Glossary | None
+    glossary_doc: Document | None
+    warnings: list = dataclasses.field(default_factory=list)
+
+    # convenient typed views -------------------------------------------------
+    @property
+    def steps(self) -> dict[str, Step]:
+        return {k: v.model for k, v in self.items["steps"].items()}
+
+    @property
+    def scripts(self) -> dict[str, Script]:
+        return {k: v.model for k, v in self.items["scripts"].items()}
+
+    @property
+    def pitfalls(self) -> dict[str, Pitfall]:
+        return {k: v.model for k, v in self.items["pitfalls"].items()}
+
+    @property
+    def faqs(self) -> dict[str, FaqTopic]:
+        return {k: v.model for k, v in self.items["faqs"].items()}
+
+    def source(self, kind: str, item_id: str) -> Path:
+        return self.items[kind][item_id].path
+
+    @property
+    def roles(self) -> dict:
+        return {r.id: r for r in self.program.roles}
+
+    @property
+    def phases(self) -> dict:
+        return {p.id: p for p in self.program.phases}
+
+
+def find_content_files(content_dir: Path) -> tuple[dict[str, Path], dict[str, dict[str, Path]], list[tuple[Path, str]]]:
+    """(single files, kind -> id -> path, files that cannot be items) under a content folder."""
+    singles = {}
+    for name in ("program", "glossary"):
+        for ext in (".yml", ".yaml"):
+            p = content_dir / f"{name}{ext}"
+            if p.is_file():
+                singles.setdefault(name, p)
+    kinds: dict[str, dict[str, Path]] = {}
+    bad: list[tuple[Path, str]] = []
+    for kind in KINDS:
+        found: dict[str, Path] = {}
+        folder = content_dir / kind
+        if folder.is_dir():
+            for p in sorted(folder.iterdir()):
+                if p.suffix not in (".yml", ".yaml") or not p.is_file():
+                    continue
+                if p.stem in found:
+                    bad.append((p, f"`{p.name}` and `{found[p.stem].name}` both define the id `{p.stem}`; "
+                                   "keep one of them."))
+                    continue
+                found[p.stem] = p
+        kinds[kind] = found
+    return singles, kinds, bad
+
+
+class HandbookBuilder:
+    """Loads and validates content; keeps parsed files so an unchanged file is not parsed twice.
+
+    One builder lives for the whole `mkdocs serve` session: an edit re-parses
+    and re-validates only the files whose bytes (or the terms) changed.
+    """
+
+    def __init__(self) -> None:
+        self._docs: dict[Path, tuple[bytes, Document | None, list]] = {}
+        self._models: dict[tuple[Path, str], tuple[bytes, str, Any, list]] = {}
+        self.stats = {"parsed": 0, "validated": 0, "reused": 0}
+
+    # -- files --------------------------------------------------------------
+    def document(self, path: Path, diags: Diagnostics) -> Document | None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = b""
+        cached = self._docs.get(path)
+        if cached and cached[0] == raw:
+            diags.extend(cached[2])
+            return cached[1]
+        local = Diagnostics(diags.root)
+        doc = load_document(path, local)
+        self.stats["parsed"] += 1
+        self._docs[path] = (raw, doc, list(local))
+        diags.extend(local)
+        return doc
+
+    def validate(self, doc: Document, model: type[Strict], what: str, terms: Terms | None,
+                 diags: Diagnostics) -> Any | None:
+        key = (doc.path, model.__name__)
+        raw = doc.text.encode()
+        fingerprint = terms.fingerprint if terms else ""
+        cached = self._models.get(key)
+        if cached and cached[0] == raw and cached[1] == fingerprint:
+            self.stats["reused"] += 1
+            diags.extend(cached[3])
+            return cached[2]
+        local = Diagnostics(diags.root)
+        result = validate_document(doc, model, what, terms, local)
+        self.stats["validated"] += 1
+        self._models[key] = (raw, fingerprint, result, list(local))
+        diags.extend(local)
+        return result
+
+    # -- the whole handbook -------------------------------------------------
+    def build(self, content_dir: Path, diags: Diagnostics | None = None) -> Handbook:
+        content_dir = Path(content_dir)
+        diags = diags or Diagnostics(content_dir.parent)
+        if not content_dir.is_dir():
+            diags.error(content_dir, 1, 1, f"content folder `{content_dir}` does not exist; expected a folder with "
+                        "program.yml and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
+            raise ContentError(diags)
+        singles, kinds, bad = find_content_files(content_dir)
+        for path, msg in bad:
+            diags.error(path, 1, 1, msg)
+        if "program" not in singles:
+            diags.error(content_dir / "program.yml", 1, 1, "program.yml is missing; every handbook needs one. "
+                        "For example:\n    name: Reverse Mentoring Program\n    summary: ...")
+            raise ContentError(diags)
+
+        program_doc = self.document(singles["program"], diags)
+        terms = None
+        if program_doc is not None:
+            terms = program_terms(program_doc, diags)
+        program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
+
+        glossary = glossary_doc = None
+        if "glossary" in singles:
+            glossary_doc = self.document(singles["glossary"], diags)
+            if glossary_doc is not None:
+                glossary = self.validate(glossary_doc, Glossary, "glossary", terms, diags)
+
+        items: dict[str, dict[str, Item]] = {}
+        for kind, files in kinds.items():
+            items[kind] = {}
+            for item_id, path in files.items():
+                if not _ID_RE.match(item_id):
+                    diags.error(path, 1, 1, f"file name `{path.name}` is not a valid id; ids use lower-case letters, "
+                                f"digits and single hyphens, for example `{ID_EXAMPLE}.yml`.")
+                    continue
+                doc = self.document(path, diags)
+                if doc is None:
+                    continue
+                model = self.validate(doc, KINDS[kind].model, KINDS[kind].singular, terms, diags)
+                if model is not None:
+                    items[kind][item_id] = Item(kind, item_id, model, doc)
+
+        if program is None:
+            raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
+        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc)
+        order_items(handbook)
+        check_program(program, program_doc, diags)
+        check_items(handbook, diags)
+        # ids of files that exist but failed validation still count as known, so that one
+        # broken file is reported once and not again as a missing reference everywhere
+        check_references(handbook, diags, {kind: set(files) for kind, files in kinds.items()})
+        if diags.errors:
+            raise ContentError(diags)
+        handbook.warnings = diags.warnings
+        return handbook
+
+
+def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None) -> Handbook:
+    """Load, validate and cross-check a content folder. Raises `ContentError` listing every problem."""
+    return HandbookBuilder().build(Path(content_dir), diags)
+
+
+# --- terms -------------------------------------------------------------------
+
+def program_terms(doc: Document, diags: Diagnostics) -> Terms | None:
+    """Read the `terms` mapping first: every other field may refer to it."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    raw = data.get("terms")
+    if not isinstance(raw, dict):
+        return None  # the model reports a missing or malformed mapping
+    usable = {k: v for k, v in raw.items()
+              if isinstance(v, str) or (isinstance(v, dict) and isinstance(v.get("singular"), str))}
+    missing = [t for t in REQUIRED_TERMS if t not in raw]
+    for t in missing:
+        m = doc.key_mark(("terms",))
+        diags.error(doc.path, m.line, m.column, f"`terms` is missing `{t}`; every handbook defines "
+                    f"{', '.join(REQUIRED_TERMS)}. For example `{t}: {t.replace('-', ' ')}`.")
+    return Terms(usable)
+
+
+def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, loc + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, loc + (i,))
+
+
+def _substituted(value: Any, terms: Terms) -> Any:
+    if isinstance(value, str):
+        return terms.substitute(value)
+    if isinstance(value, dict):
+        return {k: _substituted(v, terms) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_substituted(v, terms) for v in value]
+    return value
+
+
+# --- validation --------------------------------------------------------------
+
+def validate_document(doc: Document, model: type[Strict], what: str, terms: Terms | None,
+                      diags: Diagnostics) -> Any | None:
+    data = doc.data
+    if terms is not None:
+        skip_terms = model is Program  # the terms mapping itself is not prose
+        for loc, text in _strings(data, ()):
+            if skip_terms and loc[:1] == ("terms",):
+                continue
+            for offset, name in terms.unknown(text):
+                m = doc.text_mark(loc, offset)
+                diags.error(doc.path, m.line, m.column,
+                            f"unknown term `[[{name}]]`.{did_you_mean(name, terms.names())} "
+                            f"Terms defined in program.yml: {', '.join(sorted(terms.forms))}; "
+                            "write for example `[[mentor]]`, `[[mentors]]` or `[[Mentor]]`.")
+        if model is Program and isinstance(data, dict):
+            data = {k: (v if k == "terms" else _substituted(v, terms)) for k, v in data.items()}
+        else:
+            data = _substituted(data, terms)
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        report_validation_error(doc, model, what, exc, diags)
+        return None
+
+
+def _schema_at(schema: dict, defs: dict, loc: tuple) -> dict:
+    """The JSON schema of the value at `loc` (best effort), for examples and allowed keys."""
+    node = schema
+    for part in loc:
+        node = _deref(node, defs)
+        if isinstance(part, int):
+            node = node.get("items", {})
+        elif "properties" in node and part in node["properties"]:
+            node = node["properties"][part]
+        elif isinstance(node.get("additionalProperties"), dict):
+            node = node["additionalProperties"]
+        else:
+            return {}
+    return _deref(node, defs)
+
+
+def _deref(node: dict, defs: dict) -> dict:
+    for _ in range(10):
+        if "$ref" in node:
+            node = defs.get(node["$ref"].split("/")[-1], {})
+        elif "anyOf" in node and len([n for n in node["anyOf"] if n.get("type") != "null"]) == 1:
+            node = next(n for n in node["anyOf"] if n.get("type") != "null")
+        else:
+            return node
+    return node
+
+
+_SCHEMAS: dict[type, dict] = {}
+
+
+def _schema(model: type[Strict]) -> dict:
+    if model not in _SCHEMAS:
+        _SCHEMAS[model] = model.model_json_schema()
+    return _SCHEMAS[model]
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}` (a true/false value)"
+    if isinstance(value, (int, float)):
+        return f"the number `{value}`"
+    if isinstance(value, str):
+        short = value if len(value) <= 40 else value[:37] + "..."
+        return f"the text `{short}`" if value else "empty text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if value is None:
+        return "nothing (an empty value)"
+    return type(value).__name__
+
+
+def _example(field: str, node: dict) -> str:
+    ex = node.get("examples")
+    if ex:
+        v = ex[0]
+        if isinstance(v, (dict, list)):
+            return f"`{field}: {json.dumps(v)}`"
+        return f"`{field}: {v}`"
+    t = node.get("type")
+    if t == "array":
+        item = node.get("items", {})
+        if item.get("examples"):
+            return f"`{field}: [{item['examples'][0]}]`"
+        return f"`{field}: [first, second]`"
+    if t == "integer":
+        return f"`{field}: 10`"
+    if t == "boolean":
+        return f"`{field}: true`"
+    if t == "object":
+        return f"`{field}:` followed by indented `key: value` lines"
+    if "enum" in node:
+        return f"`{field}: {node['enum'][0]}`"
+    return f"`{field}: ...`"
+
+
+def _clean_loc(data: Any, loc: tuple, error_type: str) -> tuple:
+    """Drop the union-member and validator names pydantic puts into `loc`."""
+    out: list = []
+    cur = data
+    for i, part in enumerate(loc):
+        last = i == len(loc) - 1
+        if isinstance(cur, dict) and isinstance(part, str) and part in cur:
+            out.append(part)
+            cur = cur[part]
+        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
+            out.append(part)
+            cur = cur[part]
+        elif last and error_type in ("missing", "extra_forbidden") and isinstance(part, str):
+            out.append(part)
+        elif isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "bool", "list", "dict")
+                                         or "[" in part or "-" in part and not isinstance(cur, dict)):
+            continue
+        else:
+            out.append(part)
+    return tuple(out)
+
+
+def report_validation_error(doc: Document, model: type[Strict], what: str, exc: ValidationError,
+                            diags: Diagnostics) -> None:
+    schema = _schema(model)
+    defs = schema.get("$defs", {})
+    seen_locs: set[tuple] = set()
+    for err in exc.errors(include_url=False):
+        etype = err["type"]
+        loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
+        if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
+            continue  # one message per place, even when a union tried several shapes
+        seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
+        field = next((p for p in reversed(loc) if isinstance(p, str)), None)
+        node = _schema_at(schema, defs, loc)
+        where = _where(loc, what)
+        value = err.get("input")
+        if etype == "missing":
+            m = doc.mark(loc[:-1])
+            parent_node = _schema_at(schema, defs, loc[:-1])
+            desc = node.get("description")
+            diags.error(doc.path, m.line, m.column,
+                        f"missing required field `{field}` in {_where(loc[:-1], what)}"
+                        f"{f' ({desc})' if desc else ''}; for example {_example(field, node)}.")
+            del parent_node
+            continue
+        if etype == "extra_forbidden":
+            m = doc.key_mark(loc)
+            parent = _schema_at(schema, defs, loc[:-1])
+            allowed = list(parent.get("properties", {}))
+            diags.error(doc.path, m.line, m.column,
+                        f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
+                        f"Allowed fields: {', '.join(allowed)}.")
+            continue
+        m = doc.mark(loc)
+        name = f"`{field}`" if field is not None and not isinstance(loc[-1] if loc else None, int) else where
+        if loc and isinstance(loc[-1], int) and field is not None:
+            name = f"item {loc[-1] + 1} of `{field}`"
+        if not loc:
+            diags.error(doc.path, m.line, m.column,
+                        f"a {what} file must be a mapping of fields; found {_describe(value)}. "
+                        f"For example:\n    {_first_example(schema)}")
+            continue
+        ex_field = field if field is not None else "value"
+        if etype in ("string_type",):
+            hint = ""
+            if isinstance(value, bool):
+                hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{str(value).lower()}\"`."
+            elif isinstance(value, (int, float)):
+                hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{value}\"`."
+            diags.error(doc.path, m.line, m.column, f"{name} must be text; found {_describe(value)}.{hint or ' For example ' + _example(ex_field, node) + '.'}")
+        elif etype in ("int_type", "int_parsing"):
+            hint = ""
+            if isinstance(value, str) and value.strip().lstrip("0").isdigit() and value.strip().startswith("0"):
+                hint = " Numbers do not start with 0 here (YAML 1.1 would read `0755` as an octal number)."
+            elif isinstance(value, str) and value.strip().isdigit():
+                hint = " Remove the quotes around the number."
+            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number; found {_describe(value)}.{hint} "
+                        f"For example {_example(ex_field, node)}.")
+        elif etype == "bool_type":
+            diags.error(doc.path, m.line, m.column, f"{name} must be `true` or `false`; found {_describe(value)}. "
+                        "Words such as yes, no, on and off are not booleans here.")
+        elif etype == "list_type":
+            diags.error(doc.path, m.line, m.column, f"{name} must be a list; found {_describe(value)}. "
+                        f"For example {_example(ex_field, node)}.")
+        elif etype in ("dict_type", "model_type", "model_attributes_type"):
+            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}. "
+                        f"For example {_example(ex_field, node)}.")
+        elif etype == "string_pattern_mismatch":
+            diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not a valid id; ids use lower-case letters, "
+                        f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
+        elif etype == "string_too_short":
+            diags.error(doc.path, m.line, m.column, f"{name} must not be empty; for example {_example(ex_field, node)}.")
+        elif etype == "literal_error":
+            choices = node.get("enum") or [c.strip("'") for c in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(", ")]
+            diags.error(doc.path, m.line, m.column, f"{name} must be one of {', '.join(map(str, choices))}; "
+                        f"found {_describe(value)}.{did_you_mean(str(value), map(str, choices))}")
+        elif etype == "too_short":
+            diags.error(doc.path, m.line, m.column, f"{name} needs at least {err.get('ctx', {}).get('min_length', 1)} "
+                        f"item(s); found {len(value) if isinstance(value, (list, dict)) else 0}.")
+        elif etype == "union_tag_invalid" or etype.startswith("union"):
+            diags.error(doc.path, m.line, m.column, f"{name} has the wrong shape: {err['msg']}.")
+        else:
+            diags.error(doc.path, m.line, m.column, f"{name}: {err['msg'][0].lower() + err['msg'][1:]}; "
+                        f"found {_describe(value)}.")
+
+
+def _first_example(schema: dict) -> str:
+    required = schema.get("required", [])
+    props = schema.get("properties", {})
+    lines = []
+    for key in required[:2]:
+        ex = props.get(key, {}).get("examples")
+        lines.append(f"{key}: {ex[0] if ex and not isinstance(ex[0], (dict, list)) else '...'}")
+    return "\n    ".join(lines) or "title: ..."
+
+
+def _where(loc: tuple, what: str) -> str:
+    if not loc:
+        return f"this {what}"
+    parts = []
+    for p in loc:
+        parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+    return "`" + "".join(parts) + "`"
+
+
+# --- cross-checks ------------------------------------------------------------
+
+def order_items(hb: Handbook) -> None:
+    phase_index = {p.id: i for i, p in enumerate(hb.program.phases)}
+    steps = hb.items["steps"]
+    hb.items["steps"] = dict(sorted(steps.items(), key=lambda kv: (phase_index.get(kv[1].model.phase, 1 << 30),
+                                                                  kv[1].model.order, kv[0])))
+    for kind in ("scripts", "pitfalls"):
+        hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: (kv[1].model.title.lower(), kv[0])))
+    hb.items["faqs"] = dict(sorted(hb.items["faqs"].items(), key=lambda kv: (kv[1].model.order, kv[0])))
+    for kind in hb.items:
+        if kind not in ("steps", "scripts", "pitfalls", "faqs"):
+            hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: _sort_key(kv)))
+
+
+def _sort_key(kv: tuple[str, Item]) -> tuple:
+    model = kv[1].model
+    return (getattr(model, "order", 0), kv[0])
+
+
+def _dupes(doc: Document, entries: list, attr: str, loc: tuple, what: str, diags: Diagnostics) -> None:
+    seen: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        value = getattr(entry, attr)
+        if value in seen:
+            m = doc.mark(loc + (i, attr))
+            diags.error(doc.path, m.line, m.column, f"duplicate {what} `{value}` (also item {seen[value] + 1}); "
+                        f"each {what} must be unique, for example `{value}-2`.")
+        else:
+            seen[value] = i
+
+
+def check_program(program: Program, doc: Document, diags: Diagnostics) -> None:
+    _dupes(doc, program.roles, "id", ("roles",), "role id", diags)
+    _dupes(doc, program.phases, "id", ("phases",), "phase id", diags)
+    ids = {r.id for r in program.roles}
+    for rid in REQUIRED_ROLES:
+        if rid not in ids:
+            m = doc.key_mark(("roles",))
+            diags.error(doc.path, m.line, m.column, f"`roles` has no `{rid}` role; every handbook defines "
+                        f"{', '.join(REQUIRED_ROLES)}. For example `- id: {rid}` with a name and description.")
+
+
+def check_items(hb: Handbook, diags: Diagnostics) -> None:
+    role_ids = set(hb.roles)
+    for item in hb.items["steps"].values():
+        step: Step = item.model
+        _dupes(item.doc, step.checklist, "id", ("checklist",), "checklist item id", diags)
+        for role in step.actions:
+            if role not in role_ids:
+                m = item.doc.key_mark(("actions", role))
+                diags.error(item.path, m.line, m.column, f"`actions` names an unknown role `{role}`."
+                            f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
+    for item in hb.items["faqs"].values():
+        _dupes(item.doc, item.model.questions, "id", ("questions",), "question id", diags)
+    if hb.glossary is not None and hb.glossary_doc is not None:
+        _dupes(hb.glossary_doc, hb.glossary.entries, "term", ("entries",), "glossary term", diags)
+
+
+def reference_index(hb: Handbook) -> dict[str, set[str]]:
+    index = {kind: set(items) for kind, items in hb.items.items()}
+    index["roles"] = set(hb.roles)
+    index["phases"] = set(hb.phases)
+    index["checklist"] = {f"{sid}/{c.id}" for sid, item in hb.items["steps"].items() for c in item.model.checklist}
+    index["questions"] = {f"{tid}/{q.id}" for tid, item in hb.items["faqs"].items() for q in item.model.questions}
+    return index
+
+
+def iter_references(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """(loc, kind, id) of every reference in a model, found through `RefTo` in its field types."""
+    for name, field in type(model).model_fields.items():
+        value = getattr(model, name)
+        refs = [m for m in field.metadata if isinstance(m, RefTo)]
+        yield from _walk(field.annotation, value, loc + (name,), refs[0].kind if refs else None)
+
+
+def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[tuple, str, str]]:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(ann)
+        refs = [m for m in meta if isinstance(m, RefTo)]
+        yield from _walk(base, value, loc, refs[0].kind if refs else kind)
+        return
+    if isinstance(value, BaseModel):
+        yield from iter_references(value, loc)
+        return
+    if isinstance(value, str):
+        if kind:
+            yield loc, kind, value
+        return
+    if isinstance(value, list):
+        args = typing.get_args(ann)
+        for i, v in enumerate(value):
+            yield from _walk(args[0] if args else Any, v, loc + (i,), kind)
+        return
+    if isinstance(value, dict):
+        args = typing.get_args(ann)
+        for k, v in value.items():
+            yield from _walk(args[1] if len(args) > 1 else Any, v, loc + (k,), None)
+        return
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for arg in typing.get_args(ann):
+            yield from _walk(arg, value, loc, kind)
+            return
+
+
+KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs"}
+
+
+def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[str]] | None = None) -> None:
+    index = reference_index(hb)
+    for kind, ids in (present or {}).items():
+        index[kind] = index.get(kind, set()) | ids
+    sources: list[tuple[Document, BaseModel]] = [(hb.program_doc, hb.program)]
+    for items in hb.items.values():
+        sources += [(it.doc, it.model) for it in items.values()]
+    for doc, model in sources:
+        for loc, kind, ref in iter_references(model):
+            known = index.get(kind, set())
+            if ref in known:
+                continue
+            m = doc.mark(loc)
+            if kind in KIND_EXAMPLE_FOLDER:
+                where = f"no file `{kind}/{ref}.yml`"
+            elif kind in ("roles", "phases"):
+                where = f"no {kind[:-1]} with id `{ref}` in program.yml"
+            elif kind == "checklist":
+                where = f"no checklist item `{ref}` (written as `step-id/item-id`)"
+            else:
+                where = f"no {kind} item `{ref}`"
+            choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
+            diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
+                        f"{' Known ids: ' + choices + '.' if known else ''}")

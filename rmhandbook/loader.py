@@ -1,0 +1,307 @@
+"""Read content YAML into plain Python values that remember where they came from.
+
+YAML is parsed by a private SafeLoader subclass (the C one where available)
+whose implicit resolvers are removed, so nothing is typed behind the
+author's back: only `true`/`false` are booleans, `null`/`~` is null, plain
+decimal numbers are numbers, and everything else (`no`, `on`, `12:30`,
+`0755`, `2024-01-01`) stays a string. The node graph is then walked by hand:
+duplicate keys, aliases, explicit tags and excessive nesting become
+diagnostics, and every key and value keeps its line and column.
+
+Global PyYAML state is never touched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .diagnostics import Diagnostics
+
+try:  # the C parser is about ten times faster on many small files
+    _Base = yaml.CSafeLoader  # type: ignore[attr-defined]
+except AttributeError:  # pragma: no cover - PyYAML without libyaml
+    _Base = yaml.SafeLoader
+
+
+class _ContentLoader(_Base):  # type: ignore[misc, valid-type]
+    """SafeLoader without implicit typing; we type plain scalars ourselves."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_DEPTH = 64
+
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
+_FLOAT = re.compile(r"[-+]?([0-9]+\.[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?\Z")
+
+Path_ = tuple  # a path into the data: keys and list indices
+
+
+@dataclasses.dataclass(frozen=True)
+class Mark:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclasses.dataclass
+class Document:
+    """One YAML file: its data and where each part of it stands."""
+
+    path: Path
+    data: Any
+    text: str
+    values: dict[Path_, Mark]  # where each value starts
+    keys: dict[Path_, Mark]  # where each mapping key starts
+    scalar_styles: dict[Path_, str | None] = dataclasses.field(default_factory=dict)
+
+    def mark(self, loc: Path_) -> Mark:
+        """The best known position for `loc`: its value, else its key, else its nearest parent."""
+        loc = tuple(loc)
+        while True:
+            if loc in self.values:
+                return self.values[loc]
+            if loc in self.keys:
+                return self.keys[loc]
+            if not loc:
+                return Mark(1, 1)
+            loc = loc[:-1]
+
+    def key_mark(self, loc: Path_) -> Mark:
+        loc = tuple(loc)
+        return self.keys.get(loc) or self.mark(loc)
+
+    def text_mark(self, loc: Path_, offset: int) -> Mark:
+        """Position of character `offset` inside the string value at `loc`.
+
+        Exact for single-line and literal block scalars; for folded or
+        multi-line flow scalars it is the best line we can tell.
+        """
+        start = self.mark(loc)
+        value = self.data
+        try:
+            for k in loc:
+                value = value[k]
+        except (KeyError, IndexError, TypeError):
+            return start
+        if not isinstance(value, str):
+            return start
+        style = self.scalar_styles.get(tuple(loc))
+        before = value[:offset]
+        nl = before.count("\n")
+        if style in ("|", ">"):
+            lines = self.text.splitlines()
+            first = start.line  # the indicator line; content starts below it
+            content_line = first + 1 + nl
+            indent = 0
+            if first < len(lines):
+                src = lines[first] if first < len(lines) else ""
+                indent = len(src) - len(src.lstrip(" "))
+            if style == ">":
+                return Mark(first + 1, indent + 1)
+            col = len(before) - (before.rfind("\n") + 1) if nl else len(before)
+            return Mark(content_line, indent + col + 1)
+        if nl:
+            return start
+        quote = 1 if style in ("'", '"') else 0
+        return Mark(start.line, start.column + quote + len(before))
+
+
+def _expected_mapping_example(path: Path) -> str:
+    return f"for example:\n    title: Book the first meeting\n    summary: ..."
+
+
+def read_text(path: Path, diags: Diagnostics) -> str | None:
+    """Bytes to text: UTF-8 only (a BOM is accepted), with located errors."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            diags.error(path, 1, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,} bytes. "
+                        "Split it into several files (one step, script or pitfall per file).")
+            return None
+        raw = path.read_bytes()
+    except OSError as exc:
+        diags.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
+        return None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        diags.error(path, 1, 1, "file is encoded as UTF-16; expected UTF-8. "
+                    "Save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8).")
+        return None
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    nul = raw.find(b"\x00")
+    if nul >= 0:
+        line = raw.count(b"\n", 0, nul) + 1
+        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        diags.error(path, line, col, "file contains a NUL byte; expected UTF-8 text. "
+                    "Is this a binary file saved with a .yml name?")
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        diags.error(path, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; expected UTF-8 text. "
+                    "Save the file as UTF-8 (accented letters such as é must be stored as UTF-8).")
+        return None
+
+
+def load_document(path: Path, diags: Diagnostics) -> Document | None:
+    """Parse one YAML file. Returns None (with diagnostics) when it cannot be used."""
+    text = read_text(path, diags)
+    if text is None:
+        return None
+    if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
+        diags.error(path, 1, 1, "file is empty; expected a mapping of fields, " + _expected_mapping_example(path))
+        return None
+    loader = _ContentLoader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.composer.ComposerError as exc:  # several documents in one file
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        diags.error(path, line, col, "file holds more than one YAML document (a second `---`); "
+                    "expected exactly one. Put each item in a file of its own.")
+        return None
+    except yaml.MarkedYAMLError as exc:
+        _syntax_error(path, text, exc, diags)
+        return None
+    except yaml.YAMLError as exc:  # reader errors without a mark
+        diags.error(path, 1, 1, f"not valid YAML: {exc}")
+        return None
+    except RecursionError:
+        diags.error(path, 1, 1, f"nesting is too deep; content files nest at most {MAX_DEPTH} levels.")
+        return None
+    finally:
+        loader.dispose()
+    if node is None:
+        diags.error(path, 1, 1, "file is empty; expected a mapping of fields, " + _expected_mapping_example(path))
+        return None
+    doc = Document(path=path, data=None, text=text, values={}, keys={})
+    walker = _Walker(doc, diags)
+    try:
+        doc.data = walker.build(node, (), 0)
+    except _Abort:
+        return None
+    _warn_cut_comments(doc, diags)
+    return doc
+
+
+def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagnostics) -> None:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "").strip()
+    lines = text.splitlines()
+    src = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in problem or "tab" in problem or ("\t" in src[: max(col, 1)] and "\t" in src):
+        tab_col = src.find("\t") + 1 if "\t" in src else col
+        diags.error(path, line, tab_col, "a tab character is used for indentation; YAML expects spaces. "
+                    "Replace the tab with spaces, for example `  - item` (two spaces).")
+        return
+    context = f" {exc.context.strip()}," if exc.context else ""
+    diags.error(path, line, col, f"not valid YAML:{context} {problem}. "
+                "Check the indentation and quoting around this place; a value containing `: ` "
+                "or starting with a special character needs quotes, for example `title: \"Step: one\"`.")
+
+
+class _Abort(Exception):
+    pass
+
+
+class _Walker:
+    def __init__(self, doc: Document, diags: Diagnostics) -> None:
+        self.doc = doc
+        self.diags = diags
+        self.active: set[int] = set()
+        self.seen: set[int] = set()
+
+    def error(self, node: yaml.Node, message: str) -> None:
+        self.diags.error(self.doc.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+
+    def build(self, node: yaml.Node, loc: Path_, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            self.error(node, f"nesting is too deep; content files nest at most {MAX_DEPTH} levels.")
+            raise _Abort
+        if id(node) in self.seen:
+            # the composer hands back the very same node for an alias
+            self.error(node, "YAML anchors and aliases (`&name` / `*name`) are not supported; "
+                       "write the value out in full where it is needed.")
+            raise _Abort
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            self.seen.add(id(node))
+        self.doc.values[loc] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, loc)
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _SEQ:
+                self.bad_tag(node)
+            return [self.build(item, loc + (i,), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != _MAP:
+            self.bad_tag(node)
+        out: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag != _STR:
+                self.error(key_node, "keys must be plain words, for example `title:`; "
+                           "found a list, mapping or tagged value used as a key.")
+                continue
+            key = key_node.value
+            if key == "<<":
+                self.error(key_node, "merge keys (`<<:`) are not supported; write the fields out in full.")
+                continue
+            key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key in out:
+                first = self.doc.keys[loc + (key,)]
+                self.diags.error(self.doc.path, key_mark.line, key_mark.column,
+                                 f"duplicate key `{key}` (first defined on line {first.line}); "
+                                 "each key may appear once in a mapping. Remove or rename one of them.")
+                continue
+            self.doc.keys[loc + (key,)] = key_mark
+            out[key] = self.build(value_node, loc + (key,), depth + 1)
+        return out
+
+    def bad_tag(self, node: yaml.Node) -> None:
+        self.error(node, f"explicit YAML tags such as `{node.tag}` are not supported; "
+                   "remove the tag, and quote the value if it must stay text.")
+        raise _Abort
+
+    def scalar(self, node: yaml.ScalarNode, loc: Path_) -> Any:
+        if node.tag != _STR:
+            self.bad_tag(node)
+        style = node.style or None  # the C parser says '' for plain scalars, the Python one None
+        self.doc.scalar_styles[loc] = style
+        value = node.value
+        if style is not None:  # quoted or block scalar: always text
+            return value
+        if value in ("true", "True", "TRUE"):
+            return True
+        if value in ("false", "False", "FALSE"):
+            return False
+        if value in ("", "~", "null", "Null", "NULL"):
+            return None
+        if _INT.match(value):
+            return int(value)
+        if _FLOAT.match(value):
+            return float(value)
+        return value
+
+
+_CUT_COMMENT = re.compile(r"^(\s*(?:-\s+)?[\w-]+:\s+)([^'\"|>#\s][^#]*?)\s+#(\S.*)$")
+
+
+def _warn_cut_comments(doc: Document, diags: Diagnostics) -> None:
+    """Warn where ` #` silently cut a plain value short (`title: Step #1` is `Step`)."""
+    for n, line in enumerate(doc.text.splitlines(), start=1):
+        m = _CUT_COMMENT.match(line)
+        if m:
+            col = len(m.group(1)) + len(m.group(2)) + 2
+            diags.warning(doc.path, n, col, f"` #` starts a YAML comment, so this value ends at `{m.group(2).strip()}` "
+                          f"and `#{m.group(3)}` is dropped. Quote the whole value if the `#` belongs to it, "
+                          f"for example `title: \"{m.group(2).strip()} #{m.group(3)}\"`.")

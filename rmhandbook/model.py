@@ -1,0 +1,220 @@
+"""The content model: what each YAML file may contain.
+
+Every model is strict (no silent type coercion: "15" is not 15, "no" is not
+false) and forbids unknown keys. The same models produce the JSON Schema
+files that editors use (`rmhandbook schema`).
+
+References between items are declared in the type (`Refs("scripts")`), so a
+new content kind gets its references checked without new checking code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+ID_EXAMPLE = "first-meeting"
+
+
+@dataclasses.dataclass(frozen=True)
+class RefTo:
+    """Marks a field whose values are ids of items of `kind`."""
+
+    kind: str  # "steps", "scripts", "pitfalls", "faqs", "roles", "phases", "checklist", ...
+
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80),
+               Field(examples=[ID_EXAMPLE])]
+Text = Annotated[str, StringConstraints(min_length=1)]  # one line of plain text (terms allowed)
+Markdown = Annotated[str, StringConstraints(min_length=1)]  # Markdown prose (terms allowed)
+
+
+def Refs(kind: str, description: str = "") -> Any:
+    return Annotated[list[Id], RefTo(kind), Field(default_factory=list, description=description or f"ids of related {kind}")]
+
+
+def Ref(kind: str, description: str) -> Any:
+    return Annotated[Id, RefTo(kind), Field(description=description)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+# --- program.yml -----------------------------------------------------------
+
+class TermForms(Strict):
+    singular: Text = Field(description="the word in the singular", examples=["digital guide"])
+    plural: Text = Field(description="the word in the plural", examples=["digital guides"])
+
+
+Term = Union[Text, TermForms]
+
+REQUIRED_TERMS = ("mentor", "mentee", "program-lead", "sponsor", "program")
+REQUIRED_ROLES = ("mentor", "mentee", "program-lead", "sponsor")
+
+
+class Role(Strict):
+    id: Id = Field(description="role id; mentor, mentee, program-lead and sponsor are required", examples=["mentor"])
+    name: Text = Field(description="display name; may be a term reference", examples=["[[Mentor]]"])
+    description: Markdown = Field(description="what this role is for")
+    responsibilities: list[Text] = Field(default_factory=list, description="what this role commits to")
+    start_with: Refs("steps", "steps this role should read first") = Field(default_factory=list)  # type: ignore[valid-type]
+
+
+class Phase(Strict):
+    id: Id = Field(examples=["design"])
+    title: Text = Field(examples=["Design the program"])
+    duration: Text = Field(description="typical duration", examples=["4-6 weeks"])
+    summary: Markdown = Field(description="what happens in this phase")
+
+
+class Cadence(Strict):
+    frequency: Text = Field(examples=["weekly"])
+    minutes: int = Field(ge=15, le=480, description="length of one meeting in minutes", examples=[60])
+    summary: Markdown = Field(description="why this rhythm, and what to do when a meeting is missed")
+
+
+class Comparison(Strict):
+    aspect: Text = Field(examples=["Direction of knowledge"])
+    traditional: Text = Field(examples=["Top-down"])
+    reverse: Text = Field(examples=["Bottom-up"])
+
+
+class Example(Strict):
+    organization: Text = Field(examples=["Cisco"])
+    summary: Markdown
+
+
+class Program(Strict):
+    name: Text = Field(description="the program's name", examples=["Reverse Mentoring Program"])
+    summary: Markdown = Field(description="one paragraph: what the program is and why it exists")
+    introduction: Markdown = Field(description="home page: what reverse mentoring is")
+    audience: Markdown = Field(description="home page: who this handbook is for")
+    terms: dict[Id, Term] = Field(description="the organization's words; prose refers to them as [[mentor]], "
+                                  "[[mentors]], [[Mentor]]; required: " + ", ".join(REQUIRED_TERMS),
+                                  examples=[{"mentor": "mentor", "program-lead": {"singular": "program lead",
+                                                                                  "plural": "program leads"}}])
+    roles: list[Role] = Field(min_length=1)
+    phases: list[Phase] = Field(min_length=1, description="in program order")
+    cadence: Cadence
+    comparison: list[Comparison] = Field(default_factory=list, description="traditional vs reverse mentoring")
+    origin: Markdown | None = Field(default=None, description="where reverse mentoring comes from")
+    examples: list[Example] = Field(default_factory=list, description="organizations known to run it")
+
+
+# --- steps/<id>.yml --------------------------------------------------------
+
+class ChecklistItem(Strict):
+    id: Id = Field(description="stable id, unique within the step; ticks in the browser are kept under it",
+                   examples=["book-slots"])
+    role: Ref("roles", "who ticks this item")  # type: ignore[valid-type]
+    text: Text = Field(description="an action a person can tick",
+                       examples=["Book a recurring 60-minute slot for the next 12 weeks"])
+
+
+class Step(Strict):
+    title: Text = Field(examples=["Hold the first meeting"])
+    phase: Ref("phases", "the phase this step belongs to")  # type: ignore[valid-type]
+    order: int = Field(description="position within the phase (lower first)", examples=[10])
+    summary: Text = Field(description="one sentence")
+    why: Markdown = Field(description="why this step matters")
+    timing: Text = Field(examples=["week 1", "weeks 2-12"])
+    actions: dict[Id, Markdown] = Field(description="what each role does, by role id",
+                                        examples=[{"mentor": "Prepare two topics you could teach."}])
+    checklist: list[ChecklistItem] = Field(min_length=1)
+    tips: list[Markdown] = Field(default_factory=list)
+    scripts: Refs("scripts")  # type: ignore[valid-type]
+    pitfalls: Refs("pitfalls")  # type: ignore[valid-type]
+    tags: list[Text] = Field(default_factory=list)
+
+
+# --- scripts/<id>.yml ------------------------------------------------------
+
+class Variation(Strict):
+    title: Text = Field(examples=["By email"])
+    text: Markdown
+
+
+class Script(Strict):
+    title: Text = Field(examples=["First-meeting opener"])
+    situation: Markdown = Field(description="when to use it")
+    speaker: Ref("roles", "who says it")  # type: ignore[valid-type]
+    audience: list[Annotated[Id, RefTo("roles")]] = Field(min_length=1, description="who it is said to (role ids)")
+    text: Markdown = Field(description="the script itself, ready to read aloud or copy")
+    variations: list[Variation] = Field(default_factory=list)
+    do: list[Markdown] = Field(default_factory=list)
+    dont: list[Markdown] = Field(default_factory=list)
+    steps: Refs("steps")  # type: ignore[valid-type]
+    tags: list[Text] = Field(default_factory=list)
+
+
+# --- pitfalls/<id>.yml -----------------------------------------------------
+
+class Pitfall(Strict):
+    title: Text = Field(examples=["Meetings slip to once a month"])
+    severity: Literal["low", "medium", "high"]
+    signs: list[Markdown] = Field(min_length=1, description="what you will notice")
+    cause: Markdown = Field(description="why it happens")
+    impact: Markdown
+    workaround: Markdown = Field(description="what to do about it")
+    steps: Refs("steps")  # type: ignore[valid-type]
+    scripts: Refs("scripts")  # type: ignore[valid-type]
+    tags: list[Text] = Field(default_factory=list)
+
+
+# --- faqs/<topic>.yml ------------------------------------------------------
+
+class Question(Strict):
+    id: Id = Field(description="anchor of the question on its topic page", examples=["how-often"])
+    question: Text = Field(examples=["How often should a pair meet?"])
+    answer: Markdown
+    audience: list[Annotated[Id, RefTo("roles")]] = Field(default_factory=list,
+                                                          description="roles this answers; empty: everyone")
+    steps: Refs("steps")  # type: ignore[valid-type]
+    scripts: Refs("scripts")  # type: ignore[valid-type]
+    pitfalls: Refs("pitfalls")  # type: ignore[valid-type]
+
+
+class FaqTopic(Strict):
+    title: Text = Field(examples=["Basics"])
+    order: int = Field(default=100, description="position among topics (lower first)")
+    summary: Markdown | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+# --- glossary.yml ----------------------------------------------------------
+
+class GlossaryEntry(Strict):
+    term: Text = Field(examples=["Reverse mentoring"])
+    definition: Markdown
+    aliases: list[Text] = Field(default_factory=list, description="other spellings that get the same hover definition")
+
+
+class Glossary(Strict):
+    entries: list[GlossaryEntry] = Field(min_length=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """A folder of content items, one item per file, the file name its id."""
+
+    folder: str
+    model: type[Strict]
+    singular: str
+
+
+KINDS: dict[str, Kind] = {
+    "steps": Kind("steps", Step, "step"),
+    "scripts": Kind("scripts", Script, "script"),
+    "pitfalls": Kind("pitfalls", Pitfall, "pitfall"),
+    "faqs": Kind("faqs", FaqTopic, "FAQ topic"),
+}
+
+SINGLE_FILES: dict[str, type[Strict]] = {
+    "program": Program,
+    "glossary": Glossary,
+}
