@@ -205,13 +205,14 @@ class Kind:
     folder: str
     model: type[Strict]
     singular: str
+    schema: str  # name of its JSON Schema file, without `.schema.json`
 
 
 KINDS: dict[str, Kind] = {
-    "steps": Kind("steps", Step, "step"),
-    "scripts": Kind("scripts", Script, "script"),
-    "pitfalls": Kind("pitfalls", Pitfall, "pitfall"),
-    "faqs": Kind("faqs", FaqTopic, "FAQ topic"),
+    "steps": Kind("steps", Step, "step", "step"),
+    "scripts": Kind("scripts", Script, "script", "script"),
+    "pitfalls": Kind("pitfalls", Pitfall, "pitfall", "pitfall"),
+    "faqs": Kind("faqs", FaqTopic, "FAQ topic", "faq"),
 }
 
 SINGLE_FILES: dict[str, type[Strict]] = {

@@ -1,0 +1,54 @@
+/* rmhandbook: small enhancements for the generated pages. No network, no dependencies. */
+(function () {
+  "use strict";
+
+  function addCopyButtons(root) {
+    root.querySelectorAll(".rmh-script").forEach(function (box) {
+      if (box.querySelector(":scope > .rmh-copy")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "rmh-copy";
+      button.textContent = "Copy";
+      button.setAttribute("aria-label", "Copy the script text");
+      button.addEventListener("click", function () {
+        var clone = box.cloneNode(true);
+        clone.querySelectorAll(".rmh-copy").forEach(function (b) { b.remove(); });
+        var text = clone.innerText.trim();
+        var done = function () {
+          button.textContent = "Copied";
+          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+        };
+        if (navigator.clipboard && window.isSecureContext) {
+          navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+        } else {
+          fallbackCopy(text);
+          done();
+        }
+      });
+      box.insertBefore(button, box.firstChild);
+    });
+  }
+
+  function fallbackCopy(text) {
+    var area = document.createElement("textarea");
+    area.value = text;
+    area.setAttribute("readonly", "");
+    area.style.position = "fixed";
+    area.style.opacity = "0";
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing more we can do */ }
+    area.remove();
+  }
+
+  function init() { addCopyButtons(document); }
+
+  // Material's instant navigation swaps pages without a reload; document$ tells us when.
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();

@@ -1,0 +1,271 @@
+"""The `rmhandbook` command line: the same core as the MkDocs plugin.
+
+Exit status: 0 success, 1 content (or build) errors, 2 usage errors,
+3 an internal error (a bug: please report it with the input named).
+MkDocs is imported only by the commands that build a site.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from . import __version__
+from .diagnostics import ContentError, Diagnostics
+from .handbook import Handbook, load_handbook
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would print and exit; we return an exit code instead
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="rmhandbook", description="Reverse-mentoring handbooks from YAML content.")
+    parser.add_argument("--version", action="version", version=f"rmhandbook {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help, description=help)
+        return p
+
+    def with_content(p: argparse.ArgumentParser, config: bool = True) -> None:
+        p.add_argument("--content", metavar="DIR", help="content folder (default: the plugin's content_dir "
+                       "in mkdocs.yml, else content/)")
+        if config:
+            p.add_argument("-f", "--config-file", metavar="FILE", default="mkdocs.yml",
+                           help="MkDocs configuration (default: mkdocs.yml)")
+
+    p = command("check", "Validate the content and print every problem.")
+    with_content(p)
+
+    p = command("build", "Build the handbook site with MkDocs.")
+    with_content(p)
+    p.add_argument("-d", "--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)")
+    p.add_argument("-s", "--strict", action="store_true", help="fail on warnings")
+    p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+
+    p = command("serve", "Serve the handbook with live reload.")
+    with_content(p)
+    p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None, help="address to serve on (default 127.0.0.1:8000)")
+
+    p = command("export", "Write the generated pages as plain Markdown files.")
+    with_content(p)
+    p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
+
+    p = command("schema", "Write the JSON Schema files that content files point at.")
+    with_content(p)
+    p.add_argument("--out", metavar="DIR", help="folder for the schema files (default: <content>/schema)")
+
+    p = command("new", "Create a new handbook project.")
+    p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
+    return parser
+
+
+# --- helpers -----------------------------------------------------------------
+
+def _plugin_content_dir(config_file: Path) -> Path | None:
+    """The rmhandbook plugin's content_dir as set in mkdocs.yml, if the file exists and sets it."""
+    if not config_file.is_file():
+        return None
+    from mkdocs.utils import yaml as mkdocs_yaml  # understands !ENV and friends
+
+    try:
+        with config_file.open(encoding="utf-8") as fh:
+            data = mkdocs_yaml.yaml_load(fh) or {}
+    except Exception:  # a broken mkdocs.yml is reported by the build itself
+        return None
+    for entry in data.get("plugins") or []:
+        if isinstance(entry, dict) and "rmhandbook" in entry:
+            options = entry["rmhandbook"] or {}
+            if "content_dir" in options:
+                return (config_file.parent / str(options["content_dir"])).resolve()
+            return (config_file.parent / "content").resolve()
+    return None
+
+
+def content_dir_for(args: argparse.Namespace) -> Path:
+    if getattr(args, "content", None):
+        return Path(args.content).resolve()
+    config_file = Path(getattr(args, "config_file", "mkdocs.yml"))
+    return _plugin_content_dir(config_file) or Path("content").resolve()
+
+
+def _load(content: Path, out: Callable[[str], None]) -> Handbook | None:
+    try:
+        handbook = load_handbook(content, Diagnostics(Path.cwd()))
+    except ContentError as exc:
+        out(exc.diagnostics.report())
+        return None
+    for w in handbook.warnings:
+        out(w.format())
+    return handbook
+
+
+@contextlib.contextmanager
+def _mkdocs_logging(quiet: bool) -> Iterator[None]:
+    logger = logging.getLogger("mkdocs")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    old_level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(old_level)
+
+
+def _plugin_overrides(args: argparse.Namespace) -> dict:
+    overrides = {}
+    if getattr(args, "content", None):
+        overrides["content_dir"] = str(Path(args.content).resolve())
+    return overrides
+
+
+# --- commands ----------------------------------------------------------------
+
+def cmd_check(args: argparse.Namespace) -> int:
+    content = content_dir_for(args)
+    handbook = _load(content, print)
+    if handbook is None:
+        return EXIT_CONTENT
+    counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items())
+    print(f"{content}: ok ({counts})")
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    content = content_dir_for(args)
+    if _load(content, lambda s: print(s, file=sys.stderr)) is None:
+        return EXIT_CONTENT
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import RmHandbookPlugin
+
+    RmHandbookPlugin.overrides = _plugin_overrides(args)
+    with _mkdocs_logging(args.quiet):
+        try:
+            options = {"strict": True} if args.strict else {}
+            if args.site_dir:
+                options["site_dir"] = str(Path(args.site_dir).resolve())
+            cfg = load_config(args.config_file, **options)
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+        except MkDocsException as exc:
+            print(f"rmhandbook: build failed: {exc}", file=sys.stderr)
+            return EXIT_CONTENT
+        finally:
+            RmHandbookPlugin.overrides = {}
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until interrupted
+    from mkdocs.commands.serve import serve
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import RmHandbookPlugin
+
+    RmHandbookPlugin.overrides = _plugin_overrides(args)
+    with _mkdocs_logging(False):
+        try:
+            options = {"dev_addr": args.dev_addr} if args.dev_addr else {}
+            serve(config_file=args.config_file, livereload=True, **options)
+        except MkDocsException as exc:
+            print(f"rmhandbook: serve failed: {exc}", file=sys.stderr)
+            return EXIT_CONTENT
+        except KeyboardInterrupt:
+            pass
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .export import export_pages
+    from .render import render_pages
+
+    content = content_dir_for(args)
+    handbook = _load(content, print)
+    if handbook is None:
+        return EXIT_CONTENT
+    overrides = Path(args.config_file).resolve().parent / "overrides" / "rmhandbook"
+    pages = render_pages(handbook, [overrides])
+    written = export_pages(pages, Path(args.out))
+    print(f"wrote {len(written)} pages to {args.out}")
+    return EXIT_OK
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .schema import write_schemas
+
+    out = Path(args.out) if args.out else content_dir_for(args) / "schema"
+    for path in write_schemas(out):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .scaffold import scaffold
+
+    target = Path(args.dir)
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        print(f"rmhandbook new: `{target}` exists and is not an empty folder; choose a new folder name.",
+              file=sys.stderr)
+        return EXIT_USAGE
+    files = scaffold(target)
+    print(f"created {len(files)} files in {target}\nnext: cd {target} && rmhandbook check && rmhandbook serve")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export,
+    "schema": cmd_schema, "new": cmd_new,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        print(f"{exc}\nRun `rmhandbook --help` for usage.", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+    if not args.command:
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a report
+        where = getattr(args, "content", None) or "the content folder"
+        print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
+              f"on {where}. This is a bug in rmhandbook; please report it with that input. "
+              "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)
+        if os.environ.get("RMHANDBOOK_DEBUG"):
+            traceback.print_exc()
+        return EXIT_BUG
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,17 @@
+"""Write the generated pages as plain Markdown files, for any Markdown site generator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .render import Page
+
+
+def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
+    written = []
+    for page in pages:
+        target = out_dir / page.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(page.content, encoding="utf-8")
+        written.append(target)
+    return written

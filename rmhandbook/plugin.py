@@ -1,0 +1,145 @@
+"""The MkDocs adapter: each hook guards, calls one core function, and converts the result.
+
+Everything it does is in the framework-free core (handbook, render); this
+file is the one a port to another site generator would rewrite.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import Any, ClassVar
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
+
+from .diagnostics import ContentError, Diagnostics
+from .handbook import Handbook, HandbookBuilder
+from .render import Page, nav_for, render_pages
+
+log = logging.getLogger("mkdocs.plugins.rmhandbook")
+
+ASSETS = Path(__file__).parent / "assets"
+ASSET_FILES = ("rmhandbook.css", "rmhandbook.js")
+
+# Markdown extensions the generated pages are written for.
+REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
+                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+
+# One builder per content folder for the life of the process: `mkdocs serve`
+# creates new plugin objects for every rebuild, and the builder's cache is what
+# lets a rebuild re-parse only the YAML files that changed.
+_BUILDERS: dict[Path, HandbookBuilder] = {}
+
+
+class RmHandbookConfig(base.Config):
+    content_dir = c.Type(str, default="content")
+    """Folder with program.yml, steps/, scripts/, pitfalls/, faqs/ (relative to mkdocs.yml)."""
+    organization = c.Optional(c.Type(str))
+    """Slug of an organization profile under `<content_dir>/orgs/` to build instead of the default."""
+    templates_dir = c.Optional(c.Type(str))
+    """Folder of page templates that replace the shipped ones (default: `<theme.custom_dir>/rmhandbook`)."""
+    generate_nav = c.Type(bool, default=True)
+    """Generate the navigation when mkdocs.yml has no `nav:` of its own."""
+    nav_max_section_items = c.Type(int, default=40)
+    """A nav section lists its pages only up to this many; beyond it, only its catalog page."""
+
+
+class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
+    # Values the `rmhandbook` CLI sets for this process (e.g. `--content`), applied over mkdocs.yml.
+    overrides: ClassVar[dict[str, Any]] = {}
+
+    def on_config(self, config):
+        for key, value in self.overrides.items():
+            self.config[key] = value
+        config_dir = Path(config.config_file_path or ".").resolve().parent
+        self.content_dir = (config_dir / self.config.content_dir).resolve()
+        self.handbook: Handbook | None = None
+        self.pages: list[Page] = []
+        for ext in REQUIRED_EXTENSIONS:
+            if ext not in config.markdown_extensions:
+                config.markdown_extensions.append(ext)
+        for name in ASSET_FILES:
+            target = config.extra_javascript if name.endswith(".js") else config.extra_css
+            uri = f"assets/rmhandbook/{name}"
+            if uri not in [str(x) for x in target]:
+                target.append(uri)
+        self.handbook = self._load()
+        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir))
+        if self.config.generate_nav and config.nav is None:
+            config.nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items) + _user_pages(config)
+        return config
+
+    def _load(self) -> Handbook:
+        builder = _BUILDERS.setdefault(self.content_dir, HandbookBuilder())
+        before = dict(builder.stats)
+        diags = Diagnostics(Path.cwd())
+        try:
+            handbook = builder.build(self.content_dir, diags)
+        except ContentError as exc:
+            raise PluginError("rmhandbook: the content has errors:\n" + exc.diagnostics.report()) from None
+        for w in handbook.warnings:
+            log.warning(w.format())
+        parsed = builder.stats["parsed"] - before["parsed"]
+        validated = builder.stats["validated"] - before["validated"]
+        log.info(f"rmhandbook: {self.content_dir.name}: {parsed} file(s) parsed, {validated} validated, "
+                 f"{builder.stats['reused'] - before['reused']} unchanged and reused")
+        return handbook
+
+    def _template_dirs(self, config, config_dir: Path) -> list[Path]:
+        if self.config.templates_dir:
+            return [config_dir / self.config.templates_dir]
+        custom = config.theme.custom_dir
+        return [Path(custom) / "rmhandbook"] if custom else []
+
+    # Run after other plugins have added their files, so a user's own page of
+    # the same name (e.g. their own index.md) is seen and wins.
+    @event_priority(-50)
+    def on_files(self, files: Files, config) -> Files:
+        docs_dir = Path(config.docs_dir).resolve()
+        for f in list(files):
+            if f.abs_src_path and _is_content_data(Path(f.abs_src_path), self.content_dir):
+                files.remove(f)
+        for page in self.pages:
+            if files.get_file_from_path(page.path) is not None:
+                log.info(f"rmhandbook: {page.path} in the docs folder replaces the generated page")
+                continue
+            f = File.generated(config, page.path, content=page.content)
+            if page.source is not None:
+                f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+            files.append(f)
+        for name in ASSET_FILES:
+            files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
+        return files
+
+    def on_serve(self, server, config, builder):
+        docs_dir = Path(config.docs_dir).resolve()
+        if docs_dir != self.content_dir and docs_dir not in self.content_dir.parents:
+            server.watch(str(self.content_dir))
+        return server
+
+
+def _is_content_data(path: Path, content_dir: Path) -> bool:
+    """YAML, schema files and organization folders in the content folder are data, not site files."""
+    try:
+        rel = path.resolve().relative_to(content_dir)
+    except ValueError:
+        return False
+    return path.suffix in (".yml", ".yaml", ".json") or rel.parts[:1] in (("orgs",), ("schema",))
+
+
+def _user_pages(config) -> list:
+    """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
+    docs_dir = Path(config.docs_dir)
+    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "roles", "scripts", "pitfalls", "faq"}
+    out = []
+    for p in sorted(docs_dir.rglob("*.md")):
+        rel = p.relative_to(docs_dir)
+        if rel.parts[0] in generated_roots or rel.parts[0] in ("orgs", "schema") or rel.parts[0].startswith("."):
+            continue
+        out.append(rel.as_posix())
+    return out
