@@ -158,23 +158,29 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     from .plugin import RmHandbookPlugin
 
+    from .publish import atomic_directory
+
     RmHandbookPlugin.overrides = _plugin_overrides(args)
     with _mkdocs_logging(args.quiet):
         try:
             options = {"strict": True} if args.strict else {}
-            if args.site_dir:
-                options["site_dir"] = str(Path(args.site_dir).resolve())
             cfg = load_config(args.config_file, **options)
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
+            target = Path(args.site_dir).resolve() if args.site_dir else Path(cfg.site_dir)
+            # MkDocs cleans its site folder first and leaves a partial site on failure:
+            # build beside the target and swap it in only when the build succeeded
+            with atomic_directory(target) as staging:
+                cfg.site_dir = str(staging)
+                cfg.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(cfg)
+                finally:
+                    cfg.plugins.on_shutdown()
         except MkDocsException as exc:
-            print(f"rmhandbook: build failed: {exc}", file=sys.stderr)
+            print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
         finally:
             RmHandbookPlugin.overrides = {}
+    print(f"rmhandbook: site written to {target}", file=sys.stderr)
     return EXIT_OK
 
 

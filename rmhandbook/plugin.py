@@ -19,12 +19,15 @@ from mkdocs.structure.files import File, Files
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, HandbookBuilder
+from .messages import messages_script
 from .render import Page, nav_for, render_pages
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
 ASSETS = Path(__file__).parent / "assets"
-ASSET_FILES = ("rmhandbook.css", "rmhandbook.js")
+# Every file in assets/ is shipped; stylesheets and scripts are linked from every page.
+# Features keep their own files here (print.css, checklists.js, ...) rather than growing one.
+ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js")))
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
@@ -63,15 +66,16 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
-        for name in ASSET_FILES:
+        for name in ("messages.js",) + ASSET_FILES:
             target = config.extra_javascript if name.endswith(".js") else config.extra_css
             uri = f"assets/rmhandbook/{name}"
             if uri not in [str(x) for x in target]:
                 target.append(uri)
+        self.language = "en"
         self.handbook = self._load()
-        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir))
+        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
         if self.config.generate_nav and config.nav is None:
-            config.nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items) + _user_pages(config)
+            config.nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language) + _user_pages(config)
         return config
 
     def _load(self) -> Handbook:
@@ -114,6 +118,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             files.append(f)
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
+        files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
         return files
 
     def on_serve(self, server, config, builder):

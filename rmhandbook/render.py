@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import jinja2
 
 from .handbook import Handbook
+from .messages import DEFAULT_LANGUAGE, Messages
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -60,8 +61,10 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 
 class Renderer:
-    def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = ()) -> None:
+    def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
+                 language: str = DEFAULT_LANGUAGE) -> None:
         self.hb = handbook
+        self.msg = Messages(language)
         dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
@@ -78,7 +81,7 @@ class Renderer:
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
-            backlinks=self.backlinks(),
+            backlinks=self.backlinks(), msg=self.msg,
         )
         self._abbreviations = self.abbreviations()
 
@@ -135,38 +138,41 @@ class Renderer:
     def pages(self) -> list[Page]:
         hb = self.hb
         program_src = hb.program_doc.path
+        msg = self.msg
         out = [
             self.page("home.md.j2", "index.md", hb.program.name, program_src),
-            self.page("overview.md.j2", "overview.md", "Program overview", program_src),
-            self.page("steps_index.md.j2", "steps/index.md", "Steps", None),
+            self.page("overview.md.j2", "overview.md", msg("overview"), program_src),
+            self.page("steps_index.md.j2", "steps/index.md", msg("steps"), None),
         ]
         for sid, item in hb.items["steps"].items():
             out.append(self.page("step.md.j2", f"steps/{sid}.md", item.model.title, item.path, id=sid, step=item.model))
-        out.append(self.page("roles_index.md.j2", "roles/index.md", "Roles", program_src))
+        out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
-        out.append(self.page("scripts_index.md.j2", "scripts/index.md", "Framing scripts", None))
+        out.append(self.page("scripts_index.md.j2", "scripts/index.md", msg("scripts"), None))
         for xid, item in hb.items["scripts"].items():
             out.append(self.page("script.md.j2", f"scripts/{xid}.md", item.model.title, item.path, id=xid,
                                  script=item.model))
-        out.append(self.page("pitfalls_index.md.j2", "pitfalls/index.md", "Pitfalls", None))
+        out.append(self.page("pitfalls_index.md.j2", "pitfalls/index.md", msg("pitfalls"), None))
         for pid, item in hb.items["pitfalls"].items():
             out.append(self.page("pitfall.md.j2", f"pitfalls/{pid}.md", item.model.title, item.path, id=pid,
                                  pitfall=item.model))
-        out.append(self.page("faq_index.md.j2", "faq/index.md", "Frequently asked questions", None))
+        out.append(self.page("faq_index.md.j2", "faq/index.md", msg("faq_title"), None))
         for tid, item in hb.items["faqs"].items():
             out.append(self.page("faq.md.j2", f"faq/{tid}.md", item.model.title, item.path, id=tid, topic=item.model))
         if hb.glossary is not None:
-            out.append(self.page("glossary.md.j2", "glossary.md", "Glossary", hb.glossary_doc.path if hb.glossary_doc else None))
+            out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
         return out
 
 
-def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = ()) -> list[Page]:
+def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
+                 language: str = DEFAULT_LANGUAGE) -> list[Page]:
     """Every generated page of the handbook, in navigation order."""
-    return Renderer(handbook, template_dirs).pages()
+    return Renderer(handbook, template_dirs, language).pages()
 
 
-def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40) -> list:
+def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
+            language: str = DEFAULT_LANGUAGE) -> list:
     """The generated navigation: small and fixed in size, so the build stays linear.
 
     Material renders the whole nav into every page, so a nav entry per item
@@ -174,6 +180,7 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40) 
     they are few; beyond `max_section_items` a section shows its catalog page.
     """
     titles = {p.path: p.title for p in pages}
+    msg = Messages(language)
 
     def section(title: str, index: str, prefix: str) -> dict:
         children = [p for p in titles if p.startswith(prefix) and p != index]
@@ -182,12 +189,12 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40) 
             entries += [{titles[c]: c} for c in children]
         return {title: entries}
 
-    nav: list = [{"Home": "index.md"}, {"Program overview": "overview.md"},
-                 section("Steps", "steps/index.md", "steps/"),
-                 section("Roles", "roles/index.md", "roles/"),
-                 {"Framing scripts": "scripts/index.md"},
-                 {"Pitfalls": "pitfalls/index.md"},
-                 section("FAQ", "faq/index.md", "faq/")]
+    nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
+                 section(msg("steps"), "steps/index.md", "steps/"),
+                 section(msg("roles"), "roles/index.md", "roles/"),
+                 {msg("scripts"): "scripts/index.md"},
+                 {msg("pitfalls"): "pitfalls/index.md"},
+                 section(msg("faq"), "faq/index.md", "faq/")]
     if "glossary.md" in titles:
-        nav.append({"Glossary": "glossary.md"})
+        nav.append({msg("glossary"): "glossary.md"})
     return nav

@@ -2,21 +2,26 @@
 (function () {
   "use strict";
 
+  function t(key, fallback) {
+    var table = window.RMH_MESSAGES || {};
+    return table[key] || fallback;
+  }
+
   function addCopyButtons(root) {
     root.querySelectorAll(".rmh-script").forEach(function (box) {
       if (box.querySelector(":scope > .rmh-copy")) return;
       var button = document.createElement("button");
       button.type = "button";
       button.className = "rmh-copy";
-      button.textContent = "Copy";
-      button.setAttribute("aria-label", "Copy the script text");
+      button.textContent = t("copy", "Copy");
+      button.setAttribute("aria-label", t("copy_label", "Copy the script text"));
       button.addEventListener("click", function () {
         var clone = box.cloneNode(true);
         clone.querySelectorAll(".rmh-copy").forEach(function (b) { b.remove(); });
         var text = clone.innerText.trim();
         var done = function () {
-          button.textContent = "Copied";
-          setTimeout(function () { button.textContent = "Copy"; }, 1500);
+          button.textContent = t("copied", "Copied");
+          setTimeout(function () { button.textContent = t("copy", "Copy"); }, 1500);
         };
         if (navigator.clipboard && window.isSecureContext) {
           navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
