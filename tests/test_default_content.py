@@ -1,0 +1,209 @@
+"""The default handbook content in `content/`: complete, consistent and original.
+
+These tests pin the content's promises to a program lead who adopts it as it
+ships: enough steps, scripts, pitfalls and answers; every step actionable by
+the roles it names; every cross-link going somewhere; every FAQ question from
+the domain brief answered; and no sentence lifted from the source articles.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rmhandbook.diagnostics import ContentError, Diagnostics
+from rmhandbook.handbook import load_handbook
+
+REPO = Path(__file__).resolve().parents[1]
+CONTENT = REPO / "content"
+ORIGINALITY = Path(__file__).resolve().parents[2] / "shared/tools/originality.py"
+
+ROLES = ("mentor", "mentee", "program-lead", "sponsor")
+
+
+@pytest.fixture(scope="module")
+def handbook():
+    diags = Diagnostics(REPO)
+    try:
+        hb = load_handbook(CONTENT, diags)
+    except ContentError as exc:  # show every problem, not just "it failed"
+        pytest.fail(f"content/ does not load:\n{exc}")
+    return hb
+
+
+def test_loads_without_warnings(handbook):
+    assert handbook.warnings == [], "\n".join(map(str, handbook.warnings))
+
+
+def test_minimum_counts(handbook):
+    assert len(handbook.steps) >= 12
+    assert len(handbook.scripts) >= 12
+    assert len(handbook.pitfalls) >= 12
+    assert len(handbook.faqs) >= 4
+    questions = [q for topic in handbook.faqs.values() for q in topic.questions]
+    assert len(questions) >= 20
+    assert handbook.glossary is not None
+    assert len(handbook.glossary.entries) >= 12
+
+
+def test_faq_topics_cover_every_audience(handbook):
+    assert {"basics", "for-mentors", "for-mentees", "for-program-leads"} <= set(handbook.faqs)
+
+
+def test_program_has_the_four_roles_with_descriptions(handbook):
+    assert set(ROLES) <= set(handbook.roles)
+    for role_id in ROLES:
+        role = handbook.roles[role_id]
+        assert len(role.description.split()) >= 15, f"role {role_id} needs a real description"
+        assert role.start_with, f"role {role_id} should say which steps to read first"
+
+
+def test_phases_run_from_design_to_close(handbook):
+    phase_ids = [p.id for p in handbook.program.phases]
+    assert phase_ids[0] == "design"
+    assert phase_ids[-1] == "close"
+    assert {"recruit-and-match", "launch", "partnership", "review"} <= set(phase_ids)
+    for phase in handbook.program.phases:
+        assert re.search(r"\d", phase.duration), f"phase {phase.id} needs a typical duration"
+    used = {step.phase for step in handbook.steps.values()}
+    assert used == set(phase_ids), f"phases without steps: {set(phase_ids) - used}"
+
+
+def test_cadence_is_at_least_an_hour_a_week(handbook):
+    cadence = handbook.program.cadence
+    assert cadence.frequency == "weekly"
+    assert cadence.minutes >= 60
+
+
+def test_program_home_fields(handbook):
+    program = handbook.program
+    for field in ("introduction", "audience", "origin"):
+        assert getattr(program, field), f"program.{field} is empty"
+    aspects = " ".join(c.aspect.lower() for c in program.comparison)
+    for aspect in ("experience", "focus", "benefit", "direction", "goal"):
+        assert aspect in aspects, f"comparison lacks the `{aspect}` point"
+    origin = program.origin
+    assert "Jack Welch" in origin and "1999" in origin and "500" in origin
+    orgs = {e.organization for e in program.examples}
+    assert {"Cisco", "Procter & Gamble"} <= orgs
+
+
+def test_terms_cover_required_keys(handbook):
+    raw = handbook.program.terms
+    for key in ("mentor", "mentee", "program-lead", "sponsor", "program"):
+        assert key in raw
+
+
+def test_every_step_has_4_to_10_checklist_items(handbook):
+    for step_id, step in handbook.steps.items():
+        assert 4 <= len(step.checklist) <= 10, f"{step_id}: {len(step.checklist)} checklist items"
+
+
+def test_checklist_roles_have_actions(handbook):
+    for step_id, step in handbook.steps.items():
+        named = {item.role for item in step.checklist}
+        missing = named - set(step.actions)
+        assert not missing, f"{step_id}: checklist names {sorted(missing)} but `actions` does not"
+
+
+def test_checklist_items_are_actions_not_topics(handbook):
+    for step_id, step in handbook.steps.items():
+        for item in step.checklist:
+            assert len(item.text.split()) >= 4, f"{step_id}/{item.id}: `{item.text}` reads like a topic"
+
+
+def test_every_step_links_a_script_or_pitfall(handbook):
+    for step_id, step in handbook.steps.items():
+        assert step.scripts or step.pitfalls, f"{step_id} links no script and no pitfall"
+
+
+def test_every_pitfall_links_a_step(handbook):
+    for pitfall_id, pitfall in handbook.pitfalls.items():
+        assert pitfall.steps, f"{pitfall_id} links no step"
+
+
+def test_every_script_is_linked_from_a_step(handbook):
+    linked = {s for step in handbook.steps.values() for s in step.scripts}
+    assert set(handbook.scripts) <= linked, f"orphan scripts: {set(handbook.scripts) - linked}"
+
+
+def test_every_pitfall_is_linked_from_a_step(handbook):
+    linked = {p for step in handbook.steps.values() for p in step.pitfalls}
+    assert set(handbook.pitfalls) <= linked, f"orphan pitfalls: {set(handbook.pitfalls) - linked}"
+
+
+# The questions in DOMAIN.md's FAQ material, each as phrases one question must all contain.
+DOMAIN_QUESTIONS = {
+    "what is it": ("what is reverse mentoring",),
+    "who takes part": ("who takes part",),
+    "only about technology": ("only about technology",),
+    "benefits": ("benefits",),
+    "how to make it succeed": ("succeed",),
+    "challenges": ("challenges",),
+    "how often to meet": ("how often",),
+    "formal or informal": ("formal or informal",),
+    "difference from traditional": ("differ", "traditional"),
+    "origin": ("where did", "come from"),
+}
+
+
+@pytest.mark.parametrize("topic", sorted(DOMAIN_QUESTIONS))
+def test_domain_faq_question_is_present(handbook, topic):
+    questions = [q.question.lower() for t in handbook.faqs.values() for q in t.questions]
+    phrases = DOMAIN_QUESTIONS[topic]
+    assert any(all(p in q for p in phrases) for q in questions), f"no FAQ question about {topic}"
+
+
+@pytest.mark.parametrize("label, years", [
+    ("baby boomers", ("1946", "1964")),
+    ("generation x", ("1965", "1976")),
+    ("generation y", ("1977", "1998")),
+    ("generation z", ()),
+])
+def test_glossary_has_generation_labels(handbook, label, years):
+    entries = {e.term.lower(): e for e in handbook.glossary.entries}
+    assert label in entries, f"glossary lacks `{label}`"
+    for year in years:
+        assert year in entries[label].definition, f"`{label}` should give the birth year {year}"
+
+
+def test_millennials_is_an_alias_of_generation_y(handbook):
+    entry = next(e for e in handbook.glossary.entries if e.term.lower() == "generation y")
+    assert "millennials" in [a.lower() for a in entry.aliases]
+
+
+def test_prose_uses_term_references_for_roles():
+    """Role words go through the terms mapping, so an organization's own words appear everywhere."""
+    role_word = re.compile(r"(?<![\w\[-])(mentors?|mentees?|Mentors?|Mentees?|sponsors?|Sponsors?)(?![\w\]-])")
+    structural = re.compile(r"^\s*(-\s+)?(id|role|speaker|audience|steps|scripts|pitfalls|start_with|"
+                            r"mentor|mentee|sponsor|program-lead)\s*:")
+    offenders = []
+    for path in sorted(CONTENT.rglob("*.yml")):
+        in_terms = False
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if line.lstrip().startswith("#"):
+                continue
+            if path.name == "program.yml" and not line.startswith(" "):
+                in_terms = line.startswith("terms:")  # the mapping defines the words; it is not prose
+            if in_terms:
+                continue
+            text = structural.sub("", line)  # keys and id lists name roles by id, not by word
+            if re.match(r"^\s*(-\s+)?(id|role|speaker|audience|steps|scripts|pitfalls|start_with|tags)\s*:", line):
+                continue
+            if role_word.search(text):
+                offenders.append(f"{path.relative_to(REPO)}:{number}: {line.strip()}")
+    assert not offenders, "role words written out instead of [[mentor]] etc.:\n" + "\n".join(offenders)
+
+
+def test_content_is_original():
+    if not ORIGINALITY.is_file():
+        pytest.fail(f"originality checker not found at {ORIGINALITY}; the content cannot be shown to be "
+                    "original without it")
+    result = subprocess.run([sys.executable, str(ORIGINALITY), str(CONTENT)], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " 0 shared runs" in result.stdout
