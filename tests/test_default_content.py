@@ -199,6 +199,46 @@ def test_prose_uses_term_references_for_roles():
     assert not offenders, "role words written out instead of [[mentor]] etc.:\n" + "\n".join(offenders)
 
 
+REF_FIELDS = {"id", "role", "speaker", "audience", "steps", "scripts", "pitfalls", "start_with", "phase", "tags",
+              "terms"}
+
+
+def _prose(value, key=None):
+    """Every prose string in a dumped model, skipping fields that hold ids rather than words."""
+    if key in REF_FIELDS:
+        return
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _prose(v, k)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _prose(v)
+
+
+def test_renamed_roles_reach_every_page(tmp_path):
+    """An organization that calls mentors "digital guides" never sees the word mentor."""
+    import shutil
+
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content)
+    program = content / "program.yml"
+    text = program.read_text()
+    old_terms = "  mentor: mentor\n  mentee: mentee\n"
+    assert old_terms in text, "test expects the default terms mapping"
+    program.write_text(text.replace(old_terms, "  mentor:\n    singular: digital guide\n    plural: digital guides\n"
+                                               "  mentee: guest learner\n"))
+    hb = load_handbook(content)
+    assert hb.terms.word("mentor") == "digital guide"
+    models = [hb.program, hb.glossary] + [item.model for items in hb.items.values() for item in items.values()]
+    leftover = re.compile(r"\b(mentors?|mentees?)\b", re.IGNORECASE)
+    prose = [s for m in models for s in _prose(m.model_dump())]
+    assert sum("digital guide" in s for s in prose) >= 20, "the renamed word should appear throughout"
+    found = [s for s in prose if leftover.search(s)]
+    assert not found, "role words not routed through terms:\n" + "\n---\n".join(found)
+
+
 def test_content_is_original():
     if not ORIGINALITY.is_file():
         pytest.fail(f"originality checker not found at {ORIGINALITY}; the content cannot be shown to be "
