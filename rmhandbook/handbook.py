@@ -216,6 +216,16 @@ def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None) -> 
     return HandbookBuilder().build(Path(content_dir), diags)
 
 
+# One builder per content folder for the life of the process: `mkdocs serve` creates
+# new plugin objects for every rebuild, and the CLI checks content before it builds;
+# the builder's cache is what lets either re-parse only the files that changed.
+_SHARED: dict[Path, HandbookBuilder] = {}
+
+
+def shared_builder(content_dir: Path) -> HandbookBuilder:
+    return _SHARED.setdefault(Path(content_dir).resolve(), HandbookBuilder())
+
+
 # --- terms -------------------------------------------------------------------
 
 def program_terms(doc: Document, diags: Diagnostics) -> Terms | None:
