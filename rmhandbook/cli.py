@@ -64,6 +64,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("export", "Write the generated pages as plain Markdown files.")
     with_content(p)
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
+    p.add_argument("--mkdocs-config", metavar="FILE", help="also write a mkdocs.yml for plain MkDocs (no rmhandbook "
+                   "plugin) that builds the pages with the site's theme, nav, extensions and assets")
 
     p = command("schema", "Write the JSON Schema files that content files point at.")
     with_content(p)
@@ -211,11 +213,66 @@ def cmd_export(args: argparse.Namespace) -> int:
     handbook = _load(content, print)
     if handbook is None:
         return EXIT_CONTENT
-    overrides = Path(args.config_file).resolve().parent / "overrides" / "rmhandbook"
-    pages = render_pages(handbook, [overrides])
-    written = export_pages(pages, Path(args.out))
-    print(f"wrote {len(written)} pages to {args.out}")
+    config_file = Path(args.config_file).resolve()
+    overrides = config_file.parent / "overrides" / "rmhandbook"
+    out = Path(args.out)
+    if not args.mkdocs_config:
+        pages = render_pages(handbook, [overrides])
+        written = export_pages(pages, out)
+        print(f"wrote {len(written)} pages to {args.out}")
+        return EXIT_OK
+    # the pages exactly as the plugin makes them: the glossary goes to the abbr extension's config
+    site = _site_config(config_file)
+    if site is None:
+        print(f"rmhandbook export: cannot read `{args.config_file}`; --mkdocs-config needs the site's mkdocs.yml "
+              "(use -f FILE to name it).", file=sys.stderr)
+        return EXIT_USAGE
+    written = _export_for_mkdocs(handbook, site, config_file, out, Path(args.mkdocs_config))
+    print(f"wrote {written} pages to {args.out} and {args.mkdocs_config} (plain MkDocs, no plugin)")
     return EXIT_OK
+
+
+def _site_config(config_file: Path) -> dict | None:
+    if not config_file.is_file():
+        return None
+    from mkdocs.utils import yaml as mkdocs_yaml  # understands !ENV and friends
+
+    try:
+        with config_file.open(encoding="utf-8") as fh:
+            data = mkdocs_yaml.yaml_load(fh) or {}
+    except Exception:  # noqa: BLE001 - reported as a usage error by the caller
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path) -> int:
+    import yaml
+
+    from .export import export_assets, export_pages, plain_mkdocs_config
+    from .render import glossary_abbreviations, nav_for, render_pages
+
+    options = {}
+    for entry in site.get("plugins") or []:
+        if isinstance(entry, dict) and "rmhandbook" in entry:
+            options = entry["rmhandbook"] or {}
+    theme = site.get("theme") if isinstance(site.get("theme"), dict) else {}
+    custom = (config_file.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
+    templates = ([config_file.parent / options["templates_dir"]] if options.get("templates_dir")
+                 else [custom / "rmhandbook"] if custom else [])
+    pages = render_pages(handbook, templates, inline_abbreviations=False)
+    nav = nav_for(pages, handbook, int(options.get("nav_max_section_items", 40)))
+    export_pages(pages, out)
+    export_assets(out, "en")
+    here = target.resolve().parent
+    config = plain_mkdocs_config(
+        site, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
+        abbreviations=glossary_abbreviations(handbook),
+        custom_dir=os.path.relpath(custom, here) if custom else None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with target.open("w", encoding="utf-8") as fh:
+        fh.write("# Written by `rmhandbook export --mkdocs-config`: builds the exported pages with plain MkDocs.\n")
+        yaml.dump(config, fh, Dumper=yaml.Dumper, allow_unicode=True, sort_keys=False, width=120)
+    return len(pages)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
 from .messages import messages_script
-from .render import Page, nav_for, render_pages
+from .render import Page, glossary_abbreviations, nav_for, render_pages
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -68,7 +68,11 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                 target.append(uri)
         self.language = "en"
         self.handbook = self._load()
-        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
+        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language,
+                                  inline_abbreviations=False)
+        # the glossary's hover definitions go to the abbr extension once, not into every page
+        abbr = config.mdx_configs.setdefault("abbr", {})
+        abbr["glossary"] = {**glossary_abbreviations(self.handbook), **(abbr.get("glossary") or {})}
         self.nav_paths: set[str] | None = None  # pages our generated nav lists; None: the user's nav rules
         if self.config.generate_nav and config.nav is None:
             nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language)

@@ -62,8 +62,9 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE) -> None:
+                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True) -> None:
         self.hb = handbook
+        self.inline_abbreviations = inline_abbreviations
         self.msg = Messages(language)
         dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
@@ -111,19 +112,26 @@ class Renderer:
             for x in pit.scripts:
                 add("scripts", x, "pitfalls", pid)
                 add("pitfalls", pid, "scripts", x)
-        order = {kind: list(items) for kind, items in self.hb.items.items()}
-        return {key: {k: sorted(v, key=lambda i, k=k: order[k].index(i)) for k, v in kinds.items()}
+        # position lookups by dict: `list.index` here made a large handbook quadratic
+        order = {kind: {item_id: i for i, item_id in enumerate(items)} for kind, items in self.hb.items.items()}
+        return {key: {k: sorted(v, key=order[k].__getitem__) for k, v in kinds.items()}
                 for key, kinds in back.items()}
 
     def abbreviations(self) -> str:
-        """pymdownx/abbr definitions so glossary terms show their definition on hover."""
-        if self.hb.glossary is None:
-            return ""
-        lines = []
-        for entry in self.hb.glossary.entries:
-            definition = plain_text(entry.definition).replace("\n", " ")
-            for word in [entry.term, *entry.aliases]:
-                lines.append(f"*[{word}]: {definition}")
+        """Markdown abbr definitions so glossary terms show their definition on hover.
+
+        Inline (the default, and what `export` writes) every page carries the whole
+        glossary, so each page stands on its own. The MkDocs plugin instead hands
+        the glossary to the abbr extension once (`glossary_abbreviations`): parsing
+        the definitions again on every page cost more than the page itself once
+        the glossary had a few dozen terms. The glossary page then only switches
+        its own terms off, so a term is not a hover on its own definition.
+        """
+        words = glossary_abbreviations(self.hb)
+        if self.inline_abbreviations:
+            lines = [f"*[{word}]: {definition}" for word, definition in words.items()]
+        else:
+            lines = []
         return "\n" + "\n".join(lines) + "\n" if lines else ""
 
     # -- pages ---------------------------------------------------------------
@@ -133,6 +141,9 @@ class Renderer:
                              link=lambda target, _p=path: relative_link(_p, target), **context)
         if not path.startswith("glossary"):
             content = content.rstrip("\n") + "\n" + self._abbreviations
+        elif not self.inline_abbreviations and self.hb.glossary is not None:
+            content = content.rstrip("\n") + "\n\n" + "".join(
+                f"*[{word}]: \"\"\n" for word in glossary_abbreviations(self.hb))
         return Page(path, content, source, title)
 
     def pages(self) -> list[Page]:
@@ -165,10 +176,26 @@ class Renderer:
         return out
 
 
+def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
+    """Every glossary term and alias with its definition as one line of plain text (abbr hovers)."""
+    if handbook.glossary is None:
+        return {}
+    words: dict[str, str] = {}
+    for entry in handbook.glossary.entries:
+        definition = plain_text(entry.definition).replace("\n", " ")
+        for word in [entry.term, *entry.aliases]:
+            words[word] = definition
+    return words
+
+
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE) -> list[Page]:
-    """Every generated page of the handbook, in navigation order."""
-    return Renderer(handbook, template_dirs, language).pages()
+                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True) -> list[Page]:
+    """Every generated page of the handbook, in navigation order.
+
+    `inline_abbreviations=False` leaves the glossary's hover definitions out of the
+    pages; the caller passes `glossary_abbreviations(handbook)` to the abbr extension.
+    """
+    return Renderer(handbook, template_dirs, language, inline_abbreviations).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
