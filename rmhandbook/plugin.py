@@ -21,6 +21,7 @@ from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
 from .messages import messages_script
 from .render import Page, glossary_abbreviations, nav_for, render_pages
+from .render_cache import BYTECODE, shared_page_cache
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -68,8 +69,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                 target.append(uri)
         self.language = "en"
         self.handbook = self._load()
-        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language,
-                                  inline_abbreviations=False)
+        self.pages = self._render(config, config_dir)
         # the glossary's hover definitions go to the abbr extension once, not into every page
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**glossary_abbreviations(self.handbook), **(abbr.get("glossary") or {})}
@@ -95,6 +95,22 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         log.info(f"rmhandbook: {self.content_dir.name}: {parsed} file(s) parsed, {validated} validated, "
                  f"{builder.stats['reused'] - before['reused']} unchanged and reused")
         return handbook
+
+    def _render(self, config, config_dir: Path) -> list[Page]:
+        cache = shared_page_cache(self.content_dir)
+        before = dict(cache.stats)
+        pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language,
+                             inline_abbreviations=False, cache=cache)
+        rendered = cache.stats["rendered"] - before["rendered"]
+        log.info(f"rmhandbook: pages: {rendered} rendered, {cache.stats['reused'] - before['reused']} unchanged "
+                 "and reused")
+        return pages
+
+    # Compiled theme templates are kept for the life of the process: `mkdocs serve`
+    # makes a new theme environment for every rebuild and would compile them all again.
+    def on_env(self, env, config, files):
+        env.bytecode_cache = BYTECODE
+        return env
 
     def _template_dirs(self, config, config_dir: Path) -> list[Path]:
         if self.config.templates_dir:

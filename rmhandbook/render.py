@@ -18,6 +18,8 @@ import jinja2
 
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
+from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
+    _Recorder, template_signature
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -62,7 +64,8 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True) -> None:
+                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True,
+                 cache: PageCache | None = None) -> None:
         self.hb = handbook
         self.inline_abbreviations = inline_abbreviations
         self.msg = Messages(language)
@@ -74,6 +77,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=BYTECODE,  # compiled once per process, not once per build (mkdocs serve)
         )
         self.env.filters["plain"] = plain_text
         self.env.filters["quote_block"] = lambda text, prefix="    ": "\n".join(
@@ -85,6 +89,37 @@ class Renderer:
             backlinks=self.backlinks(), msg=self.msg,
         )
         self._abbreviations = self.abbreviations()
+        self._language = language
+        self._build = self._start_cache(cache, dirs) if cache is not None else None
+
+    def _start_cache(self, cache: PageCache, dirs: list[str]):
+        """Track what each page reads, so the next build can reuse the pages whose inputs did not change."""
+        hb, g = self.hb, self.env.globals
+        self._recorder = recorder = _Recorder()
+        known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
+                 "backlinks", *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
+        unknown = tuple(sorted(set(g) - known))
+        for kind in TRACKED_KINDS:
+            g[kind] = TrackedItems(kind, g[kind], recorder)
+        g["backlinks"] = TrackedBacklinks(g["backlinks"], recorder)
+        g["hb"] = Everything(hb, recorder)
+        texts = {hb.program_doc.path: hb.program_doc.text}
+        if hb.glossary_doc is not None:
+            texts[hb.glossary_doc.path] = hb.glossary_doc.text
+        for items in hb.items.values():
+            texts.update((it.path, it.doc.text) for it in items.values())
+        build = cache.start((), texts, hb.items, g["backlinks"])
+        # the base every page depends on; kinds and globals the tracking cannot see into count whole
+        untracked = tuple((kind, build.whole(kind)) for kind in hb.items
+                          if kind not in TRACKED_KINDS or unknown)
+        build.base = (template_signature(dirs), self._language, self.inline_abbreviations, hb.program_doc.text,
+                      hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown, untracked)
+        return build
+
+    @property
+    def rendered(self) -> list[str]:
+        """Paths of the pages this pass rendered (the others were reused from the cache)."""
+        return list(self._build.rendered) if self._build is not None else []
 
     # -- derived data --------------------------------------------------------
     def backlinks(self) -> dict[str, dict[str, list[str]]]:
@@ -136,6 +171,20 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------
     def page(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
+        if self._build is None:
+            return self._render(template, path, title, source, **context)
+        key = (template, path, title)
+        page = self._build.lookup(key, source)
+        if page is None:
+            reads = self._recorder.current = Reads()
+            try:
+                page = self._render(template, path, title, source, **context)
+            finally:
+                self._recorder.current = None
+            self._build.store(key, source, reads, page)
+        return page
+
+    def _render(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
         tpl = self.env.get_template(template)
         content = tpl.render(page_path=path, title=title,
                              link=lambda target, _p=path: relative_link(_p, target), **context)
@@ -189,13 +238,15 @@ def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
 
 
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True) -> list[Page]:
+                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True,
+                 cache: PageCache | None = None) -> list[Page]:
     """Every generated page of the handbook, in navigation order.
 
     `inline_abbreviations=False` leaves the glossary's hover definitions out of the
     pages; the caller passes `glossary_abbreviations(handbook)` to the abbr extension.
+    With a `cache` (kept between builds), pages whose inputs did not change are reused.
     """
-    return Renderer(handbook, template_dirs, language, inline_abbreviations).pages()
+    return Renderer(handbook, template_dirs, language, inline_abbreviations, cache).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
