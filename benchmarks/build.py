@@ -146,6 +146,12 @@ def _get(url: str) -> str:
         return ""
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a running process (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def measure_reload(project: Path, step_id: str, edits: int, startup_timeout: float = 600) -> dict:
     """Seconds from saving a one-line edit of a step's `summary:` to the served page showing it."""
     step = project / "content" / "steps" / f"{step_id}.yml"
@@ -164,8 +170,9 @@ def measure_reload(project: Path, step_id: str, edits: int, startup_timeout: flo
                 raise SystemExit(f"benchmark: `rmhandbook serve` did not come up:\n{log.read_text()[-3000:]}")
             time.sleep(0.2)
         time.sleep(1.0)  # let the first build settle
-        times = []
+        times, cpu = [], []
         for i in range(edits):
+            cpu_before = _cpu_seconds(proc.pid)
             marker = f"Edited for the benchmark {i} {time.time_ns()}"
             step.write_text(original.replace(line, f"summary: {marker}.", 1), encoding="utf-8")
             saved = time.perf_counter()
@@ -174,6 +181,7 @@ def measure_reload(project: Path, step_id: str, edits: int, startup_timeout: flo
                     raise SystemExit(f"benchmark: the edit never reached {url}:\n{log.read_text()[-3000:]}")
                 time.sleep(0.02)
             times.append(time.perf_counter() - saved)
+            cpu.append(_cpu_seconds(proc.pid) - cpu_before)
             time.sleep(1.0)  # the server finishes its reload cycle before the next edit
     finally:
         proc.terminate()
@@ -181,6 +189,7 @@ def measure_reload(project: Path, step_id: str, edits: int, startup_timeout: flo
         step.write_text(original, encoding="utf-8")
     logged = [ln.split(" - ", 1)[-1].strip() for ln in log.read_text().splitlines() if "rmhandbook:" in ln]
     return {"median_s": statistics.median(times), "all_s": [round(t, 3) for t in times],
+            "server_cpu_s": statistics.median(cpu),
             "poll_interval_s": 0.02, "last_rebuild_log": logged[-2:]}
 
 
@@ -292,7 +301,8 @@ def report(results: dict) -> str:
         r = results.get(key)
         if r:
             lines.append(f"{label}{' (N=' + format(r['items'], ',') + ')' if 'items' in r else ''}: "
-                         f"{r['median_s']:.2f} s from save to served page (runs {r['all_s']}); "
+                         f"{r['median_s']:.2f} s from save to served page (runs {r['all_s']}), "
+                         f"server CPU {r['server_cpu_s']:.2f} s; "
                          f"log: {' / '.join(r['last_rebuild_log'])}")
     o = results.get("orgs")
     if o:

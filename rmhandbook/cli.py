@@ -259,8 +259,9 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
     custom = (config_file.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
     templates = ([config_file.parent / options["templates_dir"]] if options.get("templates_dir")
                  else [custom / "rmhandbook"] if custom else [])
-    pages = render_pages(handbook, templates, inline_abbreviations=False)
-    nav = nav_for(pages, handbook, int(options.get("nav_max_section_items", 40)))
+    max_items = int(options.get("nav_max_section_items", 40))
+    pages = render_pages(handbook, templates, inline_abbreviations=False, detail_max_items=max_items)
+    nav = nav_for(pages, handbook, max_items)
     export_pages(pages, out)
     export_assets(out, "en")
     here = target.resolve().parent
@@ -269,9 +270,16 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
         abbreviations=glossary_abbreviations(handbook),
         custom_dir=os.path.relpath(custom, here) if custom else None)
     target.parent.mkdir(parents=True, exist_ok=True)
+    class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
+        pass
+
+    def text(dumper, value: str):  # several lines (not_in_nav) as a readable block
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+    Dumper.add_representer(str, text)
     with target.open("w", encoding="utf-8") as fh:
         fh.write("# Written by `rmhandbook export --mkdocs-config`: builds the exported pages with plain MkDocs.\n")
-        yaml.dump(config, fh, Dumper=yaml.Dumper, allow_unicode=True, sort_keys=False, width=120)
+        yaml.dump(config, fh, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
     return len(pages)
 
 

@@ -99,6 +99,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "See also",
         "glossary_intro": "Terms used in this handbook. Where a term appears on another page, hold the pointer over it to see its definition.",
         "also": "Also",
+        # role pages of large handbooks (performance, issue 7)
+        "role_steps_compact": "This handbook has many steps, so this page lists yours with a link to each; the step pages have what to do and the checklists.",
+        "your_checklist_items": "Your checklist items",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -178,6 +181,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "Siehe auch",
         "glossary_intro": "Begriffe aus diesem Handbuch. Steht ein Begriff auf einer anderen Seite, zeigt der Mauszeiger darüber seine Bedeutung.",
         "also": "Auch",
+        # role pages of large handbooks (performance, issue 7)
+        "role_steps_compact": "Dieses Handbuch hat viele Schritte. Darum führt diese Seite Ihre Schritte nur mit einem Link auf; was zu tun ist und die Checklisten stehen auf den Schrittseiten.",
+        "your_checklist_items": "Ihre Checklistenpunkte",
     },
 }
 

@@ -100,7 +100,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         cache = shared_page_cache(self.content_dir)
         before = dict(cache.stats)
         pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language,
-                             inline_abbreviations=False, cache=cache)
+                             inline_abbreviations=False, cache=cache,
+                             detail_max_items=self.config.nav_max_section_items)
         rendered = cache.stats["rendered"] - before["rendered"]
         log.info(f"rmhandbook: pages: {rendered} rendered, {cache.stats['reused'] - before['reused']} unchanged "
                  "and reused")

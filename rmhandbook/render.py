@@ -33,9 +33,18 @@ class Page:
 
 
 def relative_link(from_page: str, to_page: str) -> str:
-    """A Markdown link from one generated page to another (MkDocs resolves and checks it)."""
+    """A Markdown link from one generated page to another (MkDocs resolves and checks it).
+
+    Both are site-relative file paths, so this is string work: `posixpath.relpath`
+    asks the OS for the working directory on every call, which showed up in profiles.
+    """
     target, _, anchor = to_page.partition("#")
-    rel = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -65,7 +74,7 @@ SEVERITY_ORDER = ("high", "medium", "low")
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
                  language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True,
-                 cache: PageCache | None = None) -> None:
+                 cache: PageCache | None = None, detail_max_items: int = 40) -> None:
         self.hb = handbook
         self.inline_abbreviations = inline_abbreviations
         self.msg = Messages(language)
@@ -87,6 +96,8 @@ class Renderer:
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
             backlinks=self.backlinks(), msg=self.msg,
+            # past this many steps, role pages list the steps instead of repeating every action
+            compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
         )
         self._abbreviations = self.abbreviations()
         self._language = language
@@ -97,7 +108,7 @@ class Renderer:
         hb, g = self.hb, self.env.globals
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
-                 "backlinks", *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
+                 "backlinks", "compact_role_pages", *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
             g[kind] = TrackedItems(kind, g[kind], recorder)
@@ -112,7 +123,8 @@ class Renderer:
         # the base every page depends on; kinds and globals the tracking cannot see into count whole
         untracked = tuple((kind, build.whole(kind)) for kind in hb.items
                           if kind not in TRACKED_KINDS or unknown)
-        build.base = (template_signature(dirs), self._language, self.inline_abbreviations, hb.program_doc.text,
+        build.base = (template_signature(dirs), self._language, self.inline_abbreviations, g["compact_role_pages"],
+                      hb.program_doc.text,
                       hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown, untracked)
         return build
 
@@ -239,14 +251,15 @@ def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
 
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
                  language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True,
-                 cache: PageCache | None = None) -> list[Page]:
+                 cache: PageCache | None = None, detail_max_items: int = 40) -> list[Page]:
     """Every generated page of the handbook, in navigation order.
 
     `inline_abbreviations=False` leaves the glossary's hover definitions out of the
     pages; the caller passes `glossary_abbreviations(handbook)` to the abbr extension.
     With a `cache` (kept between builds), pages whose inputs did not change are reused.
+    Past `detail_max_items` steps, role pages list the steps rather than repeat them.
     """
-    return Renderer(handbook, template_dirs, language, inline_abbreviations, cache).pages()
+    return Renderer(handbook, template_dirs, language, inline_abbreviations, cache, detail_max_items).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,

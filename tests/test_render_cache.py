@@ -73,3 +73,12 @@ def test_a_changed_template_renders_again(tmp_path):
     pages = {p.path: p.content for p in renderer.pages()}
     assert "# Our own glossary page" in pages["glossary.md"]
     assert "glossary.md" in renderer.rendered
+
+
+def test_role_pages_of_a_large_handbook_list_the_steps_instead_of_repeating_them():
+    hb = load_handbook(SCAFFOLD)
+    full = {p.path: p.content for p in render_pages(hb)}["roles/mentor.md"]
+    compact = {p.path: p.content for p in render_pages(hb, detail_max_items=1)}["roles/mentor.md"]
+    assert "#### [Hold the first meeting](../steps/first-meeting.md)" in full and "data-checklist" in full
+    assert "| [Hold the first meeting](../steps/first-meeting.md) | week 1 | 1 |" in compact
+    assert "####" not in compact and "data-checklist" not in compact
