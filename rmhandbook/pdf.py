@@ -1,0 +1,109 @@
+"""Print checklist pages of a built site to PDF with headless Chromium.
+
+The PDF engine is a real browser printing the same pages, with the same
+print stylesheet, that a facilitator prints from the site. Playwright (the
+optional extra `rmhandbook[pdf]`) drives an installed Chromium; no browser
+is ever downloaded. Nothing here is needed to build or browse the site.
+
+Core module: no MkDocs import. Problems are raised as `PdfError` with a
+message a person can act on; callers turn it into exit status 1.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable, Sequence
+
+from .printing import PAPER_PDF_FORMAT
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = (
+    "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--disable-quic",
+)
+
+
+class PdfError(Exception):
+    """PDFs could not be written; the message says why and what to do."""
+
+
+def chromium_path() -> Path:
+    return Path(os.environ.get("RMHANDBOOK_CHROMIUM") or DEFAULT_CHROMIUM)
+
+
+def page_file(site_dir: Path, src_uri: str, use_directory_urls: bool = True) -> Path:
+    """The HTML file MkDocs writes for a page (`checklists/packs/mentor.md` -> .../mentor/index.html)."""
+    stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+    if stem == "index" or stem.endswith("/index") or not use_directory_urls:
+        return site_dir / f"{stem}.html"
+    return site_dir / stem / "index.html"
+
+
+def check_pdf_engine() -> None:
+    """Raise `PdfError` unless Playwright and a Chromium are installed; cheap, so callers
+    check before building anything."""
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        raise PdfError("PDFs need Playwright's Python package: pip install 'rmhandbook[pdf]' "
+                       "(it drives an installed Chromium and downloads no browser).") from None
+    executable = chromium_path()
+    if not executable.is_file():
+        raise PdfError(f"PDFs need Chromium, and `{executable}` does not exist. Install it "
+                       "(Debian: apt-get install chromium) or set RMHANDBOOK_CHROMIUM to its path.")
+
+
+def write_pdfs(jobs: Sequence[tuple[Path, Path]], paper: str) -> list[Path]:
+    """Print each (HTML file, PDF file) job; returns the PDFs written.
+
+    Pages are opened from disk; any request that would leave the machine is
+    refused, so a PDF shows exactly what the intranet site shows.
+    """
+    check_pdf_engine()
+    from playwright.sync_api import Error as PlaywrightError
+    from playwright.sync_api import sync_playwright
+
+    executable = chromium_path()
+    missing = [str(html) for html, _ in jobs if not html.is_file()]
+    if missing:
+        raise PdfError(f"cannot print pages that were not built: {', '.join(missing)}")
+    written: list[Path] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(executable), args=list(CHROMIUM_ARGS))
+            try:
+                context = browser.new_context()
+                context.route("**/*", _local_only)
+                page = context.new_page()
+                for html, pdf in jobs:
+                    page.goto(html.resolve().as_uri(), wait_until="load")
+                    page.emulate_media(media="print")
+                    pdf.parent.mkdir(parents=True, exist_ok=True)
+                    page.pdf(path=str(pdf), format=PAPER_PDF_FORMAT[paper], prefer_css_page_size=True,
+                             print_background=True)
+                    written.append(pdf)
+            finally:
+                browser.close()
+    except PlaywrightError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise PdfError(f"Chromium ({executable}) failed while printing: {first_line}") from None
+    return written
+
+
+def _local_only(route) -> None:
+    if route.request.url.startswith(("file:", "data:", "blob:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def pdf_jobs(site_dir: Path, docs: Iterable, use_directory_urls: bool = True,
+             out_dir: Path | None = None) -> list[tuple[Path, Path]]:
+    """(page HTML, PDF path) for checklist documents; PDFs go to their site path, or flat into out_dir."""
+    jobs = []
+    for doc in docs:
+        target = (out_dir / Path(doc.pdf).name) if out_dir is not None else site_dir / doc.pdf
+        jobs.append((page_file(site_dir, doc.path, use_directory_urls), target))
+    return jobs
