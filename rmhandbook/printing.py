@@ -22,7 +22,6 @@ papers, and a test can hold the printer to it.
 from __future__ import annotations
 
 import dataclasses
-import json
 import math
 from typing import Iterable
 
@@ -203,7 +202,8 @@ def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool,
     A phase heading never ends a sheet, a step heading always has its first
     item below it, and a step moves whole to the next sheet when it would not
     fit; only a step longer than a page is split, and its rest carries the
-    heading again, marked as continued.
+    heading again, marked as continued. A sheet that goes on with a phase
+    begins with the phase's name, marked as continued.
     """
     sheets: list[list[Block]] = []
     sheet: list[Block] = []
@@ -223,6 +223,9 @@ def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool,
             # a whole step that fits on a fresh sheet but not here moves on
             if used + lead + step_head + sum(heights) > SHEET_BUDGET_MM and sheet:
                 new_sheet()
+                if index > 0 and phase_headings:  # the phase is named again where it goes on
+                    sheet.append(Block(phase.phase_id, phase.title, continued=True))
+                    used += phase_cost
             if index == 0 and phase_headings:
                 sheet.append(Block(phase.phase_id, phase.title))
                 used += phase_cost
@@ -251,9 +254,18 @@ def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool,
 # --- the page stylesheet ---------------------------------------------------------------
 
 def css_string(text: str) -> str:
-    """A CSS string literal: JSON escapes quotes and backslashes the way CSS reads them,
-    and `<` is escaped so the text cannot close a <style> element."""
-    return json.dumps(text, ensure_ascii=True).replace("<", "\\3C ")
+    """A CSS string literal in plain ASCII: quotes and backslashes escaped, and control
+    characters, `<` (so the text cannot close a <style> element) and anything beyond
+    ASCII written as CSS hex escapes (`\\DC ` is Ü), so the file needs no charset."""
+    out = []
+    for ch in text:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "<" or not (0x20 <= ord(ch) < 0x7F):
+            out.append(f"\\{ord(ch):X} ")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
 
 
 def page_css(settings: PrintSettings, program_name: str, msg: Messages) -> str:
