@@ -12,6 +12,7 @@ message a person can act on; callers turn it into exit status 1.
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -62,13 +63,32 @@ def write_pdfs(jobs: Sequence[tuple[Path, Path]], paper: str) -> list[Path]:
     refused, so a PDF shows exactly what the intranet site shows.
     """
     check_pdf_engine()
+    missing = [str(html) for html, _ in jobs if not html.is_file()]
+    if missing:
+        raise PdfError(f"cannot print pages that were not built: {', '.join(missing)}")
+    # Playwright's sync API refuses to run in a thread that has an asyncio loop (a caller's
+    # own Playwright session, an async server): a thread of our own never has one.
+    result: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            result["written"] = _print(jobs, paper)
+        except BaseException as exc:  # re-raised in the caller's thread
+            result["error"] = exc
+
+    worker = threading.Thread(target=run, name="rmhandbook-pdf")
+    worker.start()
+    worker.join()
+    if "error" in result:
+        raise result["error"]  # type: ignore[misc]
+    return result["written"]  # type: ignore[return-value]
+
+
+def _print(jobs: Sequence[tuple[Path, Path]], paper: str) -> list[Path]:
     from playwright.sync_api import Error as PlaywrightError
     from playwright.sync_api import sync_playwright
 
     executable = chromium_path()
-    missing = [str(html) for html, _ in jobs if not html.is_file()]
-    if missing:
-        raise PdfError(f"cannot print pages that were not built: {', '.join(missing)}")
     written: list[Path] = []
     try:
         with sync_playwright() as p:

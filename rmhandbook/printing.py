@@ -51,7 +51,7 @@ DATE_LINE_MM = 8.0  # "Done on ____" under a step heading in a pack
 ITEM_LINE_MM = 5.4  # one line of item text (10.5 pt, line-height 1.35)
 ITEM_GAP_MM = 2.2  # space between items
 ITEM_CHARS_PER_LINE = 62  # conservative: the box and the role tag take part of the line
-SHEET_BUDGET_MM = CONTENT_HEIGHT_MM - 16  # headroom for font metrics we did not measure
+SHEET_BUDGET_MM = CONTENT_HEIGHT_MM - 6  # headroom: the estimates above already run ~7 % high
 
 
 @dataclasses.dataclass(frozen=True)
@@ -220,8 +220,12 @@ def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool,
         for index, step in enumerate(phase.steps):
             heights = [item_height(e) for e in step.entries]
             lead = phase_cost if index == 0 else 0.0
-            # a whole step that fits on a fresh sheet but not here moves on
-            if used + lead + step_head + sum(heights) > SHEET_BUDGET_MM and sheet:
+            # a step that does not fit here moves on whole if a fresh sheet holds it, and
+            # a step too long for any sheet starts here if its heading and first item fit
+            whole = lead + step_head + sum(heights)
+            fits_fresh = whole + (phase_cost if index > 0 else 0.0) <= SHEET_BUDGET_MM
+            if sheet and used + whole > SHEET_BUDGET_MM and (
+                    fits_fresh or used + lead + step_head + heights[0] > SHEET_BUDGET_MM):
                 new_sheet()
                 if index > 0 and phase_headings:  # the phase is named again where it goes on
                     sheet.append(Block(phase.phase_id, phase.title, continued=True))

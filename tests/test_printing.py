@@ -134,6 +134,14 @@ def test_a_step_longer_than_a_page_is_split_and_its_rest_is_marked_continued():
     assert sum(len(p.entries) for p in parts) == 60
 
 
+def test_a_step_too_long_for_any_sheet_starts_where_the_last_one_ended():
+    short = StepGroup("short", "Short", "week 1", "p", (Entry("short", "a", "mentor", "x"),))
+    long = StepGroup("long", "Long", "week 1", "p",
+                     tuple(Entry("long", f"i{i}", "mentor", "y" * 150) for i in range(60)))
+    sheets = paginate((PhaseGroup("p", "P", (short, long)),), date_lines=False)
+    assert [b.step.step_id for b in sheets[0] if b.step][:2] == ["short", "long"]  # no half-empty first sheet
+
+
 def test_item_height_grows_with_wrapped_lines():
     short = Entry("s", "a", "mentor", "Short")
     long = Entry("s", "b", "mentor", "word " * 40)
