@@ -84,12 +84,17 @@ class Renderer:
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
-            backlinks=self.backlinks(), msg=self.msg, printing=self.printing,
+            backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
             pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
             phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
         )
         self._abbreviations = self.abbreviations()
+
+    def count(self, key: str, n: int) -> str:
+        """A counted label, `{n} items`, with the `_one` form for exactly one."""
+        form = f"{key}_one" if n == 1 and f"{key}_one" in self.msg.table else key
+        return self.msg(form).replace("{n}", str(n))
 
     # -- derived data --------------------------------------------------------
     def backlinks(self) -> dict[str, dict[str, list[str]]]:

@@ -223,6 +223,12 @@ def test_pdf_links_only_when_pdfs_are_written(handbook):
     assert ".pdf" not in with_pdfs["checklists/roles/mentor.md"]  # role checklists print from the page
 
 
+def test_counts_read_naturally():
+    pages = {p.path: p.content for p in render_pages(load_handbook(REPO / "rmhandbook/scaffold/content"))}
+    assert "1 item · 2 printed pages" in pages["checklists/packs/mentor.md"]
+    assert "(1 item)" in pages["checklists/index.md"] and "1 items" not in pages["checklists/index.md"]
+
+
 def test_german_labels(handbook):
     pages = {p.path: p.content for p in render_pages(handbook, language="de")}
     assert "Unterlagen zum Austeilen" in pages["checklists/packs/mentor.md"]
