@@ -303,3 +303,11 @@ def test_cli_pdf_without_chromium_is_exit_1_with_a_message(tmp_path, capsys, mon
 def test_cli_rejects_an_unknown_paper(capsys):
     assert cli.main(["checklists", "--pdf", "--out", "x", "--paper", "a3"]) == 2
     assert "invalid choice: 'a3'" in capsys.readouterr().err
+
+
+def test_pdf_jobs_find_the_built_page_for_either_url_style(tmp_path):
+    from rmhandbook.pdf import page_file
+
+    assert page_file(tmp_path, "checklists/packs/mentor.md") == tmp_path / "checklists/packs/mentor/index.html"
+    assert page_file(tmp_path, "checklists/packs/mentor.md", False) == tmp_path / "checklists/packs/mentor.html"
+    assert page_file(tmp_path, "checklists/index.md") == tmp_path / "checklists/index.html"
