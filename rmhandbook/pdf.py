@@ -12,6 +12,7 @@ message a person can act on; callers turn it into exit status 1.
 from __future__ import annotations
 
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Iterable, Sequence
@@ -95,7 +96,8 @@ def _print(jobs: Sequence[tuple[Path, Path]], paper: str) -> list[Path]:
             browser = p.chromium.launch(executable_path=str(executable), args=list(CHROMIUM_ARGS))
             try:
                 context = browser.new_context()
-                context.route("**/*", _local_only)
+                # only requests that would leave the machine reach Python, and are refused
+                context.route(_NOT_LOCAL, lambda route: route.abort())
                 page = context.new_page()
                 for html, pdf in jobs:
                     page.goto(html.resolve().as_uri(), wait_until="load")
@@ -112,11 +114,7 @@ def _print(jobs: Sequence[tuple[Path, Path]], paper: str) -> list[Path]:
     return written
 
 
-def _local_only(route) -> None:
-    if route.request.url.startswith(("file:", "data:", "blob:")):
-        route.continue_()
-    else:
-        route.abort()
+_NOT_LOCAL = re.compile(r"^(?!(?:file|data|blob|about):)")
 
 
 def pdf_jobs(site_dir: Path, docs: Iterable, use_directory_urls: bool = True,
