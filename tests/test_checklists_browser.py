@@ -256,3 +256,36 @@ def test_a_long_crowded_checklist_prints_on_the_promised_pages(tmp_path):
             text = squash(tool("pdftotext", str(out / name), "-"))
             assert "A crowded step (continued)" in text
     save_artifact("crowded-partnership-letter.pdf", (tmp_path / "letter/phase-partnership.pdf").read_bytes())
+
+
+def test_printing_requests_nothing_beyond_the_built_files(tmp_path):
+    """A page that asks for something over the network prints without it: the request never leaves."""
+    import http.server
+    import threading
+
+    from rmhandbook.pdf import write_pdfs
+
+    hits = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the http.server API
+            hits.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}"
+        html = tmp_path / "page.html"
+        html.write_text(f'<!doctype html><link rel="stylesheet" href="{url}/style.css">'
+                        f'<p>Local text</p><img src="{url}/image.png"><script src="{url}/app.js"></script>')
+        [pdf] = write_pdfs([(html, tmp_path / "page.pdf")], "a4")
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert hits == []
+    assert "Local text" in tool("pdftotext", str(pdf), "-")
