@@ -40,8 +40,11 @@ def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
     return written
 
 
-def export_assets(out_dir: Path, language: str) -> list[Path]:
-    """The plugin's stylesheets and scripts, and the generated messages.js, under `assets/rmhandbook/`."""
+GENERATED_ASSETS = ("messages.js", "page.css")  # made per site, in the order the plugin links them
+
+
+def export_assets(out_dir: Path, language: str, page_css: str) -> list[Path]:
+    """The plugin's stylesheets and scripts, and the generated messages.js and page.css, under `assets/rmhandbook/`."""
     folder = out_dir / "assets" / "rmhandbook"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -49,9 +52,11 @@ def export_assets(out_dir: Path, language: str) -> list[Path]:
         target = folder / name
         target.write_bytes((ASSETS / name).read_bytes())
         written.append(target)
-    target = folder / "messages.js"
-    target.write_text(messages_script(language), encoding="utf-8")
-    return written + [target]
+    for name, text in (("messages.js", messages_script(language)), ("page.css", page_css)):
+        target = folder / name
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
 
 
 def _nav_paths(nav: list) -> list[str]:
@@ -121,8 +126,7 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
     config["markdown_extensions"] = extensions
     for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
         links = list(site.get(key) or [])
-        names = ["messages.js"] + list(asset_files()) if suffix == ".js" else list(asset_files())
-        for name in names:
+        for name in GENERATED_ASSETS + asset_files():
             uri = f"assets/rmhandbook/{name}"
             if name.endswith(suffix) and uri not in links:
                 links.append(uri)

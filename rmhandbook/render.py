@@ -18,8 +18,9 @@ import jinja2
 
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
+from .printing import ChecklistDoc, PrintSettings, checklist_documents
 from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
-    _Recorder, template_signature
+    DerivedDocs, _Recorder, template_signature
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -73,11 +74,14 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True,
-                 cache: PageCache | None = None, detail_max_items: int = 40) -> None:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None,
+                 inline_abbreviations: bool = True, cache: PageCache | None = None,
+                 detail_max_items: int = 40) -> None:
         self.hb = handbook
         self.inline_abbreviations = inline_abbreviations
         self.msg = Messages(language)
+        self.printing = printing or PrintSettings()
+        self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
         dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
@@ -95,7 +99,10 @@ class Renderer:
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
-            backlinks=self.backlinks(), msg=self.msg,
+            backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
+            role_docs={d.id: d for d in self.checklists if d.kind == "role"},
+            pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
+            phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
             # past this many steps, role pages list the steps instead of repeating every action
             compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
         )
@@ -108,10 +115,15 @@ class Renderer:
         hb, g = self.hb, self.env.globals
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
-                 "backlinks", "compact_role_pages", *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
+                 "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
+                 *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
             g[kind] = TrackedItems(kind, g[kind], recorder)
+        derived = {}
+        for name in ("role_docs", "pack_docs", "phase_docs"):  # checklists gathered from every step
+            derived[name] = tuple(g[name])
+            g[name] = DerivedDocs(name, g[name], recorder, ("steps",))
         g["backlinks"] = TrackedBacklinks(g["backlinks"], recorder)
         g["hb"] = Everything(hb, recorder)
         texts = {hb.program_doc.path: hb.program_doc.text}
@@ -119,11 +131,12 @@ class Renderer:
             texts[hb.glossary_doc.path] = hb.glossary_doc.text
         for items in hb.items.values():
             texts.update((it.path, it.doc.text) for it in items.values())
-        build = cache.start((), texts, hb.items, g["backlinks"])
+        build = cache.start((), texts, hb.items, g["backlinks"], derived)
         # the base every page depends on; kinds and globals the tracking cannot see into count whole
         untracked = tuple((kind, build.whole(kind)) for kind in hb.items
                           if kind not in TRACKED_KINDS or unknown)
         build.base = (template_signature(dirs), self._language, self.inline_abbreviations, g["compact_role_pages"],
+                      repr(self.printing),
                       hb.program_doc.text,
                       hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown, untracked)
         return build
@@ -132,6 +145,11 @@ class Renderer:
     def rendered(self) -> list[str]:
         """Paths of the pages this pass rendered (the others were reused from the cache)."""
         return list(self._build.rendered) if self._build is not None else []
+
+    def count(self, key: str, n: int) -> str:
+        """A counted label, `{n} items`, with the `_one` form for exactly one."""
+        form = f"{key}_one" if n == 1 and f"{key}_one" in self.msg.table else key
+        return self.msg(form).replace("{n}", str(n))
 
     # -- derived data --------------------------------------------------------
     def backlinks(self) -> dict[str, dict[str, list[str]]]:
@@ -189,6 +207,8 @@ class Renderer:
         page = self._build.lookup(key, source)
         if page is None:
             reads = self._recorder.current = Reads()
+            # context beyond the page's own item (a checklist gathered from every step) is not tracked
+            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role"})
             try:
                 page = self._render(template, path, title, source, **context)
             finally:
@@ -221,6 +241,7 @@ class Renderer:
         out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
+        out += self.checklist_pages()
         out.append(self.page("scripts_index.md.j2", "scripts/index.md", msg("scripts"), None))
         for xid, item in hb.items["scripts"].items():
             out.append(self.page("script.md.j2", f"scripts/{xid}.md", item.model.title, item.path, id=xid,
@@ -237,6 +258,15 @@ class Renderer:
         return out
 
 
+    def checklist_pages(self) -> list[Page]:
+        """The checklists index, then a page per role checklist, facilitator pack and phase checklist."""
+        program_src = self.hb.program_doc.path
+        out = [self.page("checklists_index.md.j2", "checklists/index.md", self.msg("checklists"), program_src)]
+        for doc in self.checklists:
+            out.append(self.page(f"checklist_{doc.kind}.md.j2", doc.path, doc.title, program_src, doc=doc))
+        return out
+
+
 def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
     """Every glossary term and alias with its definition as one line of plain text (abbr hovers)."""
     if handbook.glossary is None:
@@ -250,8 +280,9 @@ def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
 
 
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE, inline_abbreviations: bool = True,
-                 cache: PageCache | None = None, detail_max_items: int = 40) -> list[Page]:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None,
+                 inline_abbreviations: bool = True, cache: PageCache | None = None,
+                 detail_max_items: int = 40) -> list[Page]:
     """Every generated page of the handbook, in navigation order.
 
     `inline_abbreviations=False` leaves the glossary's hover definitions out of the
@@ -259,7 +290,8 @@ def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
     With a `cache` (kept between builds), pages whose inputs did not change are reused.
     Past `detail_max_items` steps, role pages list the steps rather than repeat them.
     """
-    return Renderer(handbook, template_dirs, language, inline_abbreviations, cache, detail_max_items).pages()
+    return Renderer(handbook, template_dirs, language, printing, inline_abbreviations=inline_abbreviations,
+                    cache=cache, detail_max_items=detail_max_items).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
@@ -292,6 +324,7 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
     nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
                  {msg("steps"): steps_section},
                  section(msg("roles"), "roles/index.md", "roles/"),
+                 {msg("checklists"): "checklists/index.md"},
                  {msg("scripts"): "scripts/index.md"},
                  {msg("pitfalls"): "pitfalls/index.md"},
                  section(msg("faq"), "faq/index.md", "faq/")]

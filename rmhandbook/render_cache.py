@@ -58,6 +58,7 @@ class Reads:
     def __init__(self) -> None:
         self.items: set[tuple[str, str]] = set()  # (kind, id) or (kind, ALL)
         self.backlinks: set[str] = set()
+        self.derived: set[str] = set()  # names of derived mappings whose key set was read
         self.everything = False
 
 
@@ -156,6 +157,73 @@ class TrackedBacklinks(dict):
         return super().items()
 
 
+class DocView:
+    """A checklist document as a template sees it: naming it (path, title, pdf) depends only on
+    program.yml and the settings; reading its contents depends on every step."""
+
+    SHALLOW = frozenset({"id", "kind", "path", "title", "pdf", "role_id", "cover"})
+
+    def __init__(self, doc: Any, recorder: _Recorder, kinds: tuple[str, ...]) -> None:
+        object.__setattr__(self, "_doc", doc)
+        object.__setattr__(self, "_rec", recorder)
+        object.__setattr__(self, "_kinds", kinds)
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in self.SHALLOW:
+            for kind in self._kinds:
+                self._rec.whole(kind)
+        return getattr(self._doc, name)
+
+
+class DerivedDocs(dict):
+    """Checklist documents by role or phase id, gathered from every step.
+
+    Which ids have a document is recorded as its own dependency (`keys`), and
+    each document is handed out as a `DocView`.
+    """
+
+    def __init__(self, name: str, data: dict, recorder: _Recorder, kinds: tuple[str, ...]) -> None:
+        super().__init__(data)
+        self._name, self._rec, self._kinds = name, recorder, kinds
+
+    def _keys(self) -> None:
+        if self._rec.current is not None:
+            self._rec.current.derived.add(self._name)
+
+    def __getitem__(self, key):
+        self._keys()
+        return DocView(super().__getitem__(key), self._rec, self._kinds)
+
+    def get(self, key, default=None):
+        self._keys()
+        value = super().get(key)
+        return default if value is None else DocView(value, self._rec, self._kinds)
+
+    def __contains__(self, key) -> bool:
+        self._keys()
+        return super().__contains__(key)
+
+    def __iter__(self):
+        self._keys()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._keys()
+        return super().__len__()
+
+    def keys(self):
+        self._keys()
+        return super().keys()
+
+    def values(self):
+        self._keys()
+        return [self[k] for k in super().keys()]
+
+    def items(self):
+        self._keys()
+        return [(k, self[k]) for k in super().keys()]
+
+
 class Everything:
     """A stand-in for an object the cache cannot see into: touching it makes the page depend on all content."""
 
@@ -175,6 +243,7 @@ class _Entry:
     source_text: str | None
     item_texts: dict[tuple[str, str], Any]
     backlinks: dict[str, Any]
+    derived: dict[str, Any]
     page: Any
 
 
@@ -199,16 +268,18 @@ class PageCache:
         self._entries: dict[str, _Entry] = {}
         self.stats = {"rendered": 0, "reused": 0}
 
-    def start(self, base: tuple, texts: dict[Path, str], kinds: dict[str, dict], backlinks: dict) -> "_Build":
-        return _Build(self, base, texts, kinds, backlinks)
+    def start(self, base: tuple, texts: dict[Path, str], kinds: dict[str, dict], backlinks: dict,
+              derived: dict[str, Any] | None = None) -> "_Build":
+        return _Build(self, base, texts, kinds, backlinks, derived or {})
 
 
 class _Build:
     """One render pass: current texts and fingerprints, computed once and shared by every page."""
 
     def __init__(self, cache: PageCache, base: tuple, texts: dict[Path, str], kinds: dict[str, dict],
-                 backlinks: dict) -> None:
+                 backlinks: dict, derived: dict[str, Any]) -> None:
         self.cache, self.base, self.texts, self.backlinks = cache, base, texts, backlinks
+        self.derived = derived  # name -> its current key set
         self.kinds = kinds  # kind -> id -> item (with .doc.text)
         self._whole: dict[str, Any] = {}
         self.rendered: list[str] = []
@@ -239,6 +310,9 @@ class _Build:
         for name, value in entry.backlinks.items():
             if (dict(self.backlinks) if name == ALL else self.backlinks.get(name)) != value:
                 return None
+        for name, value in entry.derived.items():
+            if self.derived.get(name) != value:
+                return None
         self.reused += 1
         self.cache.stats["reused"] += 1
         return entry.page
@@ -251,8 +325,9 @@ class _Build:
         else:
             deps = {dep: self.item_text(*dep) for dep in reads.items}
         links = {name: (dict(self.backlinks) if name == ALL else self.backlinks.get(name)) for name in reads.backlinks}
+        derived = {name: self.derived.get(name) for name in reads.derived}
         self.cache._entries[key[1]] = _Entry((self.base,) + key, self.texts.get(source) if source else None,
-                                             deps, links, page)
+                                             deps, links, derived, page)
 
 
 _CACHES: dict[Path, PageCache] = {}
