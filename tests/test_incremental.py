@@ -1,5 +1,5 @@
-"""Pages kept between builds: a rebuild renders only what an edit can change, and the result is
-exactly what a fresh render gives."""
+"""Rebuilds do only what an edit needs: pages kept between builds (the result is exactly what a
+fresh render gives), bounded role pages, fast polling of small handbooks in `serve`."""
 
 from __future__ import annotations
 
@@ -82,3 +82,25 @@ def test_role_pages_of_a_large_handbook_list_the_steps_instead_of_repeating_them
     assert "#### [Hold the first meeting](../steps/first-meeting.md)" in full and "data-checklist" in full
     assert "| [Hold the first meeting](../steps/first-meeting.md) | week 1 | 1 |" in compact
     assert "####" not in compact and "data-checklist" not in compact
+
+
+def test_serve_polls_a_small_handbook_faster_and_leaves_other_watches_alone(tmp_path):
+    from types import SimpleNamespace
+
+    from rmhandbook.plugin import FAST_POLL_SECONDS, poll_faster
+
+    content = shutil.copytree(SCAFFOLD, tmp_path / "content")
+    theme = tmp_path / "theme"
+    theme.mkdir()
+
+    def emitter(path):
+        return SimpleNamespace(watch=SimpleNamespace(path=str(path)), _timeout=0.5)
+
+    ours, config, other = emitter(content), emitter(tmp_path / "mkdocs.yml"), emitter(theme)
+    server = SimpleNamespace(observer=SimpleNamespace(_emitters={id(x): x for x in (ours, config, other)}.values()))
+    assert poll_faster(server, [content]) == 2
+    assert ours._timeout == config._timeout == FAST_POLL_SECONDS and other._timeout == 0.5
+    for i in range(600):  # a large handbook keeps MkDocs' interval: polling it costs CPU all the time
+        (content / "faqs" / f"extra-{i}.yml").write_text("x")
+    ours._timeout = 0.5
+    assert poll_faster(server, [content]) == 0 and ours._timeout == 0.5
