@@ -320,18 +320,29 @@ def report(results: dict) -> str:
 
 
 def check_targets(results: dict) -> dict:
+    """Each target: (met, what was compared).
+
+    Ratios and the 3,000-item time are judged on CPU time. The builds are
+    single-threaded, so on an idle machine wall time is CPU time plus a little
+    I/O; CPU time is what other processes on a shared machine do not distort.
+    The wall times are shown beside them.
+    """
     out: dict = {}
     sizes = {s["items"]: s for s in results["sizes"]}
     sc = results.get("scaling")
     if sc:
-        out["scaling"] = (sc["ratio"] <= TARGETS["scaling"], f"{sc['ratio']:.2f} <= {TARGETS['scaling']}")
-    overheads = [s["plugin_overhead"] for s in results["sizes"] if "plugin_overhead" in s and s["items"] >= 1000]
+        out["scaling"] = (sc["ratio_cpu"] <= TARGETS["scaling"],
+                          f"CPU {sc['ratio_cpu']:.2f} <= {TARGETS['scaling']} (wall {sc['ratio']:.2f})")
+    overheads = [(s["plugin_overhead_cpu"], s["plugin_overhead"], s["items"]) for s in results["sizes"]
+                 if "plugin_overhead" in s and s["items"] >= 1000]
     if overheads:
-        worst = max(overheads)
-        out["plugin_overhead"] = (worst <= TARGETS["plugin_overhead"], f"{worst:.3f} <= {TARGETS['plugin_overhead']}")
+        cpu, wall, n = max(overheads)
+        out["plugin_overhead"] = (cpu <= TARGETS["plugin_overhead"],
+                                  f"CPU {cpu:.3f} <= {TARGETS['plugin_overhead']} at N={n} (wall {wall:.3f})")
     if 3000 in sizes:
-        t = sizes[3000]["rmhandbook_build"]["wall_s"]
-        out["build_3000_s"] = (t < TARGETS["build_3000_s"], f"{t:.1f} s < {TARGETS['build_3000_s']} s")
+        b = sizes[3000]["rmhandbook_build"]
+        out["build_3000_s"] = (b["cpu_s"] < TARGETS["build_3000_s"],
+                               f"CPU {b['cpu_s']:.1f} s < {TARGETS['build_3000_s']} s (wall {b['wall_s']:.1f} s)")
     r = results.get("reload_default")
     if r:
         out["reload_default_s"] = (r["median_s"] < TARGETS["reload_default_s"],

@@ -135,10 +135,13 @@ class Renderer:
         # the base every page depends on; kinds and globals the tracking cannot see into count whole
         untracked = tuple((kind, build.whole(kind)) for kind in hb.items
                           if kind not in TRACKED_KINDS or unknown)
+        # globals this module does not know (an organization profile, say) count with their values
+        unknown_values = tuple((name, repr(g[name])) for name in unknown)
         build.base = (template_signature(dirs), self._language, self.inline_abbreviations, g["compact_role_pages"],
                       repr(self.printing),
                       hb.program_doc.text,
-                      hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown, untracked)
+                      hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown_values,
+                      untracked)
         return build
 
     @property
