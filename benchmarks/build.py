@@ -234,6 +234,8 @@ def measure_orgs(project: Path, runs: int) -> dict:
     for jobs in (1, 2):
         out[f"jobs_{jobs}"] = timed_builds(cmd + ["--jobs", str(jobs)], project, project / f"site-j{jobs}", runs)
     out["speedup"] = out["jobs_1"]["wall_s"] / out["jobs_2"]["wall_s"]
+    # the fastest run of each: what the machine can do when nothing else wants the second core
+    out["speedup_best"] = min(out["jobs_1"]["wall_all_s"]) / min(out["jobs_2"]["wall_all_s"])
     return out
 
 
@@ -308,7 +310,8 @@ def report(results: dict) -> str:
     if o:
         if o.get("status") == "measured":
             lines.append(f"--all-orgs, {o['organizations']} organizations: --jobs 1 {o['jobs_1']['wall_s']:.2f} s, "
-                         f"--jobs 2 {o['jobs_2']['wall_s']:.2f} s, speed-up {o['speedup']:.2f}x")
+                         f"--jobs 2 {o['jobs_2']['wall_s']:.2f} s, speed-up {o['speedup']:.2f}x "
+                         f"(fastest runs: {o['speedup_best']:.2f}x)")
         else:
             lines.append(f"--all-orgs: {o['status']}")
     lines.append("")
