@@ -132,10 +132,10 @@ class Renderer:
         for items in hb.items.values():
             texts.update((it.path, it.doc.text) for it in items.values())
         build = cache.start((), texts, hb.items, g["backlinks"], derived)
-        # the base every page depends on; kinds and globals the tracking cannot see into count whole
-        untracked = tuple((kind, build.whole(kind)) for kind in hb.items
-                          if kind not in TRACKED_KINDS or unknown)
-        # globals this module does not know (an organization profile, say) count with their values
+        # the base every page depends on: kinds the tracking cannot see into count whole, and
+        # globals this module does not know (an organization profile, say) count by their value
+        # (an object whose repr is not its content never matches: slower, never stale)
+        untracked = tuple((kind, build.whole(kind)) for kind in hb.items if kind not in TRACKED_KINDS)
         unknown_values = tuple((name, repr(g[name])) for name in unknown)
         build.base = (template_signature(dirs), self._language, self.inline_abbreviations, g["compact_role_pages"],
                       repr(self.printing),

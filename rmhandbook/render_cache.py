@@ -14,8 +14,9 @@ page is reused when, on the next build, everything it read is unchanged:
 - the YAML text of every item it read, and the order and texts of every
   kind it looped over; the backlink entries it read.
 
-Templates that use the whole `hb` object, or globals this module does not
-know, make every page depend on all content: correct, only slower.
+Templates that use the whole `hb` object make every page depend on all
+content; globals this module does not know are compared by value (`repr`):
+correct, at worst slower.
 
 Template compilation is cached too (`BYTECODE`), by template source, for the
 page templates and for the theme's templates the MkDocs adapter hands over.

@@ -104,3 +104,29 @@ def test_serve_polls_a_small_handbook_faster_and_leaves_other_watches_alone(tmp_
         (content / "faqs" / f"extra-{i}.yml").write_text("x")
     ours._timeout = 0.5
     assert poll_faster(server, [content]) == 0 and ours._timeout == 0.5
+
+
+def test_a_global_the_cache_does_not_know_is_compared_by_value(tmp_path):
+    content = shutil.copytree(SCAFFOLD, tmp_path / "content")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "glossary.md.j2").write_text("{{ front_matter(title=title) }}# {{ contact }}\n")
+    builder, cache = HandbookBuilder(), PageCache()
+
+    class WithContact(Renderer):  # as a feature that adds a global of its own would
+        contact = ""
+
+        def _start_cache(self, cache, dirs):
+            self.env.globals["contact"] = self.contact
+            return super()._start_cache(cache, dirs)
+
+    def render(contact: str) -> tuple[str, list[str]]:
+        WithContact.contact = contact
+        renderer = WithContact(builder.build(content), [templates], cache=cache)
+        return {p.path: p.content for p in renderer.pages()}["glossary.md"], renderer.rendered
+
+    render("Dana")
+    page, rendered = render("Dana")
+    assert rendered == [] and "# Dana" in page
+    page, rendered = render("Kim")
+    assert "# Kim" in page and "glossary.md" in rendered
