@@ -24,6 +24,9 @@ from .terms import Terms
 
 import re
 
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from .org import OrgProfile
+
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -51,6 +54,14 @@ class Handbook:
     glossary: Glossary | None
     glossary_doc: Document | None
     warnings: list = dataclasses.field(default_factory=list)
+    # set when built for an organization (`content/orgs/<slug>/`)
+    organization: "OrgProfile | None" = None
+    hidden: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids left out
+    overlaid: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids from the org folder
+
+    @property
+    def language(self) -> str:
+        return self.organization.model.language if self.organization else "en"
 
     # convenient typed views -------------------------------------------------
     @property
@@ -154,7 +165,17 @@ class HandbookBuilder:
         return result
 
     # -- the whole handbook -------------------------------------------------
-    def build(self, content_dir: Path, diags: Diagnostics | None = None) -> Handbook:
+    def build(self, content_dir: Path, diags: Diagnostics | None = None,
+              organization: str | None = None) -> Handbook:
+        """The handbook in `content_dir`; with `organization`, that organization's version of it.
+
+        An organization's build is the default content with the items in
+        `orgs/<slug>/{steps,scripts,pitfalls,faqs}/` put over it (same id
+        replaces, new id adds), the items its `hide` list names left out,
+        and its `terms` put over program.yml's.
+        """
+        from .org import load_profile, resolve_hidden
+
         content_dir = Path(content_dir)
         diags = diags or Diagnostics(content_dir.parent)
         if not content_dir.is_dir():
@@ -169,11 +190,33 @@ class HandbookBuilder:
                         "For example:\n    name: Reverse Mentoring Program\n    summary: ...")
             raise ContentError(diags)
 
+        profile = None
+        overlaid: dict[str, set[str]] = {kind: set() for kind in kinds}
+        hidden: dict[str, set[str]] = {kind: set() for kind in kinds}
+        if organization is not None:
+            profile = load_profile(self, content_dir, organization, diags)
+            if profile is not None:
+                org_singles, org_kinds, org_bad = find_content_files(profile.folder)
+                for path, msg in org_bad:
+                    diags.error(path, 1, 1, msg)
+                for name, path in org_singles.items():
+                    diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
+                                "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
+                                "scripts/, pitfalls/ and faqs/ folders.")
+                for kind, files in org_kinds.items():
+                    kinds[kind] = {**kinds[kind], **files}
+                    overlaid[kind] = set(files)
+                hidden = resolve_hidden(profile, {kind: set(files) for kind, files in kinds.items()}, diags)
+                for kind, ids in hidden.items():
+                    kinds[kind] = {i: p for i, p in kinds[kind].items() if i not in ids}
+
         program_doc = self.document(singles["program"], diags)
         terms = None
         if program_doc is not None:
-            terms = program_terms(program_doc, diags)
+            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
         program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
+        if program is not None and profile is not None and profile.model.program_name:
+            program = program.model_copy(update={"name": profile.model.program_name})
 
         glossary = glossary_doc = None
         if "glossary" in singles:
@@ -196,12 +239,15 @@ class HandbookBuilder:
                 if model is not None:
                     items[kind][item_id] = Item(kind, item_id, model, doc)
 
-        if program is None:
+        if program is None or (organization is not None and profile is None):
             raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
-        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc)
+        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc,
+                            organization=profile, hidden=hidden, overlaid=overlaid)
         order_items(handbook)
         check_program(program, program_doc, diags)
         check_items(handbook, diags)
+        if profile is not None:
+            drop_hidden_references(handbook, diags)
         # ids of files that exist but failed validation still count as known, so that one
         # broken file is reported once and not again as a missing reference everywhere
         check_references(handbook, diags, {kind: set(files) for kind, files in kinds.items()})
@@ -211,15 +257,22 @@ class HandbookBuilder:
         return handbook
 
 
-def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None) -> Handbook:
-    """Load, validate and cross-check a content folder. Raises `ContentError` listing every problem."""
-    return HandbookBuilder().build(Path(content_dir), diags)
+def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None,
+                  organization: str | None = None) -> Handbook:
+    """Load, validate and cross-check a content folder (for one organization, if given).
+
+    Raises `ContentError` listing every problem.
+    """
+    return HandbookBuilder().build(Path(content_dir), diags, organization)
 
 
 # --- terms -------------------------------------------------------------------
 
-def program_terms(doc: Document, diags: Diagnostics) -> Terms | None:
-    """Read the `terms` mapping first: every other field may refer to it."""
+def program_terms(doc: Document, diags: Diagnostics, org_terms: typing.Mapping[str, Any] | None = None) -> Terms | None:
+    """Read the `terms` mapping first: every other field may refer to it.
+
+    An organization's terms (already validated) are put over program.yml's, key by key.
+    """
     data = doc.data if isinstance(doc.data, dict) else {}
     raw = data.get("terms")
     if not isinstance(raw, dict):
@@ -231,7 +284,7 @@ def program_terms(doc: Document, diags: Diagnostics) -> Terms | None:
         m = doc.key_mark(("terms",))
         diags.error(doc.path, m.line, m.column, f"`terms` is missing `{t}`; every handbook defines "
                     f"{', '.join(REQUIRED_TERMS)}. For example `{t}: {t.replace('-', ' ')}`.")
-    return Terms(usable)
+    return Terms({**usable, **(org_terms or {})})
 
 
 def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
@@ -618,3 +671,56 @@ def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[st
             choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
             diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
                         f"{' Known ids: ' + choices + '.' if known else ''}")
+
+
+# --- organization overlays -----------------------------------------------------
+
+def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
+    """Take links to hidden items out of the items that remain, reporting each one where it is written.
+
+    A hidden item has no page, so a link to it would dangle; the link is left
+    out of the organization's handbook, and a warning names the place so the
+    author can check that the prose around it still reads well.
+    """
+    profile = hb.organization
+    if profile is None or not any(hb.hidden.values()):
+        return
+    slug = profile.slug
+    hide_line = profile.doc.key_mark(("hide",)).line
+
+    def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
+        drop = [loc for loc, kind, ref in iter_references(model) if ref in hb.hidden.get(kind, ())]
+        if not drop:
+            return model
+        for loc in drop:
+            kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
+            ref = _get(model, loc)
+            m = doc.mark(loc)
+            diags.warning(doc.path, m.line, m.column,
+                          f"`{_field_name(loc)}` links to the {KINDS[kind].singular} `{ref}`, which organization "
+                          f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
+                          f"handbook. To link something else instead, put your own version of this file in "
+                          f"orgs/{slug}/{doc.path.parent.name}/, or stop hiding `{ref}`.")
+        data = model.model_dump()
+        for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
+            parent = data
+            for part in loc[:-1]:
+                parent = parent[part]
+            del parent[loc[-1]]
+        return type(model).model_validate(data)
+
+    hb.program = without_hidden(hb.program_doc, hb.program)  # roles' `start_with`
+    for items in hb.items.values():
+        for item in items.values():
+            item.model = without_hidden(item.doc, item.model)
+
+
+def _get(model: BaseModel, loc: tuple) -> Any:
+    value: Any = model
+    for part in loc:
+        value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def _field_name(loc: tuple) -> str:
+    return next((p for p in reversed(loc) if isinstance(p, str)), "reference")

@@ -99,6 +99,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "See also",
         "glossary_intro": "Terms used in this handbook. Where a term appears on another page, hold the pointer over it to see its definition.",
         "also": "Also",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Questions? Ask",
+        "contact_email": "Email",
+        "contact_chat": "Chat",
+        "contact_page": "Program page",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -178,6 +183,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "Siehe auch",
         "glossary_intro": "Begriffe aus diesem Handbuch. Steht ein Begriff auf einer anderen Seite, zeigt der Mauszeiger darüber seine Bedeutung.",
         "also": "Auch",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Fragen? Wenden Sie sich an",
+        "contact_email": "E-Mail",
+        "contact_chat": "Chat",
+        "contact_page": "Programmseite",
     },
 }
 

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -19,8 +20,10 @@ from mkdocs.structure.files import File, Files
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, HandbookBuilder
-from .messages import messages_script
+from .messages import Messages, messages_script
+from .org import OrgProfile
 from .render import Page, nav_for, render_pages
+from .theming import palette_css, palette_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -28,6 +31,9 @@ ASSETS = Path(__file__).parent / "assets"
 # Every file in assets/ is shipped; stylesheets and scripts are linked from every page.
 # Features keep their own files here (print.css, checklists.js, ...) rather than growing one.
 ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js")))
+# Theme templates an organization build adds after the site's own custom_dir (the footer contact).
+THEME_DIR = Path(__file__).parent / "theme"
+ORG_CSS = "assets/rmhandbook/org/colors.css"
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
@@ -56,6 +62,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # Values the `rmhandbook` CLI sets for this process (e.g. `--content`), applied over mkdocs.yml.
     overrides: ClassVar[dict[str, Any]] = {}
 
+    # Before the search plugin's on_config: it reads theme.language, which an organization sets.
+    @event_priority(100)
     def on_config(self, config):
         for key, value in self.overrides.items():
             self.config[key] = value
@@ -71,8 +79,11 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             uri = f"assets/rmhandbook/{name}"
             if uri not in [str(x) for x in target]:
                 target.append(uri)
-        self.language = "en"
         self.handbook = self._load()
+        self.org: OrgProfile | None = self.handbook.organization
+        self.language = self.handbook.language
+        if self.org is not None:
+            self._apply_organization(config, self.org)
         self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
         if self.config.generate_nav and config.nav is None:
             config.nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language) + _user_pages(config)
@@ -83,7 +94,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         before = dict(builder.stats)
         diags = Diagnostics(Path.cwd())
         try:
-            handbook = builder.build(self.content_dir, diags)
+            handbook = builder.build(self.content_dir, diags, self.config.organization)
         except ContentError as exc:
             raise PluginError("rmhandbook: the content has errors:\n" + exc.diagnostics.report()) from None
         for w in handbook.warnings:
@@ -93,6 +104,31 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         log.info(f"rmhandbook: {self.content_dir.name}: {parsed} file(s) parsed, {validated} validated, "
                  f"{builder.stats['reused'] - before['reused']} unchanged and reused")
         return handbook
+
+    def _apply_organization(self, config, org: OrgProfile) -> None:
+        """Name, logo, colours, language and footer contact from the profile (all checked by the core)."""
+        model = org.model
+        palette = palette_for(model.colors.primary, model.colors.accent)
+        for line in palette.report():
+            log.info(f"rmhandbook: {org.slug}: colours: {line}")
+        # MkDocs and Material print site_name into HTML unescaped in some places and with `|e` in
+        # others: Markup is escaped once here and left alone by `|e`.
+        config.site_name = Markup.escape(model.name)
+        config.theme["language"] = model.language
+        config.theme["logo"] = f"assets/rmhandbook/org/logo{org.logo.suffix.lower()}"
+        favicon = org.favicon or org.logo
+        config.theme["favicon"] = f"assets/rmhandbook/org/favicon{favicon.suffix.lower()}"
+        config.theme["palette"] = _custom_palette(config.theme.get("palette"))
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if ORG_CSS not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(ORG_CSS)
+        msg, terms = Messages(model.language), self.handbook.terms
+        config.extra["rmhandbook_contact"] = {
+            "label": terms.word("program-lead", capital=True), "name": model.contact.name,
+            "email": model.contact.email, "chat": model.contact.chat, "page": model.contact.page,
+            "email_label": msg("contact_email"), "chat_label": msg("contact_chat"), "page_label": msg("contact_page")}
+        self.org_css = palette_css(palette)
 
     def _template_dirs(self, config, config_dir: Path) -> list[Path]:
         if self.config.templates_dir:
@@ -119,6 +155,11 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
+        if self.org is not None:
+            files.append(File.generated(config, ORG_CSS, content=self.org_css))
+            files.append(File.generated(config, config.theme["logo"], abs_src_path=str(self.org.logo)))
+            files.append(File.generated(config, config.theme["favicon"],
+                                        abs_src_path=str(self.org.favicon or self.org.logo)))
         return files
 
     def on_serve(self, server, config, builder):
@@ -135,6 +176,15 @@ def _is_content_data(path: Path, content_dir: Path) -> bool:
     except ValueError:
         return False
     return path.suffix in (".yml", ".yaml", ".json") or rel.parts[:1] in (("orgs",), ("schema",))
+
+
+def _custom_palette(palette) -> list | dict:
+    """The site's palette (one scheme or several with toggles) with the organization's colours."""
+    if isinstance(palette, list) and palette:
+        return [{**entry, "primary": "custom", "accent": "custom"} for entry in palette]
+    if isinstance(palette, dict) and palette:
+        return {**palette, "primary": "custom", "accent": "custom"}
+    return {"primary": "custom", "accent": "custom"}
 
 
 def _user_pages(config) -> list:

@@ -82,6 +82,7 @@ class Renderer:
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
             backlinks=self.backlinks(), msg=self.msg,
+            org=handbook.organization.model if handbook.organization else None,
         )
         self._abbreviations = self.abbreviations()
 
