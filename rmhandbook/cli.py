@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-d", "--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)")
     p.add_argument("-s", "--strict", action="store_true", help="fail on warnings")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into <site>/SLUG/")
+    which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <site>/SLUG/")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="with --all-orgs: processes to use "
+                   "(default: one per organization, up to the number of CPUs)")
 
     p = command("serve", "Serve the handbook with live reload.")
     with_content(p)
@@ -133,6 +138,8 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
     overrides = {}
     if getattr(args, "content", None):
         overrides["content_dir"] = str(Path(args.content).resolve())
+    if getattr(args, "org", None):
+        overrides["organization"] = args.org
     return overrides
 
 
@@ -149,39 +156,65 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.all_orgs:
+        return _build_all_orgs(args)
     content = content_dir_for(args)
-    if _load(content, lambda s: print(s, file=sys.stderr)) is None:
+    if _load(content, lambda s: print(s, file=sys.stderr), args.org) is None:
         return EXIT_CONTENT
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .plugin import RmHandbookPlugin
+    from .sites import default_site_dir, mkdocs_build, write_site_index
 
-    from .publish import atomic_directory
-
-    RmHandbookPlugin.overrides = _plugin_overrides(args)
+    overrides = _plugin_overrides(args)
     with _mkdocs_logging(args.quiet):
         try:
-            options = {"strict": True} if args.strict else {}
-            cfg = load_config(args.config_file, **options)
-            target = Path(args.site_dir).resolve() if args.site_dir else Path(cfg.site_dir)
-            # MkDocs cleans its site folder first and leaves a partial site on failure:
-            # build beside the target and swap it in only when the build succeeded
-            with atomic_directory(target) as staging:
-                cfg.site_dir = str(staging)
-                cfg.plugins.on_startup(command="build", dirty=False)
-                try:
-                    build(cfg)
-                finally:
-                    cfg.plugins.on_shutdown()
+            base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
+            # an organization's site goes into its own folder, beside the other organizations'
+            target = base / args.org if args.org else base
+            mkdocs_build(args.config_file, target, overrides, args.strict)
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
-        finally:
-            RmHandbookPlugin.overrides = {}
+    if args.org:
+        write_site_index(base, content)
     print(f"rmhandbook: site written to {target}", file=sys.stderr)
     return EXIT_OK
+
+
+def _build_all_orgs(args: argparse.Namespace) -> int:
+    import time
+
+    from .org import list_orgs, orgs_dir
+    from .sites import build_org_sites, default_site_dir, write_site_index
+
+    content = content_dir_for(args)
+    slugs = list_orgs(content)
+    if not slugs:
+        print(f"rmhandbook: no organizations in {orgs_dir(content)}; each one is a folder there with an org.yml "
+              "(see README: organizations).", file=sys.stderr)
+        return EXIT_CONTENT
+    base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
+    jobs = args.jobs or min(len(slugs), os.cpu_count() or 1)
+    print(f"rmhandbook: building {len(slugs)} organization(s) into {base}/ with {jobs} process(es): "
+          f"{', '.join(slugs)}", file=sys.stderr)
+
+    def progress(result, done: int, total: int) -> None:
+        state = f"ok, {result.pages} pages" if result.ok else "FAILED"
+        print(f"[{done}/{total}] {result.slug}: {state} in {result.seconds:.1f} s", file=sys.stderr)
+        for line in result.messages if (not result.ok or not args.quiet) else []:
+            print(f"    {line}", file=sys.stderr)
+
+    start = time.perf_counter()
+    results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress)
+    elapsed = time.perf_counter() - start
+    listed = write_site_index(base, content)
+    ok = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    times = ", ".join(f"{r.slug} {r.seconds:.1f} s" for r in results)
+    print(f"rmhandbook: {len(ok)} site(s), {sum(r.pages for r in ok)} pages in {elapsed:.1f} s ({times}); "
+          f"{len(failed)} failed{': ' + ', '.join(r.slug for r in failed) if failed else ''}. "
+          f"Site index: {base / 'index.html'} ({len(listed)} organization(s)).", file=sys.stderr)
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until interrupted
