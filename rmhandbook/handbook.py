@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean
 from .loader import Document, load_document
-from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
+from .model import (ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
                     RefTo, Script, Step, Strict)
 from .terms import Terms
 
@@ -405,6 +405,8 @@ def _example(field: str, node: dict) -> str:
         v = ex[0]
         if isinstance(v, (dict, list)):
             return f"`{field}: {json.dumps(v)}`"
+        if isinstance(v, str) and (v.startswith(("#", "*", "&", "!", "%", "@", "`")) or ": " in v):
+            return f"`{field}: {json.dumps(v, ensure_ascii=False)}`"  # would not survive YAML unquoted
         return f"`{field}: {v}`"
     t = node.get("type")
     if t == "array":
@@ -510,6 +512,9 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
                 hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{str(value).lower()}\"`."
             elif isinstance(value, (int, float)):
                 hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{value}\"`."
+            elif value is None and str((node.get("examples") or [""])[0]).startswith("#"):
+                hint = (" An unquoted `#` starts a YAML comment, so the value is empty; put it in quotes, "
+                        f"for example {_example(ex_field, node)}.")
             diags.error(doc.path, m.line, m.column, f"{name} must be text; found {_describe(value)}.{hint or ' For example ' + _example(ex_field, node) + '.'}")
         elif etype in ("int_type", "int_parsing"):
             hint = ""
@@ -528,6 +533,11 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         elif etype in ("dict_type", "model_type", "model_attributes_type"):
             diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}. "
                         f"For example {_example(ex_field, node)}.")
+        elif etype == "string_pattern_mismatch" and node.get("pattern", ID_PATTERN) != ID_PATTERN:
+            # not an id: a colour, an email address, a web address... the field says what it expects
+            expected = node.get("description") or f"text matching `{node['pattern']}`"
+            diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not valid: expected {expected}; "
+                        f"for example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch":
             diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
                         f"digits and single hyphens, for example `{ID_EXAMPLE}`.")

@@ -52,9 +52,11 @@ HideRef = Annotated[str, StringConstraints(pattern=HIDE_PATTERN),
 
 
 class Colors(Strict):
-    primary: HexColor = Field(description="brand colour: header background and links (adjusted for contrast)",
+    primary: HexColor = Field(description="a colour as hex, `#rrggbb` or `#rgb`, in quotes: the brand colour "
+                              "of the header and of links (adjusted for contrast)",
                               examples=["#0b6e4f"])
-    accent: HexColor = Field(description="second colour: hovered links, focus rings and highlights",
+    accent: HexColor = Field(description="a colour as hex, `#rrggbb` or `#rgb`, in quotes: the second colour, "
+                             "for hovered links and highlights",
                              examples=["#c05621"])
 
 
