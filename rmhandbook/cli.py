@@ -108,9 +108,9 @@ def content_dir_for(args: argparse.Namespace) -> Path:
     return _plugin_content_dir(config_file) or Path("content").resolve()
 
 
-def _load(content: Path, out: Callable[[str], None]) -> Handbook | None:
+def _load(content: Path, out: Callable[[str], None], organization: str | None = None) -> Handbook | None:
     try:
-        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()))
+        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()), organization)
     except ContentError as exc:
         out(exc.diagnostics.report())
         return None

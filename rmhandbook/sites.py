@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .diagnostics import ContentError, Diagnostics
-from .handbook import HandbookBuilder, load_handbook
+from .handbook import HandbookBuilder, shared_builder
 from .org import list_orgs, load_profile
 
 
@@ -94,7 +94,7 @@ def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str,
     logger.setLevel(logging.INFO)
     try:
         try:  # content errors first, with every problem listed, before MkDocs starts
-            load_handbook(Path(content_dir), Diagnostics(Path.cwd()), organization=slug)
+            shared_builder(Path(content_dir)).build(Path(content_dir), Diagnostics(Path.cwd()), slug)
         except ContentError as exc:
             return SiteResult(slug, False, 0, time.perf_counter() - start, exc.diagnostics.report().splitlines())
         overrides = {"content_dir": content_dir, "organization": slug}
