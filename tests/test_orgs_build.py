@@ -1,0 +1,222 @@
+"""The two example organizations, built: name, logo, colours, words, overlays, hidden items, many sites at once."""
+
+from __future__ import annotations
+
+import html
+import json
+import posixpath
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import REPO, build_site, serve_directory
+from rmhandbook.theming import palette_for
+
+SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+ORGS = ("northwind", "rheinau")
+
+# What each example organization promises, as written in content/orgs/<slug>/.
+EXPECT = {
+    "northwind": {
+        "name": "Northwind Logistics", "logo": "logo.svg", "primary": "#0b6e4f", "lang": "en",
+        "words": ["Digital Guide", "Leadership Partner", "Bridge Program", "Bridge coordinator"],
+        "gone": r"\b(mentors?|mentees?|program leads?|executive sponsors?)\b",
+        "added": "scripts/floor-walk-invitation", "added_title": "Inviting your partner on a floor walk",
+        "hidden": "scripts/agree-communication", "hidden_title": "Agreeing how to communicate",
+    },
+    "rheinau": {
+        "name": "Stadtwerke Rheinau", "logo": "logo.png", "primary": "#ffcc00", "lang": "de",
+        "words": ["Digital-Lotse", "Tandem-Partner", "Tandem-Programm", "Programmleitung", "Vorstandspatin"],
+        "gone": r"\b(mentors?|mentees?|program leads?|executive sponsors?)\b",
+        "added": "faq/tandem-bei-den-stadtwerken", "added_title": "Das Tandem bei den Stadtwerken",
+        "hidden": "steps/agree-communication", "hidden_title": "Agree how you will communicate",
+    },
+}
+
+
+@pytest.fixture(scope="session")
+def org_sites(tmp_path_factory) -> dict[str, Path]:
+    """Each example organization built once, in-process and with --strict."""
+    root = tmp_path_factory.mktemp("orgs")
+    return {slug: build_site(REPO / "mkdocs.yml", root / slug, organization=slug) for slug in ORGS}
+
+
+def pages(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(site.rglob("*.html")) if p.name != "404.html"}
+
+
+def visible_text(page_html: str) -> str:
+    """What a reader sees: no tags, scripts, styles, attributes or URLs."""
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", page_html, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_name_logo_language_and_colours_appear(org_sites, slug):
+    site, want = org_sites[slug], EXPECT[slug]
+    home = (site / "index.html").read_text()
+    assert f"<title>" in home and want["name"] in home
+    assert f'<html lang="{want["lang"]}"' in home
+    suffix = Path(want["logo"]).suffix
+    assert f'src="assets/rmhandbook/org/logo{suffix}"' in home
+    shipped = site / "assets" / "rmhandbook" / "org" / f"logo{suffix}"
+    assert shipped.read_bytes() == (REPO / "content" / "orgs" / slug / want["logo"]).read_bytes()
+    assert 'data-md-color-primary="custom"' in home and "assets/rmhandbook/org/colors.css" in home
+    css = (site / "assets" / "rmhandbook" / "org" / "colors.css").read_text()
+    assert f"--md-primary-fg-color: {want['primary']};" in css
+    link = palette_for(want["primary"], "#000000").links["default"].hex
+    assert f"--md-typeset-a-color: {link};" in css
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_contact_is_on_the_home_page_and_in_every_footer(org_sites, slug):
+    import yaml
+
+    contact = yaml.safe_load((REPO / "content" / "orgs" / slug / "org.yml").read_text())["contact"]
+    for path, text in pages(org_sites[slug]).items():
+        footer = text[text.index("rmh-footer-contact"):]
+        assert html.escape(contact["name"]) in footer[:600], path
+        assert f'href="mailto:{contact["email"]}"' in footer[:600], path
+    home = (org_sites[slug] / "index.html").read_text()
+    assert 'class="rmh-contact"' in home and html.escape(contact["chat"]) in home
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_terms_replace_the_default_words_everywhere(org_sites, slug):
+    site, want = org_sites[slug], EXPECT[slug]
+    everything = "\n".join(visible_text(t) for t in pages(site).values())
+    for word in want["words"]:
+        assert word in everything, word
+    leftovers = sorted({m.group(0) for m in re.finditer(want["gone"], everything, re.IGNORECASE)})
+    assert not leftovers, f"default words left in {slug}'s pages: {leftovers}"
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    search_text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", d["title"] + " " + d["text"])) for d in index["docs"])
+    assert not re.search(want["gone"], search_text, re.IGNORECASE)
+    assert want["words"][0] in search_text
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_added_item_is_present_and_hidden_item_absent_everywhere(org_sites, slug):
+    site, want = org_sites[slug], EXPECT[slug]
+    added = site / want["added"] / "index.html"
+    assert want["added_title"] in added.read_text()
+    hidden_kind, hidden_id = want["hidden"].split("/")
+    assert not (site / want["hidden"]).exists()
+    index = json.loads((site / "search" / "search_index.json").read_text())
+    locations = [d["location"] for d in index["docs"]]
+    assert any(loc.startswith(want["added"] + "/") for loc in locations)
+    assert not any(loc.startswith(want["hidden"] + "/") for loc in locations)
+    assert not any(want["hidden_title"] == d["title"] for d in index["docs"])
+    linked_added = False
+    for path, text in pages(site).items():
+        targets = {posixpath.normpath(posixpath.join(posixpath.dirname(path), href.split("#")[0]))
+                   for href in re.findall(r'href="([^"#:]+)', text)}
+        assert want["hidden"] not in targets, f"{path} still links the hidden {want['hidden']}"
+        linked_added |= want["added"] in targets and path != want["added"] + "/index.html"
+        assert f'data-checklist="{hidden_id}"' not in text or hidden_kind != "steps", path
+        assert f'data-item="{hidden_id}/' not in text or hidden_kind != "steps", path
+    assert linked_added, f"no page links the added {want['added']}"  # the same check finds links when they exist
+
+
+def test_the_default_handbook_still_builds_without_organization(default_site):
+    home = (default_site / "index.html").read_text()
+    assert "Reverse Mentoring Handbook" in home
+    assert "rmh-footer-contact" not in home and "assets/rmhandbook/org/" not in home
+    assert (default_site / "scripts" / "agree-communication" / "index.html").is_file()
+    assert not (default_site / "scripts" / "floor-walk-invitation").exists()
+
+
+def test_all_orgs_in_parallel_builds_the_same_sites_and_reports_times(org_sites, tmp_path):
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "rmhandbook", "build", "--all-orgs", "--jobs", "2", "--strict",
+                             "-q", "--site-dir", str(site)], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    err = result.stderr
+    assert "building 2 organization(s)" in err and "with 2 process(es)" in err
+    for slug in ORGS:
+        assert re.search(rf"\[\d/2\] {slug}: ok, \d+ pages in \d+\.\d s", err), err
+        assert sorted(pages(site / slug)) == sorted(pages(org_sites[slug])), slug
+    total = sum(len(pages(org_sites[s])) for s in ORGS)
+    assert re.search(rf"2 site\(s\), {total} pages in \d+\.\d s \(northwind \d+\.\d s, rheinau \d+\.\d s\); 0 failed",
+                     err), err
+    index = (site / "index.html").read_text()
+    for slug in ORGS:
+        assert f'href="{slug}/"' in index and EXPECT[slug]["name"] in index
+        logo = re.search(rf'src="({slug}/assets/rmhandbook/org/logo\.\w+)"', index).group(1)
+        assert (site / logo).is_file()
+
+
+def test_one_failing_organization_does_not_hide_the_others(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("schema"))
+    bad = content / "orgs" / "broken"
+    shutil.copytree(content / "orgs" / "northwind", bad)
+    (bad / "org.yml").write_text((bad / "org.yml").read_text().replace('primary: "#0b6e4f"', 'primary: "teal"'))
+    site = tmp_path / "site"
+    result = subprocess.run([sys.executable, "-m", "rmhandbook", "build", "--all-orgs", "--jobs", "2", "-q",
+                             "--content", str(content), "--site-dir", str(site)], cwd=REPO,
+                            capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert re.search(r"\[\d/3\] broken: FAILED", result.stderr)
+    assert "orgs/broken/org.yml:9:12: error: `primary` `teal` is not valid" in result.stderr
+    assert "2 site(s)" in result.stderr and "1 failed: broken" in result.stderr
+    assert (site / "northwind" / "index.html").is_file() and (site / "rheinau" / "index.html").is_file()
+    assert not (site / "broken").exists()
+    index = (site / "index.html").read_text()
+    assert 'href="northwind/"' in index and 'href="broken/"' not in index
+
+
+def test_build_org_writes_its_own_folder_and_the_index(tmp_path):
+    from rmhandbook.cli import main
+
+    site = tmp_path / "site"
+    assert main(["build", "--org", "rheinau", "-q", "--site-dir", str(site)]) == 0
+    assert (site / "rheinau" / "index.html").is_file() and not (site / "northwind").exists()
+    assert 'href="rheinau/"' in (site / "index.html").read_text()
+    assert main(["build", "--org", "nowhere", "-q", "--site-dir", str(site)]) == 1
+
+
+def test_a_script_in_a_name_is_shown_as_text(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(SCAFFOLD, content)
+    org = content / "orgs" / "evil"
+    shutil.copytree(REPO / "content" / "orgs" / "northwind", org, ignore=shutil.ignore_patterns("steps", "scripts"))
+    text = (org / "org.yml").read_text()
+    text = text.replace("name: Northwind Logistics", 'name: "<script>alert(1)</script> & Co"')
+    text = text.replace("name: Dana Whitfield", 'name: "<img src=x onerror=alert(2)>"')
+    text = text.replace('chat: "#bridge-program on Teams"', 'chat: "</div><script>alert(3)</script>"')
+    text = text.replace("hide: [scripts/agree-communication]", "")
+    (org / "org.yml").write_text(text)
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site", content_dir=content, organization="evil")
+    for path, page in pages(site).items():
+        assert "<script>alert(" not in page, path
+        assert "<img src=x" not in page, path
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page, path
+    home = (site / "index.html").read_text()
+    assert "&lt;img src=x onerror=alert(2)&gt;" in home
+    assert "&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in home
+    assert "&amp;lt;" not in home  # escaped once, not twice
+
+
+@pytest.mark.browser
+def test_org_page_in_a_browser_has_the_org_colours_and_stays_local(org_sites, page_factory):
+    from harness import save_artifact
+
+    with serve_directory(org_sites["rheinau"]) as url:
+        page, log = page_factory(url + "steps/first-meeting/")
+        header = page.eval_on_selector(".md-header", "e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]")
+        assert header == ["rgb(255, 204, 0)", "rgb(0, 0, 0)"]  # brand yellow, black text (white fails AA)
+        link = palette_for("#ffcc00", "#005a9c").links["default"]
+        color = page.eval_on_selector(".md-content a[href]", "e => getComputedStyle(e).color")
+        assert color == f"rgb({link.r}, {link.g}, {link.b})"
+        assert page.eval_on_selector("html", "e => e.lang") == "de"
+        logo = page.eval_on_selector(".md-header .md-logo img", "e => [e.naturalWidth, e.getAttribute('src')]")
+        assert logo[0] == 64 and logo[1].endswith("assets/rmhandbook/org/logo.png")
+        assert "Jana Becker" in page.inner_text(".md-footer")
+        save_artifact("org-rheinau-step.png", page.screenshot(full_page=False))
+        assert log.urls and not log.outside
