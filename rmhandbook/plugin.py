@@ -127,6 +127,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             "email": model.contact.email, "chat": model.contact.chat, "page": model.contact.page,
             "email_label": msg("contact_email"), "chat_label": msg("contact_chat"), "page_label": msg("contact_page")}
         self.org_css = palette_css(palette)
+        # The organization's paper size (a4/letter) for print; the print feature (issue 4) reads it here.
+        self.paper = model.paper
 
     def _template_dirs(self, config, config_dir: Path) -> list[Path]:
         if self.config.templates_dir:
