@@ -50,6 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("check", "Validate the content and print every problem.")
     with_content(p)
+    p.add_argument("--org", metavar="SLUG", help="check only organization SLUG (default: the default handbook "
+                   "and every organization in <content>/orgs/)")
 
     p = command("build", "Build the handbook site with MkDocs.")
     with_content(p)
@@ -65,9 +67,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("serve", "Serve the handbook with live reload.")
     with_content(p)
     p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None, help="address to serve on (default 127.0.0.1:8000)")
+    p.add_argument("--org", metavar="SLUG", help="serve organization SLUG's handbook")
 
     p = command("export", "Write the generated pages as plain Markdown files.")
     with_content(p)
+    p.add_argument("--org", metavar="SLUG", help="export organization SLUG's handbook")
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
 
     p = command("schema", "Write the JSON Schema files that content files point at.")
@@ -146,13 +150,20 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
 # --- commands ----------------------------------------------------------------
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """The default handbook and every organization's (or only the one `--org` names)."""
+    from .org import list_orgs, orgs_dir
+
     content = content_dir_for(args)
-    handbook = _load(content, print)
-    if handbook is None:
-        return EXIT_CONTENT
-    counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items())
-    print(f"{content}: ok ({counts})")
-    return EXIT_OK
+    targets: list[str | None] = [args.org] if args.org else [None, *list_orgs(content)]
+    status = EXIT_OK
+    for org in targets:
+        handbook = _load(content, print, org)
+        if handbook is None:
+            status = EXIT_CONTENT
+            continue
+        counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items())
+        print(f"{orgs_dir(content) / org if org else content}: ok ({counts})")
+    return status
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -241,11 +252,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .render import render_pages
 
     content = content_dir_for(args)
-    handbook = _load(content, print)
+    handbook = _load(content, print, args.org)
     if handbook is None:
         return EXIT_CONTENT
     overrides = Path(args.config_file).resolve().parent / "overrides" / "rmhandbook"
-    pages = render_pages(handbook, [overrides])
+    pages = render_pages(handbook, [overrides], handbook.language)
     written = export_pages(pages, Path(args.out))
     print(f"wrote {len(written)} pages to {args.out}")
     return EXIT_OK

@@ -36,7 +36,7 @@ MAX_ASSET_BYTES = 1024 * 1024
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"),
                      Field(description="a colour as hex, `#rrggbb` or `#rgb`, in quotes", examples=["#0b6e4f"])]
-Email = Annotated[str, StringConstraints(pattern=r"^[^@\s<>\"'()\[\],;:\\]+@[^@\s<>\"'()\[\],;:\\]+\.[A-Za-z]{2,}$"),
+Email = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
                   Field(description="an email address", examples=["mentoring@example.org"])]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"'`\\]+$"),
                        Field(description="a web address starting with https:// or http://",

@@ -306,3 +306,31 @@ def test_site_index_escapes_names():
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
     assert 'href="acme/"' in page and "http" not in page
+
+
+def test_hiding_a_step_takes_it_out_of_roles_start_with_and_says_where(content):
+    hb = load_handbook(content)
+    starters = [r.id for r in hb.program.roles if "first-meeting" in r.start_with]
+    assert starters, "the scaffold should start a role with first-meeting"
+    set_profile(content, "language: de\n", "language: de\nhide: [steps/first-meeting]\n")
+    hb = load_handbook(content, organization="acme")
+    assert "first-meeting" not in hb.steps
+    assert all("first-meeting" not in r.start_with for r in hb.program.roles)
+    warnings = [d.format() for d in hb.warnings]
+    assert any(w.startswith("content/program.yml:") and "`start_with` links to the step `first-meeting`" in w
+               for w in warnings), warnings
+
+
+def test_check_covers_every_organization_and_names_the_broken_one(content, capsys):
+    from rmhandbook.cli import main
+
+    assert main(["check", "--content", str(content)]) == 0
+    out = capsys.readouterr().out
+    assert f"{content}: ok (" in out and f"{content / 'orgs' / 'acme'}: ok (" in out
+    set_profile(content, "email: sam@example.org", "email: sam@example.org?cc=everyone@example.org")
+    assert main(["check", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert f"{content}: ok (" in out  # the default handbook is still fine
+    assert "orgs/acme/org.yml:11:10: error: `email` `sam@example.org?cc=everyone@example.org` is not valid: " \
+           "expected an email address" in out
+    assert main(["check", "--content", str(content), "--org", "acme"]) == 1
