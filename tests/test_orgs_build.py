@@ -71,6 +71,26 @@ def test_name_logo_language_and_colours_appear(org_sites, slug):
     assert f"--md-primary-fg-color: {want['primary']};" in css
     link = palette_for(want["primary"], "#000000").links["default"].hex
     assert f"--md-typeset-a-color: {link};" in css
+    search = json.loads((site / "search" / "search_index.json").read_text())
+    assert search["config"]["lang"] == [want["lang"]]  # stemming in the organization's language
+
+
+@pytest.mark.parametrize("slug", ORGS)
+def test_nothing_is_loaded_from_other_hosts(org_sites, slug):
+    """Checked in the files themselves, for every page (the browser test checks one page live)."""
+    site = org_sites[slug]
+    loads = re.compile(r"""<(?:script|img|iframe|source|audio|video)\b[^>]*\bsrc=["']?(?:https?:)?//"""
+                       r"""|<link\b[^>]*\bhref=["']?(?:https?:)?//|@import\s+(?:url\()?["']?(?:https?:)?//"""
+                       r"""|url\(\s*["']?(?:https?:)?//""", re.IGNORECASE)
+    checked = 0
+    for path in site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js") and "search/" not in path.as_posix():
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found = loads.search(text)
+            assert not found, f"{path.relative_to(site)} loads from another host: {found.group(0)}"
+            checked += 1
+    assert checked > 50
+    assert "fonts.googleapis" not in (site / "index.html").read_text()
 
 
 @pytest.mark.parametrize("slug", ORGS)
