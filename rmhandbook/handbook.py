@@ -734,11 +734,14 @@ def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
             kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
             ref = _get(model, loc)
             m = doc.mark(loc)
+            in_overlay = doc.path.resolve().is_relative_to(profile.folder.resolve())
+            fix = ("Remove the link from this file" if in_overlay else
+                   f"To link something else instead, put your own version of this file in "
+                   f"orgs/{slug}/{doc.path.parent.name}/")
             diags.warning(doc.path, m.line, m.column,
                           f"`{_field_name(loc)}` links to the {KINDS[kind].singular} `{ref}`, which organization "
                           f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
-                          f"handbook. To link something else instead, put your own version of this file in "
-                          f"orgs/{slug}/{doc.path.parent.name}/, or stop hiding `{ref}`.")
+                          f"handbook. {fix}, or stop hiding `{ref}`.")
         data = model.model_dump()
         for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
             parent = data

@@ -124,8 +124,8 @@ def load_profile(builder: "HandbookBuilder", content_dir: Path, slug: str, diags
     """Read and check `<content>/orgs/<slug>/org.yml`; None (with diagnostics) when it cannot be used."""
     content_dir = Path(content_dir)
     known = list_orgs(content_dir)
-    choices = f" Organizations in {orgs_dir(content_dir).as_posix()}/: {', '.join(known)}." if known else (
-        f" There are none yet: create {orgs_dir(content_dir).as_posix()}/<slug>/org.yml.")
+    choices = f" Organizations in orgs/: {', '.join(known)}." if known else (
+        " There are none yet: create orgs/<slug>/org.yml in the content folder.")
     if not _SLUG.match(slug or ""):
         diags.error(orgs_dir(content_dir), 1, 1, f"`{slug}` is not a valid organization name; it is a folder name "
                     f"under orgs/ made of lower-case letters, digits and single hyphens, for example `northwind`.{choices}")
@@ -133,7 +133,7 @@ def load_profile(builder: "HandbookBuilder", content_dir: Path, slug: str, diags
     folder = orgs_dir(content_dir) / slug
     path = folder / PROFILE
     if not path.is_file():
-        diags.error(path, 1, 1, f"organization `{slug}` has no profile: {path.as_posix()} does not exist."
+        diags.error(path, 1, 1, f"organization `{slug}` has no profile: there is no orgs/{slug}/org.yml."
                     f"{did_you_mean(slug, known)}{choices}")
         return None
     doc = builder.document(path, diags)
