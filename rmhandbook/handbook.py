@@ -9,6 +9,7 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import typing
 from pathlib import Path
@@ -217,7 +218,8 @@ class HandbookBuilder:
             terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
         program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
         if program is not None and profile is not None and profile.model.program_name:
-            program = program.model_copy(update={"name": profile.model.program_name})
+            # like a term's word, the organization's text lands in Markdown prose: HTML in it is shown as text
+            program = program.model_copy(update={"name": html.escape(profile.model.program_name, quote=False)})
 
         glossary = glossary_doc = None
         if "glossary" in singles:

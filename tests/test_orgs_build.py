@@ -211,6 +211,7 @@ def test_a_script_in_a_name_is_shown_as_text(tmp_path):
     text = text.replace("name: Dana Whitfield", 'name: "<img src=x onerror=alert(2)>"')
     text = text.replace('chat: "#bridge-program on Teams"', 'chat: "</div><script>alert(3)</script>"')
     text = text.replace("hide: [scripts/agree-communication]", "")
+    text = text.replace("program_name: The Bridge Program", 'program_name: "<script>alert(4)</script>"')
     (org / "org.yml").write_text(text)
     site = build_site(REPO / "mkdocs.yml", tmp_path / "site", content_dir=content, organization="evil")
     for path, page in pages(site).items():
@@ -220,6 +221,7 @@ def test_a_script_in_a_name_is_shown_as_text(tmp_path):
     home = (site / "index.html").read_text()
     assert "&lt;img src=x onerror=alert(2)&gt;" in home
     assert "&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in home
+    assert "&lt;script&gt;alert(4)&lt;/script&gt;</h1>" in home  # program_name, the home page title
     assert "&amp;lt;" not in home  # escaped once, not twice
 
 
