@@ -187,7 +187,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
     if args.org:
-        write_site_index(base, content)
+        write_site_index(base)
     print(f"rmhandbook: site written to {target}", file=sys.stderr)
     return EXIT_OK
 
@@ -218,7 +218,7 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress)
     elapsed = time.perf_counter() - start
-    listed = write_site_index(base, content)
+    listed = write_site_index(base)
     ok = [r for r in results if r.ok]
     failed = [r for r in results if not r.ok]
     times = ", ".join(f"{r.slug} {r.seconds:.1f} s" for r in results)

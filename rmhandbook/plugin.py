@@ -22,6 +22,7 @@ from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
 from .messages import Messages, messages_script
 from .org import OrgProfile
+from .sites import site_manifest
 from .render import Page, nav_for, render_pages
 from .theming import palette_css, palette_for
 
@@ -34,6 +35,8 @@ ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".cs
 # Theme templates an organization build adds after the site's own custom_dir (the footer contact).
 THEME_DIR = Path(__file__).parent / "theme"
 ORG_CSS = "assets/rmhandbook/org/colors.css"
+# What the multi-site index (`build --all-orgs`) reads about each organization's site.
+ORG_MANIFEST = "assets/rmhandbook/org/site.json"
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
@@ -161,6 +164,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
         if self.org is not None:
             files.append(File.generated(config, ORG_CSS, content=self.org_css))
+            files.append(File.generated(config, ORG_MANIFEST, content=site_manifest(self.org, config.theme["logo"])))
             files.append(File.generated(config, config.theme["logo"], abs_src_path=str(self.org.logo)))
             files.append(File.generated(config, config.theme["favicon"],
                                         abs_src_path=str(self.org.favicon or self.org.logo)))

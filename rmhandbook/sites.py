@@ -11,6 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import html
+import json
 import logging
 import multiprocessing
 import os
@@ -20,8 +21,8 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from .diagnostics import ContentError, Diagnostics
-from .handbook import HandbookBuilder, shared_builder
-from .org import list_orgs, load_profile
+from .handbook import shared_builder
+from .org import OrgProfile
 
 
 def count_pages(site_dir: Path) -> int:
@@ -168,21 +169,34 @@ def site_index_html(entries: Sequence[dict]) -> str:
             "<ul>\n" + "\n".join(items) + "\n</ul>\n</main>\n</body>\n</html>\n")
 
 
-def write_site_index(base_dir: Path, content_dir: Path) -> list[str]:
-    """Write `<base_dir>/index.html` listing every organization whose site exists there; returns their slugs."""
+MANIFEST = Path("assets") / "rmhandbook" / "org" / "site.json"
+
+
+def site_manifest(profile: OrgProfile, logo_uri: str) -> str:
+    """`<site>/assets/rmhandbook/org/site.json`: what the site index shows about this organization's site."""
+    model = profile.model
+    return json.dumps({"slug": profile.slug, "name": model.name, "program": model.program_name or "",
+                       "logo": logo_uri}, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def write_site_index(base_dir: Path) -> list[str]:
+    """Write `<base_dir>/index.html` listing every organization's site in that folder; returns their slugs.
+
+    It reads what each site says about itself, so an organization whose latest build failed is still
+    listed while its previous site is there.
+    """
     base_dir = Path(base_dir)
-    builder = HandbookBuilder()
     entries = []
-    for slug in list_orgs(content_dir):
-        site = base_dir / slug
-        if not (site / "index.html").is_file():
+    for manifest in sorted(base_dir.glob(f"*/{MANIFEST.as_posix()}")):
+        site = manifest.parents[len(MANIFEST.parts) - 1]
+        try:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
             continue
-        profile = load_profile(builder, content_dir, slug, Diagnostics(content_dir.parent))
-        if profile is None:
+        if not (site / "index.html").is_file() or data.get("slug") != site.name:
             continue
-        logo = f"{slug}/assets/rmhandbook/org/logo{profile.logo.suffix.lower()}"
-        program = profile.model.program_name or ""
-        entries.append({"slug": slug, "name": profile.model.name, "logo": logo, "program": program})
+        entries.append({"slug": site.name, "name": str(data.get("name", site.name)),
+                        "program": str(data.get("program", "")), "logo": f"{site.name}/{data.get('logo', '')}"})
     base_dir.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html", dir=base_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:

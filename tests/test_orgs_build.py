@@ -172,12 +172,16 @@ def test_all_orgs_in_parallel_builds_the_same_sites_and_reports_times(org_sites,
 
 
 def test_one_failing_organization_does_not_hide_the_others(tmp_path):
+    from rmhandbook.cli import main
+
     content = tmp_path / "content"
     shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("schema"))
     bad = content / "orgs" / "broken"
     shutil.copytree(content / "orgs" / "northwind", bad)
-    (bad / "org.yml").write_text((bad / "org.yml").read_text().replace('primary: "#0b6e4f"', 'primary: "teal"'))
     site = tmp_path / "site"
+    assert main(["build", "--org", "broken", "-q", "--content", str(content), "--site-dir", str(site)]) == 0
+    before = sorted(pages(site / "broken"))
+    (bad / "org.yml").write_text((bad / "org.yml").read_text().replace('primary: "#0b6e4f"', 'primary: "teal"'))
     result = subprocess.run([sys.executable, "-m", "rmhandbook", "build", "--all-orgs", "--jobs", "2", "-q",
                              "--content", str(content), "--site-dir", str(site)], cwd=REPO,
                             capture_output=True, text=True)
@@ -186,9 +190,11 @@ def test_one_failing_organization_does_not_hide_the_others(tmp_path):
     assert "orgs/broken/org.yml:9:12: error: `primary` `teal` is not valid" in result.stderr
     assert "2 site(s)" in result.stderr and "1 failed: broken" in result.stderr
     assert (site / "northwind" / "index.html").is_file() and (site / "rheinau" / "index.html").is_file()
-    assert not (site / "broken").exists()
+    assert sorted(pages(site / "broken")) == before  # the previous site is still there, unchanged
     index = (site / "index.html").read_text()
-    assert 'href="northwind/"' in index and 'href="broken/"' not in index
+    for slug in ("broken", "northwind", "rheinau"):
+        assert f'href="{slug}/"' in index
+    assert not [p for p in site.iterdir() if p.name.startswith(".")], "temporary folders left behind"
 
 
 def test_build_org_writes_its_own_folder_and_the_index(tmp_path):
