@@ -66,6 +66,8 @@ def test_name_logo_language_and_colours_appear(org_sites, slug):
     assert f'src="assets/rmhandbook/org/logo{suffix}"' in home
     shipped = site / "assets" / "rmhandbook" / "org" / f"logo{suffix}"
     assert shipped.read_bytes() == (REPO / "content" / "orgs" / slug / want["logo"]).read_bytes()
+    assert f'<link rel="icon" href="assets/rmhandbook/org/favicon{suffix}">' in home  # northwind names it,
+    assert (site / "assets" / "rmhandbook" / "org" / f"favicon{suffix}").is_file()  # rheinau falls back to the logo
     assert 'data-md-color-primary="custom"' in home and "assets/rmhandbook/org/colors.css" in home
     css = (site / "assets" / "rmhandbook" / "org" / "colors.css").read_text()
     assert f"--md-primary-fg-color: {want['primary']};" in css
