@@ -24,7 +24,7 @@ from pydantic import Field, StringConstraints
 
 from .diagnostics import Diagnostics, did_you_mean
 from .loader import Document
-from .messages import LANGUAGES
+from .messages import LANGUAGES, Messages
 from .model import ID_PATTERN, KINDS, Id, Strict, Term, Text
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -313,10 +313,9 @@ def resolve_hidden(profile: OrgProfile, ids_by_kind: dict[str, set[str]], diags:
     return hidden
 
 
-def merged_terms(program_terms: dict[str, Any], org: Organization | None) -> dict[str, Any]:
-    """program.yml's terms with the organization's words put over them, key by key."""
-    merged = dict(program_terms)
-    if org is not None:
-        merged.update(org.terms)
-    return merged
-
+def footer_contact(profile: OrgProfile, terms: Any) -> dict[str, str | None]:
+    """The contact line of every page's footer: raw values, escaped by the theme partial that shows them."""
+    contact, msg = profile.model.contact, Messages(profile.model.language)
+    return {"label": terms.word("program-lead", capital=True), "name": contact.name, "email": contact.email,
+            "chat": contact.chat, "page": contact.page, "email_label": msg("contact_email"),
+            "chat_label": msg("contact_chat"), "page_label": msg("contact_page")}

@@ -20,8 +20,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
-from .messages import Messages, messages_script
-from .org import OrgProfile
+from .messages import messages_script
+from .org import OrgProfile, footer_contact
 from .sites import site_manifest
 from .render import Page, nav_for, render_pages
 from .theming import palette_css, palette_for
@@ -124,11 +124,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if ORG_CSS not in [str(x) for x in config.extra_css]:
             config.extra_css.append(ORG_CSS)
-        msg, terms = Messages(model.language), self.handbook.terms
-        config.extra["rmhandbook_contact"] = {
-            "label": terms.word("program-lead", capital=True), "name": model.contact.name,
-            "email": model.contact.email, "chat": model.contact.chat, "page": model.contact.page,
-            "email_label": msg("contact_email"), "chat_label": msg("contact_chat"), "page_label": msg("contact_page")}
+        config.extra["rmhandbook_contact"] = footer_contact(org, self.handbook.terms)  # theme/partials/copyright.html
         self.org_css = palette_css(palette)
         # The organization's paper size (a4/letter) for print; the print feature (issue 4) reads it here.
         self.paper = model.paper
