@@ -334,3 +334,18 @@ def test_check_covers_every_organization_and_names_the_broken_one(content, capsy
     assert "orgs/acme/org.yml:11:10: error: `email` `sam@example.org?cc=everyone@example.org` is not valid: " \
            "expected an email address" in out
     assert main(["check", "--content", str(content), "--org", "acme"]) == 1
+
+
+def test_the_readme_example_profile_is_valid(content):
+    """The README's full org.yml is what users copy: it must load as it is written."""
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("A full profile"):]
+    example = section[section.index("```yaml\n") + 8:section.index("\n```", section.index("```yaml\n"))]
+    (content / "orgs" / "acme" / "org.yml").write_text(example + "\n")
+    shutil.copy(content / "scripts" / "first-meeting-opener.yml", content / "scripts" / "agree-communication.yml")
+    hb = load_handbook(content, organization="acme")
+    assert "agree-communication" not in hb.scripts
+    model = hb.organization.model
+    assert (model.name, model.paper, model.language) == ("Northwind Logistics", "letter", "en")
+    assert hb.terms.word("mentor", plural=True) == "Digital Guides"
+    assert model.contact.page == "https://intranet.northwind.example/bridge"
