@@ -220,6 +220,7 @@ def test_a_script_in_a_name_is_shown_as_text(tmp_path):
     text = text.replace('chat: "#bridge-program on Teams"', 'chat: "</div><script>alert(3)</script>"')
     text = text.replace("hide: [scripts/agree-communication]", "")
     text = text.replace("program_name: The Bridge Program", 'program_name: "<script>alert(4)</script>"')
+    text = text.replace("  sponsor: executive champion", '  sponsor: "R&D <b>champion</b>"')
     (org / "org.yml").write_text(text)
     site = build_site(REPO / "mkdocs.yml", tmp_path / "site", content_dir=content, organization="evil")
     for path, page in pages(site).items():
@@ -231,6 +232,8 @@ def test_a_script_in_a_name_is_shown_as_text(tmp_path):
     assert "&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in home
     assert "&lt;script&gt;alert(4)&lt;/script&gt;</h1>" in home  # program_name, the home page title
     assert "&amp;lt;" not in home  # escaped once, not twice
+    badges = [b for text in pages(site).values() for b in re.findall(r'class="rmh-role rmh-role--sponsor">([^<]*)<', text)]
+    assert badges and set(badges) == {"R&amp;D &lt;b&gt;champion&lt;/b&gt;"}  # a term's word in a checklist
 
 
 @pytest.mark.browser
