@@ -175,7 +175,7 @@ class HandbookBuilder:
         replaces, new id adds), the items its `hide` list names left out,
         and its `terms` put over program.yml's.
         """
-        from .org import load_profile, resolve_hidden
+        from .org import check_terms, load_profile, resolve_hidden
 
         content_dir = Path(content_dir)
         if diags is None:  # (an empty collection is falsy: test for None)
@@ -216,6 +216,9 @@ class HandbookBuilder:
         terms = None
         if program_doc is not None:
             terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
+            raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
+            if profile is not None and isinstance(raw_terms, dict):
+                check_terms(profile, set(raw_terms), diags)
         program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
         if program is not None and profile is not None and profile.model.program_name:
             # like a term's word, the organization's text lands in Markdown prose: HTML in it is shown as text

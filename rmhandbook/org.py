@@ -313,6 +313,16 @@ def resolve_hidden(profile: OrgProfile, ids_by_kind: dict[str, set[str]], diags:
     return hidden
 
 
+def check_terms(profile: OrgProfile, program_keys: set[str], diags: Diagnostics) -> None:
+    """An organization renames program.yml's terms; a key program.yml does not have would be used nowhere."""
+    for key in profile.model.terms:
+        if key not in program_keys:
+            m = profile.doc.key_mark(("terms", key))
+            diags.error(profile.path, m.line, m.column, f"`terms` has `{key}`, which program.yml does not define, "
+                        f"so no page would use it.{did_you_mean(key, program_keys)} Terms to rename: "
+                        f"{', '.join(sorted(program_keys))}; for example `mentor: digital guide`.")
+
+
 def footer_contact(profile: OrgProfile, terms: Any) -> dict[str, str | None]:
     """The contact line of every page's footer: raw values, escaped by the theme partial that shows them."""
     contact, msg = profile.model.contact, Messages(profile.model.language)

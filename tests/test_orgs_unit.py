@@ -349,3 +349,11 @@ def test_the_readme_example_profile_is_valid(content):
     assert (model.name, model.paper, model.language) == ("Northwind Logistics", "letter", "en")
     assert hb.terms.word("mentor", plural=True) == "Digital Guides"
     assert model.contact.page == "https://intranet.northwind.example/bridge"
+
+
+def test_an_org_term_must_rename_a_term_program_yml_has(content):
+    set_profile(content, "  mentor: digital guide\n", "  mentr: digital guide\n")
+    assert errors(content) == [
+        "content/orgs/acme/org.yml:8:3: error: `terms` has `mentr`, which program.yml does not define, so no page "
+        "would use it. Did you mean `mentor`? Terms to rename: mentee, mentor, program, program-lead, sponsor; "
+        "for example `mentor: digital guide`."]
