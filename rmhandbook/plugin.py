@@ -21,7 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
 from .messages import messages_script
-from .org import OrgProfile, footer_contact
+from .org import OrgProfile, footer_contact, web_manifest
 from .sites import site_manifest
 from .render import Page, nav_for, render_pages
 from .theming import palette_css, palette_for
@@ -37,6 +37,7 @@ THEME_DIR = Path(__file__).parent / "theme"
 ORG_CSS = "assets/rmhandbook/org/colors.css"
 # What the multi-site index (`build --all-orgs`) reads about each organization's site.
 ORG_MANIFEST = "assets/rmhandbook/org/site.json"
+WEB_MANIFEST = "assets/rmhandbook/org/manifest.webmanifest"  # linked from theme/main.html
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
@@ -125,6 +126,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         if ORG_CSS not in [str(x) for x in config.extra_css]:
             config.extra_css.append(ORG_CSS)
         config.extra["rmhandbook_contact"] = footer_contact(org, self.handbook.terms)  # theme/partials/copyright.html
+        config.extra["rmhandbook_org"] = {"manifest": WEB_MANIFEST, "theme_color": palette.primary.hex}  # main.html
         self.org_css = palette_css(palette)
         # The organization's paper size (a4/letter) for print; the print feature (issue 4) reads it here.
         self.paper = model.paper
@@ -161,6 +163,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         if self.org is not None:
             files.append(File.generated(config, ORG_CSS, content=self.org_css))
             files.append(File.generated(config, ORG_MANIFEST, content=site_manifest(self.org, config.theme["logo"])))
+            files.append(File.generated(config, WEB_MANIFEST, content=web_manifest(
+                self.org, Path(config.theme["logo"]).name, WEB_MANIFEST.count("/"))))
             files.append(File.generated(config, config.theme["logo"], abs_src_path=str(self.org.logo)))
             files.append(File.generated(config, config.theme["favicon"],
                                         abs_src_path=str(self.org.favicon or self.org.logo)))

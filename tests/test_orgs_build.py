@@ -22,14 +22,14 @@ ORGS = ("northwind", "rheinau")
 # What each example organization promises, as written in content/orgs/<slug>/.
 EXPECT = {
     "northwind": {
-        "name": "Northwind Logistics", "logo": "logo.svg", "primary": "#0b6e4f", "lang": "en",
+        "name": "Northwind Logistics", "short": "Northwind", "logo": "logo.svg", "primary": "#0b6e4f", "lang": "en",
         "words": ["Digital Guide", "Leadership Partner", "Bridge Program", "Bridge coordinator"],
         "gone": r"\b(mentors?|mentees?|program leads?|executive sponsors?)\b",
         "added": "scripts/floor-walk-invitation", "added_title": "Inviting your partner on a floor walk",
         "hidden": "scripts/agree-communication", "hidden_title": "Agreeing how to communicate",
     },
     "rheinau": {
-        "name": "Stadtwerke Rheinau", "logo": "logo.png", "primary": "#ffcc00", "lang": "de",
+        "name": "Stadtwerke Rheinau", "short": "Rheinau", "logo": "logo.png", "primary": "#ffcc00", "lang": "de",
         "words": ["Digital-Lotse", "Tandem-Partner", "Tandem-Programm", "Programmleitung", "Vorstandspatin"],
         "gone": r"\b(mentors?|mentees?|program leads?|executive sponsors?)\b",
         "added": "faq/tandem-bei-den-stadtwerken", "added_title": "Das Tandem bei den Stadtwerken",
@@ -74,7 +74,12 @@ def test_name_logo_language_and_colours_appear(org_sites, slug):
     link = palette_for(want["primary"], "#000000").links["default"].hex
     assert f"--md-typeset-a-color: {link};" in css
     search = json.loads((site / "search" / "search_index.json").read_text())
-    assert search["config"]["lang"] == [want["lang"]]  # stemming in the organization's language
+    assert search["config"]["lang"] == [want["lang"]]
+    assert f'<meta name="theme-color" content="{want["primary"]}">' in home
+    assert '<link rel="manifest" href="assets/rmhandbook/org/manifest.webmanifest">' in home
+    manifest = json.loads((site / "assets" / "rmhandbook" / "org" / "manifest.webmanifest").read_text())
+    assert manifest["name"] == want["name"] and manifest["short_name"] == want["short"]
+    assert manifest["icons"][0]["src"] == f"logo{suffix}" and manifest["start_url"] == "../../../"  # stemming in the organization's language
 
 
 @pytest.mark.parametrize("slug", ORGS)
