@@ -212,6 +212,10 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
     return path
 
 
+class _StopParsing(Exception):
+    pass
+
+
 _RUNNING_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video"}
 _SAFE_DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
 _CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
@@ -236,6 +240,7 @@ def svg_problems(data: bytes) -> list[tuple[int, int, str]]:
     def doctype(name, *_args) -> None:
         problems.append((*where(), "the SVG has a document type declaration (`<!DOCTYPE`); it can define "
                          "entities that load files or expand without limit."))
+        raise _StopParsing  # before any entity is declared or expanded
 
     def entity(name, *_args) -> None:
         problems.append((*where(), f"the SVG declares the entity `{name}` (`<!ENTITY`)."))
@@ -283,6 +288,8 @@ def svg_problems(data: bytes) -> list[tuple[int, int, str]]:
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
     try:
         parser.Parse(data, True)
+    except _StopParsing:
+        pass
     except expat.ExpatError as exc:
         problems.append((exc.lineno, exc.offset + 1, f"the SVG is not well-formed XML ({expat.errors.messages[exc.code]})."))
     return problems

@@ -357,3 +357,11 @@ def test_an_org_term_must_rename_a_term_program_yml_has(content):
         "content/orgs/acme/org.yml:8:3: error: `terms` has `mentr`, which program.yml does not define, so no page "
         "would use it. Did you mean `mentor`? Terms to rename: mentee, mentor, program, program-lead, sponsor; "
         "for example `mentor: digital guide`."]
+
+
+def test_an_entity_bomb_is_refused_before_it_expands():
+    lol = ('<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaaaaaaaa">'
+           + "".join(f'<!ENTITY {chr(98 + i)} "{("&" + chr(97 + i) + ";") * 10}">' for i in range(8))
+           + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>')
+    problems = svg_problems(lol.encode())
+    assert len(problems) == 1 and "document type declaration" in problems[0][2]
