@@ -62,7 +62,10 @@ class Handbook:
 
     @property
     def language(self) -> str:
-        return self.organization.model.language if self.organization else "en"
+        """The language of the handbook's own labels: the organization's, else the default."""
+        from .messages import DEFAULT_LANGUAGE
+
+        return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 
     # convenient typed views -------------------------------------------------
     @property

@@ -81,6 +81,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.handbook = self._load()
         self.org: OrgProfile | None = self.handbook.organization
         self.language = self.handbook.language
+        # The organization's paper size (a4/letter) for print, or None; the print feature (issue 4) reads it.
+        self.org_paper = self.org.model.paper if self.org is not None else None
         if self.org is not None:
             self._apply_organization(config, self.org)
         self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
@@ -128,8 +130,6 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         config.extra["rmhandbook_contact"] = footer_contact(org, self.handbook.terms)  # theme/partials/copyright.html
         config.extra["rmhandbook_org"] = {"manifest": WEB_MANIFEST, "theme_color": palette.primary.hex}  # main.html
         self.org_css = palette_css(palette)
-        # The organization's paper size (a4/letter) for print; the print feature (issue 4) reads it here.
-        self.paper = model.paper
 
     def _template_dirs(self, config, config_dir: Path) -> list[Path]:
         if self.config.templates_dir:
