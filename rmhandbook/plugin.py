@@ -20,10 +20,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
-from .messages import messages_script
+from .messages import Messages, messages_script
 from .org import OrgProfile, footer_contact, web_manifest
+from .printing import PAPERS, PrintSettings, page_css, pdf_documents
+from .render import Page, Renderer, nav_for
 from .sites import site_manifest
-from .render import Page, nav_for, render_pages
 from .theming import palette_css, palette_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
@@ -55,6 +56,10 @@ class RmHandbookConfig(base.Config):
     """Generate the navigation when mkdocs.yml has no `nav:` of its own."""
     nav_max_section_items = c.Type(int, default=40)
     """A nav section lists its pages only up to this many; beyond it, only its catalog page."""
+    paper = c.Choice(PAPERS, default="a4")
+    """Paper the site prints on (the print stylesheet's page size): `a4` or `letter`."""
+    checklist_pdfs = c.Type(bool, default=False)
+    """Print a PDF per facilitator pack and per phase checklist into the site (needs Chromium)."""
 
 
 class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
@@ -73,7 +78,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
-        for name in ("messages.js",) + ASSET_FILES:
+        for name in ("messages.js", "page.css") + ASSET_FILES:
             target = config.extra_javascript if name.endswith(".js") else config.extra_css
             uri = f"assets/rmhandbook/{name}"
             if uri not in [str(x) for x in target]:
@@ -81,11 +86,23 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.handbook = self._load()
         self.org: OrgProfile | None = self.handbook.organization
         self.language = self.handbook.language
-        # The organization's paper size (a4/letter) for print, or None; the print feature (issue 4) reads it.
-        self.org_paper = self.org.model.paper if self.org is not None else None
+        # the one place the paper is read: a paper the CLI asks for (`checklists --paper`), else the
+        # organization's, else the plugin option
+        explicit = self.overrides.get("paper")
+        self.paper = explicit or (self.org.model.paper if self.org is not None else self.config.paper)
+        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs)
         if self.org is not None:
             self._apply_organization(config, self.org)
-        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
+        renderer = Renderer(self.handbook, self._template_dirs(config, config_dir), self.language, self.printing)
+        self.pages = renderer.pages()
+        self.checklist_docs = renderer.checklists
+        self.pdf_docs = pdf_documents(renderer.checklists) if self.printing.pdfs else []
+        if self.pdf_docs:  # fail before building, not after
+            from .pdf import PdfError, check_pdf_engine
+            try:
+                check_pdf_engine()
+            except PdfError as exc:
+                raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
         self.nav_paths: set[str] | None = None  # pages our generated nav lists; None: the user's nav rules
         if self.config.generate_nav and config.nav is None:
             nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language)
@@ -160,6 +177,12 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
+        files.append(File.generated(config, "assets/rmhandbook/page.css",
+                                    content=page_css(self.printing, self.handbook.program.name, Messages(self.language))))
+        # The PDFs are printed from the built pages in on_post_build; listing them now lets
+        # MkDocs check the checklist pages' links to them (the empty file is overwritten).
+        for doc in self.pdf_docs:
+            files.append(File.generated(config, doc.pdf, content=b""))
         if self.org is not None:
             files.append(File.generated(config, ORG_CSS, content=self.org_css))
             files.append(File.generated(config, ORG_MANIFEST, content=site_manifest(self.org, config.theme["logo"])))
@@ -169,6 +192,18 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             files.append(File.generated(config, config.theme["favicon"],
                                         abs_src_path=str(self.org.favicon or self.org.logo)))
         return files
+
+    def on_post_build(self, config):
+        if not self.pdf_docs:
+            return
+        from .pdf import PdfError, pdf_jobs, write_pdfs
+
+        site_dir = Path(config.site_dir)
+        try:
+            written = write_pdfs(pdf_jobs(site_dir, self.pdf_docs, config.use_directory_urls), self.paper)
+        except PdfError as exc:
+            raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
+        log.info(f"rmhandbook: printed {len(written)} checklist PDF(s) on {self.paper} paper")
 
     def on_serve(self, server, config, builder):
         docs_dir = Path(config.docs_dir).resolve()
@@ -207,7 +242,8 @@ def _nav_paths(nav: list):
 def _user_pages(config) -> list:
     """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
     docs_dir = Path(config.docs_dir)
-    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "roles", "scripts", "pitfalls", "faq"}
+    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "roles", "checklists", "scripts",
+                       "pitfalls", "faq"}
     out = []
     for p in sorted(docs_dir.rglob("*.md")):
         rel = p.relative_to(docs_dir)
