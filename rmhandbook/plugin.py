@@ -6,6 +6,7 @@ file is the one a port to another site generator would rewrite.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
@@ -90,7 +91,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         # organization's, else the plugin option
         explicit = self.overrides.get("paper")
         self.paper = explicit or (self.org.model.paper if self.org is not None else self.config.paper)
-        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs)
+        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs,
+                                      organization=self.org.model.name if self.org is not None else None)
         if self.org is not None:
             self._apply_organization(config, self.org)
         renderer = Renderer(self.handbook, self._template_dirs(config, config_dir), self.language, self.printing)
@@ -177,8 +179,10 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
+        # the program's name is HTML-safe text (an organization's is escaped at load); CSS wants plain text
+        program_name = html.unescape(self.handbook.program.name)
         files.append(File.generated(config, "assets/rmhandbook/page.css",
-                                    content=page_css(self.printing, self.handbook.program.name, Messages(self.language))))
+                                    content=page_css(self.printing, program_name, Messages(self.language))))
         # The PDFs are printed from the built pages in on_post_build; listing them now lets
         # MkDocs check the checklist pages' links to them (the empty file is overwritten).
         for doc in self.pdf_docs:

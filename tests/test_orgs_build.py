@@ -22,14 +22,14 @@ ORGS = ("northwind", "rheinau")
 # What each example organization promises, as written in content/orgs/<slug>/.
 EXPECT = {
     "northwind": {
-        "name": "Northwind Logistics", "short": "Northwind", "logo": "logo.svg", "primary": "#0b6e4f", "lang": "en",
+        "name": "Northwind Logistics", "short": "Northwind", "logo": "logo.svg", "paper": "letter", "primary": "#0b6e4f", "lang": "en",
         "words": ["Digital Guide", "Leadership Partner", "Bridge Program", "Bridge coordinator"],
         "gone": r"\b(mentors?|mentees?|program leads?|executive sponsors?)\b",
         "added": "scripts/floor-walk-invitation", "added_title": "Inviting your partner on a floor walk",
         "hidden": "scripts/agree-communication", "hidden_title": "Agreeing how to communicate",
     },
     "rheinau": {
-        "name": "Stadtwerke Rheinau", "short": "Rheinau", "logo": "logo.png", "primary": "#ffcc00", "lang": "de",
+        "name": "Stadtwerke Rheinau", "short": "Rheinau", "logo": "logo.png", "paper": "A4", "primary": "#ffcc00", "lang": "de",
         "words": ["Digital-Lotse", "Tandem-Partner", "Tandem-Programm", "Programmleitung", "Vorstandspatin"],
         "gone": r"\b(mentors?|mentees?|program leads?|executive sponsors?)\b",
         "added": "faq/tandem-bei-den-stadtwerken", "added_title": "Das Tandem bei den Stadtwerken",
@@ -75,6 +75,8 @@ def test_name_logo_language_and_colours_appear(org_sites, slug):
     assert f"--md-typeset-a-color: {link};" in css
     search = json.loads((site / "search" / "search_index.json").read_text())
     assert search["config"]["lang"] == [want["lang"]]
+    page_css = (site / "assets" / "rmhandbook" / "page.css").read_text()
+    assert f"size: {want['paper']};" in page_css  # the organization's paper for print
     assert f'<meta name="theme-color" content="{want["primary"]}">' in home
     assert '<link rel="manifest" href="assets/rmhandbook/org/manifest.webmanifest">' in home
     manifest = json.loads((site / "assets" / "rmhandbook" / "org" / "manifest.webmanifest").read_text())
@@ -147,7 +149,10 @@ def test_added_item_is_present_and_hidden_item_absent_everywhere(org_sites, slug
         linked_added |= want["added"] in targets and path != want["added"] + "/index.html"
         assert f'data-checklist="{hidden_id}"' not in text or hidden_kind != "steps", path
         assert f'data-item="{hidden_id}/' not in text or hidden_kind != "steps", path
-    assert linked_added, f"no page links the added {want['added']}"  # the same check finds links when they exist
+    assert linked_added, f"no page links the added {want['added']}"
+    if hidden_kind == "steps":  # the printable checklists are among the pages checked above
+        phase = (site / "checklists" / "phases" / "partnership" / "index.html").read_text()
+        assert phase.count('data-item="') > 10 and 'data-item="first-meeting/' in phase  # the same check finds links when they exist
 
 
 def test_the_default_handbook_still_builds_without_organization(default_site):
@@ -237,8 +242,14 @@ def test_a_script_in_a_name_is_shown_as_text(tmp_path):
     assert "&lt;/div&gt;&lt;script&gt;alert(3)&lt;/script&gt;" in home
     assert "&lt;script&gt;alert(4)&lt;/script&gt;</h1>" in home  # program_name, the home page title
     assert "&amp;lt;" not in home  # escaped once, not twice
+    page_css = (site / "assets" / "rmhandbook" / "page.css").read_text()
+    assert 'content: "\\3C script>alert(4)\\3C /script>"' in page_css  # print header: plain text, CSS-escaped
     badges = [b for text in pages(site).values() for b in re.findall(r'class="rmh-role rmh-role--sponsor">([^<]*)<', text)]
     assert badges and set(badges) == {"R&amp;D &lt;b&gt;champion&lt;/b&gt;"}  # a term's word in a checklist
+    cover = (site / "checklists" / "packs" / "sponsor" / "index.html").read_text()
+    assert '<p class="rmh-cover__program">&lt;script&gt;alert(4)&lt;/script&gt;</p>' in cover
+    assert '<dd class="rmh-fill__value">R&amp;D &lt;b&gt;champion&lt;/b&gt;</dd>' in cover  # the role, once escaped
+    assert '<dd class="rmh-fill__value">&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co</dd>' in cover  # the org
 
 
 @pytest.mark.browser
