@@ -269,3 +269,21 @@ def test_org_page_in_a_browser_has_the_org_colours_and_stays_local(org_sites, pa
         assert "Jana Becker" in page.inner_text(".md-footer")
         save_artifact("org-rheinau-step.png", page.screenshot(full_page=False))
         assert log.urls and not log.outside
+
+
+def test_paper_asked_for_on_the_command_line_wins_over_the_organization(tmp_path):
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site", organization="northwind", paper="a4")
+    assert "size: A4;" in (site / "assets" / "rmhandbook" / "page.css").read_text()  # northwind says letter
+
+
+def test_checklists_lists_an_organizations_checklists_in_its_words(capsys):
+    from rmhandbook.cli import main
+
+    assert main(["checklists"]) == 0
+    default = capsys.readouterr().out
+    assert main(["checklists", "--org", "rheinau"]) == 0
+    out = capsys.readouterr().out
+    assert "Unterlagen zum Austeilen: Tandem-Partner" in out
+    mentor_items = [int(re.search(r"checklists/roles/mentor\.md  [^:]+: (\d+) items", text).group(1))
+                    for text in (default, out)]
+    assert mentor_items[1] == mentor_items[0] - 3  # the hidden step's three items for the mentor are gone
