@@ -166,6 +166,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     status = EXIT_OK
     for org in targets:
         handbook = _load(content, print, org)
+        if handbook is None and org is None and len(targets) > 1:
+            print(f"rmhandbook check: the organizations in {orgs_dir(content)} build on this content; "
+                  "they are checked once it has no errors.")
+            return EXIT_CONTENT
         if handbook is None:
             status = EXIT_CONTENT
             continue
@@ -175,6 +179,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.jobs is not None and (not args.all_orgs or args.jobs < 1):
+        print("rmhandbook build: --jobs N goes with --all-orgs and N is at least 1, for example "
+              "`rmhandbook build --all-orgs --jobs 2`.", file=sys.stderr)
+        return EXIT_USAGE
     if args.all_orgs:
         return _build_all_orgs(args)
     content = content_dir_for(args)

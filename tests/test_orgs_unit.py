@@ -365,3 +365,21 @@ def test_an_entity_bomb_is_refused_before_it_expands():
            + ']><svg xmlns="http://www.w3.org/2000/svg"><text>&i;</text></svg>')
     problems = svg_problems(lol.encode())
     assert len(problems) == 1 and "document type declaration" in problems[0][2]
+
+
+def test_check_stops_before_the_organizations_when_the_default_content_is_broken(content, capsys):
+    from rmhandbook.cli import main
+
+    (content / "pitfalls" / "tick-box.yml").write_text("title: [\n")
+    assert main(["check", "--content", str(content)]) == 1
+    out = capsys.readouterr().out
+    assert out.count("content/pitfalls/tick-box.yml:") == 1  # reported once, not again for every organization
+    assert "they are checked once it has no errors" in out
+
+
+@pytest.mark.parametrize("argv", [["build", "--jobs", "2"], ["build", "--all-orgs", "--jobs", "0"],
+                                  ["build", "--org", "acme", "--all-orgs"]])
+def test_build_usage_errors(argv, capsys):
+    from rmhandbook.cli import main
+
+    assert main(argv) == 2
