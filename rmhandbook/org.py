@@ -160,7 +160,10 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
     def error(message: str) -> None:
         diags.error(doc.path, m.line, m.column, message)
 
-    example = f"For example `{field}: {field if field != 'favicon' else 'favicon'}{suffixes[0]}` with the file next to org.yml."
+    example = f"For example `{field}: {field}{suffixes[0]}` with the file next to org.yml."
+    where = f"orgs/{folder.name}/"
+    kinds = [s[1:].upper() for s in suffixes]
+    kinds_text = ", ".join(kinds[:-1]) + " or " + kinds[-1]
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or PureWindowsPath(value).drive:
         error(f"`{field}` must be a path inside the organization's folder; found the absolute path `{value}`. {example}")
         return None
@@ -170,7 +173,7 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
         return None
     path = folder.joinpath(*parts)
     if not path.exists() and not path.is_symlink():
-        error(f"`{field}` names `{value}`, but there is no such file in {folder.as_posix()}/. {example}")
+        error(f"`{field}` names `{value}`, but there is no such file in {where}. {example}")
         return None
     try:
         resolved = path.resolve(strict=True)
@@ -179,14 +182,14 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
         return None
     if not resolved.is_relative_to(folder.resolve()):
         error(f"`{field}` must stay inside the organization's folder; `{value}` is a symbolic link to a file "
-              f"outside it. Copy the file into {folder.as_posix()}/ instead.")
+              f"outside it. Copy the file into {where} instead.")
         return None
     if not resolved.is_file():
         error(f"`{field}` names `{value}`, which is a folder, not a file. {example}")
         return None
     suffix = resolved.suffix.lower() if resolved.suffix.lower() in suffixes else path.suffix.lower()
     if suffix not in suffixes:
-        error(f"`{field}` must be a {', '.join(s[1:].upper() for s in suffixes)} file; found `{value}`. {example}")
+        error(f"`{field}` must be an {kinds_text} file; found `{value}`. {example}")
         return None
     size = resolved.stat().st_size
     if size > MAX_ASSET_BYTES:

@@ -197,8 +197,9 @@ def test_an_organization_name_cannot_walk_out_of_orgs(content):
 @pytest.mark.parametrize("logo, expected", [
     ("../../program.yml", "`logo` must stay inside the organization's folder; `../../program.yml` leaves it through `..`."),
     ("/etc/passwd", "`logo` must be a path inside the organization's folder; found the absolute path `/etc/passwd`."),
-    ("missing.svg", "`logo` names `missing.svg`, but there is no such file in"),
-    ("org.yml", "`logo` must be a SVG, PNG file; found `org.yml`."),
+    ("missing.svg", "`logo` names `missing.svg`, but there is no such file in orgs/acme/. For example"),
+    ("org.yml", "`logo` must be an SVG or PNG file; found `org.yml`. For example `logo: logo.svg` with the file "
+                "next to org.yml."),
 ])
 def test_logo_paths_are_checked(content, logo, expected):
     set_profile(content, "logo: logo.svg", f"logo: {logo}")
