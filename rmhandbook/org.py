@@ -187,7 +187,7 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
     if not resolved.is_file():
         error(f"`{field}` names `{value}`, which is a folder, not a file. {example}")
         return None
-    suffix = resolved.suffix.lower() if resolved.suffix.lower() in suffixes else path.suffix.lower()
+    suffix = path.suffix.lower()  # the name the site serves it under; the content is checked to match
     if suffix not in suffixes:
         error(f"`{field}` must be an {kinds_text} file; found `{value}`. {example}")
         return None
