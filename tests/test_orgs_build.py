@@ -287,3 +287,23 @@ def test_checklists_lists_an_organizations_checklists_in_its_words(capsys):
     mentor_items = [int(re.search(r"checklists/roles/mentor\.md  [^:]+: (\d+) items", text).group(1))
                     for text in (default, out)]
     assert mentor_items[1] == mentor_items[0] - 3  # the hidden step's three items for the mentor are gone
+
+
+@pytest.mark.browser
+def test_site_index_in_a_browser_leads_to_each_organization(org_sites, page_factory, tmp_path):
+    from rmhandbook.sites import write_site_index
+
+    base = tmp_path / "site"
+    base.mkdir()
+    for slug, site in org_sites.items():
+        (base / slug).symlink_to(site, target_is_directory=True)
+    assert write_site_index(base) == list(ORGS)
+    with serve_directory(base) as url:
+        page, log = page_factory(url)
+        logos = page.eval_on_selector_all("a.org img", "imgs => imgs.map(i => i.naturalWidth)")
+        assert len(logos) == 2 and all(w > 0 for w in logos)  # both logos load from the sites themselves
+        page.click("text=Stadtwerke Rheinau")
+        page.wait_for_load_state("networkidle")
+        assert page.url == url + "rheinau/"
+        assert page.title() == "Das Tandem-Programm - Stadtwerke Rheinau"
+        assert log.urls and not log.outside
