@@ -104,6 +104,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "contact_email": "Email",
         "contact_chat": "Chat",
         "contact_page": "Program page",
+        "palette_to_dark": "Switch to dark mode",
+        "palette_to_light": "Switch to light mode",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklists",
         "checklists_intro": "Checklists to tick off on screen or print and hand out. Ticks are kept in this browser only, per item, so they survive edits to the handbook that do not touch that item.",
@@ -225,6 +227,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "contact_email": "E-Mail",
         "contact_chat": "Chat",
         "contact_page": "Programmseite",
+        "palette_to_dark": "Zur dunklen Darstellung wechseln",
+        "palette_to_light": "Zur hellen Darstellung wechseln",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklisten",
         "checklists_intro": "Checklisten zum Abhaken am Bildschirm oder zum Ausdrucken und Verteilen. Häkchen bleiben nur in diesem Browser gespeichert, je Punkt, und überstehen Änderungen am Handbuch, die diesen Punkt nicht betreffen.",

@@ -141,7 +141,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         config.theme["logo"] = f"assets/rmhandbook/org/logo{org.logo.suffix.lower()}"
         favicon = org.favicon or org.logo
         config.theme["favicon"] = f"assets/rmhandbook/org/favicon{favicon.suffix.lower()}"
-        config.theme["palette"] = _custom_palette(config.theme.get("palette"))
+        config.theme["palette"] = _custom_palette(config.theme.get("palette"), Messages(model.language))
         if str(THEME_DIR) not in config.theme.dirs:
             config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
         if ORG_CSS not in [str(x) for x in config.extra_css]:
@@ -225,10 +225,18 @@ def _is_content_data(path: Path, content_dir: Path) -> bool:
     return path.suffix in (".yml", ".yaml", ".json") or rel.parts[:1] in (("orgs",), ("schema",))
 
 
-def _custom_palette(palette) -> list | dict:
-    """The site's palette (one scheme or several with toggles) with the organization's colours."""
+def _custom_palette(palette, msg: Messages) -> list | dict:
+    """The site's palette (one scheme or several with toggles) with the organization's colours,
+    and the toggles' labels in the organization's language."""
     if isinstance(palette, list) and palette:
-        return [{**entry, "primary": "custom", "accent": "custom"} for entry in palette]
+        out = []
+        for entry in palette:
+            entry = {**entry, "primary": "custom", "accent": "custom"}
+            if isinstance(entry.get("toggle"), dict):  # a toggle on the slate scheme leads back to the light one
+                to = "palette_to_light" if entry.get("scheme") == "slate" else "palette_to_dark"
+                entry["toggle"] = {**entry["toggle"], "name": msg(to)}
+            out.append(entry)
+        return out
     if isinstance(palette, dict) and palette:
         return {**palette, "primary": "custom", "accent": "custom"}
     return {"primary": "custom", "accent": "custom"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from harness import REPO, build_site, serve_directory
-from rmhandbook.theming import palette_for
+from rmhandbook.theming import Color, contrast_ratio, palette_for
 
 SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
 ORGS = ("northwind", "rheinau")
@@ -268,6 +268,15 @@ def test_org_page_in_a_browser_has_the_org_colours_and_stays_local(org_sites, pa
         assert logo[0] == 64 and logo[1].endswith("assets/rmhandbook/org/logo.png")
         assert "Jana Becker" in page.inner_text(".md-footer")
         save_artifact("org-rheinau-step.png", page.screenshot(full_page=False))
+        toggle = page.locator("form[data-md-component=palette] label:visible")
+        assert toggle.get_attribute("title") == "Zur dunklen Darstellung wechseln"  # the org's language
+        toggle.click()  # Material's toggle to the dark scheme
+        page.wait_for_function("document.body.dataset.mdColorScheme === 'slate'")
+        dark_link = page.eval_on_selector(".md-content a[href]", "e => getComputedStyle(e).color")
+        dark_bg = page.eval_on_selector("body", "e => getComputedStyle(e).backgroundColor")
+        rgb = lambda css: Color(*map(int, re.findall(r"\d+", css)[:3]))  # noqa: E731
+        assert contrast_ratio(rgb(dark_link), rgb(dark_bg)) >= 4.5, (dark_link, dark_bg)
+        save_artifact("org-rheinau-step-dark.png", page.screenshot(full_page=False))
         assert log.urls and not log.outside
 
 
