@@ -102,6 +102,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         # role pages of large handbooks (performance, issue 7)
         "role_steps_compact": "This handbook has many steps, so this page lists yours with a link to each; the step pages have what to do and the checklists.",
         "your_checklist_items": "Your checklist items",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Questions? Ask",
+        "contact_email": "Email",
+        "contact_chat": "Chat",
+        "contact_page": "Program page",
+        "palette_to_dark": "Switch to dark mode",
+        "palette_to_light": "Switch to light mode",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklists",
         "checklists_intro": "Checklists to tick off on screen or print and hand out. Ticks are kept in this browser only, per item, so they survive edits to the handbook that do not touch that item.",
@@ -221,6 +228,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         # role pages of large handbooks (performance, issue 7)
         "role_steps_compact": "Dieses Handbuch hat viele Schritte. Darum führt diese Seite Ihre Schritte nur mit einem Link auf; was zu tun ist und die Checklisten stehen auf den Schrittseiten.",
         "your_checklist_items": "Ihre Checklistenpunkte",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Fragen? Wenden Sie sich an",
+        "contact_email": "E-Mail",
+        "contact_chat": "Chat",
+        "contact_page": "Programmseite",
+        "palette_to_dark": "Zur dunklen Darstellung wechseln",
+        "palette_to_light": "Zur hellen Darstellung wechseln",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklisten",
         "checklists_intro": "Checklisten zum Abhaken am Bildschirm oder zum Ausdrucken und Verteilen. Häkchen bleiben nur in diesem Browser gespeichert, je Punkt, und überstehen Änderungen am Handbuch, die diesen Punkt nicht betreffen.",

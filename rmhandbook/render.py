@@ -105,6 +105,7 @@ class Renderer:
             phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
             # past this many steps, role pages list the steps instead of repeating every action
             compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
+            org=handbook.organization.model if handbook.organization else None,
         )
         self._abbreviations = self.abbreviations()
         self._language = language
