@@ -19,6 +19,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
+from .linkcheck import check_site_links
+from .linkcheck import report as link_report
 from .messages import messages_script
 from .render import Page, nav_for, render_pages
 
@@ -31,7 +33,9 @@ ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".cs
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
-                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+                       # last: strips on*= attributes and javascript:/data: links from every page
+                       "rmhandbook.safety")
 
 
 class RmHandbookConfig(base.Config):
@@ -122,6 +126,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
         return files
+
+    # Run last, when every plugin has written its files. Under `rmhandbook build` the site is
+    # still in its staging folder here, so a broken link fails the build before the swap and
+    # the previous site stays published.
+    @event_priority(-100)
+    def on_post_build(self, config) -> None:
+        broken = check_site_links(Path(config.site_dir))
+        if broken:
+            raise PluginError("rmhandbook: the built site has broken internal links:\n" + link_report(broken))
 
     def on_serve(self, server, config, builder):
         docs_dir = Path(config.docs_dir).resolve()

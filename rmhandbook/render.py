@@ -15,9 +15,11 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
+from markupsafe import Markup
 
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
+from .safety import escape_prose, html_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -46,15 +48,42 @@ def plain_text(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def front_matter(**fields: Any) -> str:
-    """YAML front matter; every value is written as JSON, which YAML reads back unchanged."""
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html_attribute(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def front_matter(**fields: Any) -> Markup:
+    """YAML front matter; every value is written as JSON, which YAML reads back unchanged.
+
+    Text values are HTML-escaped: MkDocs and Material print `title` and
+    `description` into the page (`<title>`, the nav, `<meta content="...">`)
+    without escaping them.
+    """
     lines = ["---"]
     for key, value in fields.items():
         if value is None or value == [] or value == {}:
             continue
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
+        lines.append(f"{key}: {json.dumps(_escaped(value), ensure_ascii=False, sort_keys=True)}")
     lines.append("---")
-    return "\n".join(lines) + "\n"
+    return Markup("\n".join(lines) + "\n")
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints is prose: raw HTML in it is shown as text, never run.
+
+    Markup (our own macros, `|e`, front matter) is trusted; everything else
+    goes through `escape_prose`. Autoescaping is on only so that this
+    function decides, and its Markup result passes through unchanged.
+    """
+    if isinstance(value, Markup) or value is None:
+        return value
+    return Markup(escape_prose(str(value)))
 
 
 SEVERITY_ORDER = ("high", "medium", "low")
@@ -69,7 +98,10 @@ class Renderer:
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # the output is Markdown; HTML attributes use |e explicitly
+            # the output is Markdown, so HTML-escaping everything would mangle it; instead every
+            # printed value goes through _finalize (raw HTML shown as text), and HTML attributes use |e
+            autoescape=True,
+            finalize=_finalize,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -179,7 +211,8 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
     makes a large handbook quadratic. Sections list their items only while
     they are few; beyond `max_section_items` a section shows its catalog page.
     """
-    titles = {p.path: p.title for p in pages}
+    # Material prints nav titles into the page unescaped: escape them here
+    titles = {p.path: html_attribute(p.title) for p in pages}
     msg = Messages(language)
 
     def section(title: str, index: str, prefix: str) -> dict:

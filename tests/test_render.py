@@ -81,11 +81,13 @@ def test_glossary_terms_become_hover_definitions():
     assert "*[Reverse mentoring]: A junior colleague mentors a senior one." in pages["index.md"]
 
 
-def test_front_matter_is_yaml_safe():
+def test_front_matter_is_yaml_safe_and_html_escaped():
     import yaml
 
+    # MkDocs and Material print title and description into HTML without escaping them
     fm = front_matter(title='Say "no": #1 <b>', tags=["a: b"], search={"boost": 2})
-    assert yaml.safe_load(fm.strip("-\n")) == {"title": 'Say "no": #1 <b>', "tags": ["a: b"], "search": {"boost": 2}}
+    assert yaml.safe_load(fm.strip("-\n")) == {"title": "Say &quot;no&quot;: #1 &lt;b&gt;", "tags": ["a: b"],
+                                               "search": {"boost": 2}}
 
 
 def test_relative_links():
