@@ -9,6 +9,7 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 import typing
 from pathlib import Path
@@ -404,6 +405,16 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         if err["type"] == "missing":
             loc = _clean_loc(doc.data, tuple(err["loc"]), "missing")
             missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    # a misspelt key (`titel`) also leaves its field (`title`) missing: one message says both
+    misspelt: dict[tuple, str] = {}
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _clean_loc(doc.data, tuple(err["loc"]), "extra_forbidden")
+            close = difflib.get_close_matches(str(loc[-1]), missing.get(loc[:-1], []), n=1, cutoff=0.6)
+            if close and close[0] not in misspelt.values():
+                misspelt[loc] = close[0]
+    for loc, field in misspelt.items():
+        missing[loc[:-1]].remove(field)
     for parent, fields in missing.items():
         if len(fields) < 2:
             continue
@@ -415,8 +426,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
     for err in errors:
         etype = err["type"]
         loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
-        if etype == "missing" and len(missing.get(loc[:-1], ())) > 1:
-            continue
+        if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
+            continue  # said in the message for several fields, or for the misspelt key
         if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
             continue  # one message per place, even when a union tried several shapes
         seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
@@ -437,6 +448,13 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             m = doc.key_mark(loc)
             parent = _schema_at(schema, defs, loc[:-1])
             allowed = list(parent.get("properties", {}))
+            if loc in misspelt:
+                right = misspelt[loc]
+                diags.error(doc.path, m.line, m.column,
+                            f"unknown field `{field}` in {_where(loc[:-1], what)}, and the required field `{right}` "
+                            f"is missing. Did you mean `{right}`? For example "
+                            f"{_example(right, _schema_at(schema, defs, loc[:-1] + (right,)))}.")
+                continue
             diags.error(doc.path, m.line, m.column,
                         f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
                         f"Allowed fields: {', '.join(allowed)}.")
@@ -485,13 +503,34 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} must be one of {', '.join(map(str, choices))}; "
                         f"found {_describe(value)}.{did_you_mean(str(value), map(str, choices))}")
         elif etype == "too_short":
-            diags.error(doc.path, m.line, m.column, f"{name} needs at least {err.get('ctx', {}).get('min_length', 1)} "
-                        f"item(s); found {len(value) if isinstance(value, (list, dict)) else 0}.")
+            least = err.get("ctx", {}).get("min_length", 1)
+            found = len(value) if isinstance(value, (list, dict)) else 0
+            diags.error(doc.path, m.line, m.column,
+                        f"{name} needs at least {least} item{'s' if least != 1 else ''}; found "
+                        f"{found or 'none'}. For example {_list_example(ex_field, node, defs)}.")
+        elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            low, high = node.get("minimum"), node.get("maximum")
+            bounds = (f"from {low} to {high}" if low is not None and high is not None
+                      else f"at least {low}" if low is not None else f"at most {high}")
+            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number {bounds}; found "
+                        f"{_describe(value)}. For example {_example(ex_field, node)}.")
         elif etype == "union_tag_invalid" or etype.startswith("union"):
             diags.error(doc.path, m.line, m.column, f"{name} has the wrong shape: {err['msg']}.")
         else:
             diags.error(doc.path, m.line, m.column, f"{name}: {err['msg'][0].lower() + err['msg'][1:]}; "
                         f"found {_describe(value)}.")
+
+
+def _list_example(field: str, node: dict, defs: dict) -> str:
+    """A one-line example list, built from the examples of its item's required fields."""
+    item = _deref(node.get("items", {}), defs)
+    if item.get("type") == "object" and item.get("properties"):
+        fields = []
+        for key in item.get("required", []):
+            ex = item["properties"][key].get("examples") or _deref(item["properties"][key], defs).get("examples")
+            fields.append(f"{key}: {ex[0] if ex and not isinstance(ex[0], (dict, list)) else '...'}")
+        return f"`{field}: [{{{', '.join(fields)}}}]`"
+    return _example(field, node)
 
 
 def _first_example(schema: dict) -> str:

@@ -115,8 +115,20 @@ class Document:
         return Mark(start.line, start.column + quote + len(before))
 
 
+_MAPPING_EXAMPLES = {
+    "steps": "title: Hold the first meeting\n    phase: partnership",
+    "scripts": "title: First-meeting opener\n    situation: The first five minutes of the first meeting.",
+    "pitfalls": "title: Meetings become a monthly tick-box\n    severity: high",
+    "faqs": "title: Basics\n    questions:",
+    "program": "name: Reverse Mentoring Program\n    summary: ...",
+    "glossary": "entries:\n      - term: Reverse mentoring",
+}
+
+
 def _expected_mapping_example(path: Path) -> str:
-    return f"for example:\n    title: Book the first meeting\n    summary: ..."
+    kind = path.stem if path.stem in ("program", "glossary") else path.parent.name
+    example = _MAPPING_EXAMPLES.get(kind, "title: Hold the first meeting\n    summary: ...")
+    return f"for example:\n    {example}"
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
@@ -138,6 +150,12 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     nul = raw.find(b"\x00")
+    head = raw[:200]
+    if nul >= 0 and len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
+        # ASCII text saved as UTF-16 without a byte order mark: every other byte is NUL
+        diags.error(path, 1, 1, "file is encoded as UTF-16 (without a byte order mark); expected UTF-8. "
+                    "Save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8).")
+        return None
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
         col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
@@ -206,9 +224,44 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
         diags.error(path, line, tab_col, "a tab character is used for indentation; YAML expects spaces. "
                     "Replace the tab with spaces, for example `  - item` (two spaces).")
         return
-    context = f" {exc.context.strip()}," if exc.context else ""
     cm = exc.context_mark
-    started = (f" (it started at line {cm.line + 1}, column {cm.column + 1})"
+    opened = f"line {cm.line + 1}, column {cm.column + 1}" if cm is not None else None
+    context = (exc.context or "").strip()
+    if "found unexpected end of stream" in problem and "quoted scalar" in context and cm is not None:
+        # the place to fix is the opening quote, not the end of the file where the parser gave up
+        diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this quote is never closed, so the rest of the "
+                    "file was read as part of the value. Close it at the end of the value, for example "
+                    "`title: \"Hold the first meeting\"`.")
+        return
+    if "flow sequence" in context and "expected ',' or ']'" in problem and cm is not None:
+        opener = lines[cm.line] if cm.line < len(lines) else ""
+        key = re.match(r"\s*(?:-\s+)?([\w-]+):", opener)
+        diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this `[` list is never closed with `]` "
+                    f"(the parser gave up at line {line}, column {col}). For example "
+                    f"`{key.group(1) if key else 'tags'}: [first, second]`; quote an item that contains a comma.")
+        return
+    if "flow mapping" in context and "expected ',' or '}'" in problem and cm is not None:
+        diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this `{` mapping is never closed with `}` "
+                    f"(the parser gave up at line {line}, column {col}). For example `actions: {{mentor: Listen.}}`.")
+        return
+    if problem.startswith("mapping values are not allowed"):
+        diags.error(path, line, col, "not valid YAML: found `: ` where a value was expected. If the value itself "
+                    "contains `: `, put it in quotes, for example `title: \"Step one: meet\"`; otherwise this line is "
+                    "indented more than the keys around it.")
+        return
+    if "did not find expected '-' indicator" in problem:
+        diags.error(path, line, col, "not valid YAML: this line does not line up with the list above it "
+                    f"(the list started at {opened}). Every item starts with `- ` (a dash and a space) at the same "
+                    "indentation, for example `  - id: book-slots`.")
+        return
+    if "did not find expected key" in problem or "could not find expected ':'" in problem:
+        diags.error(path, line, col, "not valid YAML: this line does not line up with the keys above it"
+                    f"{f' (the mapping started at {opened})' if opened else ''}. Keys of one mapping start at the same "
+                    "column and are followed by `: `, for example `title: Hold the first meeting`; a value that runs "
+                    "over several lines needs `|` or quotes.")
+        return
+    context = f" {context}," if context else ""
+    started = (f" (it started at {opened})"
                if cm is not None and mark is not None and (cm.line, cm.column) != (mark.line, mark.column) else "")
     diags.error(path, line, col, f"not valid YAML:{context} {problem}{started}. "
                 "Check the indentation and quoting around this place; a value containing `: ` "
@@ -217,6 +270,17 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
 
 class _Abort(Exception):
     pass
+
+
+def _first_alias(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first `*alias` in a document that is known to parse."""
+    try:
+        for event in yaml.parse(text, Loader=_ContentLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    except yaml.YAMLError:  # pragma: no cover - the text was composed once already
+        return None
+    return None
 
 
 class _Walker:
@@ -234,12 +298,13 @@ class _Walker:
             self.error(node, f"nesting is too deep; content files nest at most {MAX_DEPTH} levels.")
             raise _Abort
         if id(node) in self.seen:
-            # the composer hands back the very same node for an alias
-            self.error(node, "YAML anchors and aliases (`&name` / `*name`) are not supported; "
-                       "write the value out in full where it is needed.")
+            # the composer hands back the very same node for an alias; its marks are the
+            # anchor's, so find where the first alias is written
+            line, col = _first_alias(self.doc.text) or (node.start_mark.line + 1, node.start_mark.column + 1)
+            self.diags.error(self.doc.path, line, col, "YAML aliases (`*name`, repeating an `&name` anchor) are not "
+                             "supported; write the value out in full where it is needed.")
             raise _Abort
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            self.seen.add(id(node))
+        self.seen.add(id(node))
         self.doc.values[loc] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, loc)
@@ -258,7 +323,7 @@ class _Walker:
             key = key_node.value
             if key == "<<":
                 self.error(key_node, "merge keys (`<<:`) are not supported; write the fields out in full.")
-                continue
+                raise _Abort  # the fields it would merge are unknown: checking the rest would only guess
             key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in out:
                 first = self.doc.keys[loc + (key,)]
@@ -271,7 +336,10 @@ class _Walker:
         return out
 
     def bad_tag(self, node: yaml.Node) -> None:
-        self.error(node, f"explicit YAML tags such as `{node.tag}` are not supported; "
+        tag = node.tag
+        if tag.startswith("tag:yaml.org,2002:"):
+            tag = "!!" + tag[len("tag:yaml.org,2002:"):]  # as the author wrote it
+        self.error(node, f"explicit YAML tags such as `{tag}` are not supported; "
                    "remove the tag, and quote the value if it must stay text.")
         raise _Abort
 
