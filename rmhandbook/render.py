@@ -153,9 +153,11 @@ class Renderer:
             return ""
         lines = []
         for entry in self.hb.glossary.entries:
-            definition = plain_text(entry.definition).replace("\n", " ")
+            # these lines are Markdown that no template prints, so they are escaped here: a line the
+            # abbr extension does not take as a definition is rendered as a paragraph
+            definition = escape_prose(plain_text(entry.definition).replace("\n", " "))
             for word in [entry.term, *entry.aliases]:
-                lines.append(f"*[{word}]: {definition}")
+                lines.append(f"*[{escape_prose(word)}]: {definition}")
         return "\n" + "\n".join(lines) + "\n" if lines else ""
 
     # -- pages ---------------------------------------------------------------
