@@ -10,10 +10,11 @@ nothing an author writes is silently dropped: it is shown.
 
 Three layers, all in the core:
 
-* `escape_prose` turns every `<` in a content value into `&lt;` (outside
-  code spans and fenced code, which Markdown escapes itself; autolinks such
-  as `<https://example.org>` are kept). The renderer applies it to every
-  value a template prints, so no template can forget it.
+* `escape_prose` replaces every `<` in a content value by a placeholder
+  that Markdown and HTML give no meaning to (autolinks such as
+  `<https://example.org>` are kept). The renderer applies it to every value
+  a template prints, so no template can forget it; the Markdown extension
+  shows the placeholder as a `<` in text, code and attributes.
 * `html_attribute` escapes values that MkDocs/Material print into HTML
   unescaped (front matter `title` and `description`).
 * `SafeMarkupExtension`, a Markdown extension, walks the element tree last:
@@ -31,42 +32,39 @@ import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
 import markdown
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AtomicString
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "background", "data", "xlink:href")
 
-# code spans (any run of backticks, closed by the same run) and fenced blocks stay as they are:
-# Markdown escapes `<` inside them itself
-_CODE = re.compile(r"(?P<fence>^[ \t]*(?P<f>`{3,}|~{3,})[^\n]*\n.*?(?:^[ \t]*(?P=f)[ \t]*$|\Z))"
-                   r"|(?P<span>(?P<ticks>`+).+?(?<!`)(?P=ticks)(?!`))",
-                   re.MULTILINE | re.DOTALL)
+# `<` in prose becomes this private-use character, which no Markdown or HTML parser gives a
+# meaning to; the Markdown extension below turns it back into a `<` shown as text
+# (`&lt;`). Unlike `&lt;`, it reads right inside code spans and fenced code too, and unlike
+# context-aware escaping it cannot be undone by how values sit next to each other on a page
+# (a backtick in one value pairing with a backtick in the next).
+LESS_THAN = "\ue000"
 _AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|[^\s<>\"'`@]+@[^\s<>\"'`]+\.[^\s<>\"'`]+)>")
 
 
-def _escape_outside_code(text: str) -> str:
-    out = []
-    pos = 0
-    for m in _AUTOLINK.finditer(text):
-        out.append(text[pos:m.start()].replace("<", "&lt;"))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(text[pos:].replace("<", "&lt;"))
-    return "".join(out)
-
-
 def escape_prose(text: str) -> str:
-    """Markdown prose with every raw-HTML `<` shown as text (code and autolinks kept)."""
+    """Markdown prose in which no `<` can start raw HTML (autolinks such as `<https://...>` are kept)."""
     if "<" not in text:
         return text
     out = []
     pos = 0
-    for m in _CODE.finditer(text):
-        out.append(_escape_outside_code(text[pos:m.start()]))
+    for m in _AUTOLINK.finditer(text):
+        out.append(text[pos:m.start()].replace("<", LESS_THAN))
         out.append(m.group(0))
         pos = m.end()
-    out.append(_escape_outside_code(text[pos:]))
+    out.append(text[pos:].replace("<", LESS_THAN))
     return "".join(out)
+
+
+def unescape_prose_for_export(markdown_text: str) -> str:
+    """Plain Markdown for other site generators: the placeholder as the entity `&lt;`."""
+    return markdown_text.replace(LESS_THAN, "&lt;")
 
 
 def html_attribute(text: str) -> str:
@@ -124,13 +122,41 @@ class _SafeMarkupTreeprocessor(Treeprocessor):
         clean_element_tree(root)
 
 
+class _LessThanTreeprocessor(Treeprocessor):
+    """The placeholder becomes a text `<` (the serializer writes `&lt;`), in text, code and attributes."""
+
+    def run(self, root: etree.Element) -> None:
+        for el in root.iter():
+            if el.text and LESS_THAN in el.text:
+                el.text = _same_kind(el.text, el.text.replace(LESS_THAN, "<"))
+            if el.tail and LESS_THAN in el.tail:
+                el.tail = _same_kind(el.tail, el.tail.replace(LESS_THAN, "<"))
+            for name, value in el.attrib.items():
+                if LESS_THAN in value:
+                    el.attrib[name] = value.replace(LESS_THAN, "<")
+
+
+def _same_kind(old: str, new: str) -> str:
+    return AtomicString(new) if isinstance(old, AtomicString) else new
+
+
+class _LessThanPostprocessor(Postprocessor):
+    """What the tree never held (code blocks stashed as HTML by superfences) gets `&lt;`."""
+
+    def run(self, text: str) -> str:
+        return text.replace(LESS_THAN, "&lt;")
+
+
 class SafeMarkupExtension(markdown.Extension):
-    """Strip `on*=` attributes and non-http(s)/mailto/relative links from rendered Markdown."""
+    """Show escaped `<` as text; strip `on*=` attributes and non-http(s)/mailto/relative links."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # priority 1: after attr_list (8) and toc (5) have set every attribute they will set,
-        # before the tree is serialized
+        # 15: after inline patterns (20) made the text nodes, before toc (5) copies headings
+        md.treeprocessors.register(_LessThanTreeprocessor(md), "rmhandbook_less_than", 15)
+        # 1: after attr_list (8) and toc (5) have set every attribute they will set
         md.treeprocessors.register(_SafeMarkupTreeprocessor(md), "rmhandbook_safe_markup", 1)
+        # last, after the raw HTML stash is put back
+        md.postprocessors.register(_LessThanPostprocessor(md), "rmhandbook_less_than", 0)
 
 
 def makeExtension(**kwargs) -> SafeMarkupExtension:  # the name Python-Markdown looks up

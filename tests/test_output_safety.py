@@ -33,18 +33,28 @@ SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
 
 @pytest.mark.parametrize("text, expected", [
     ("plain words", "plain words"),
-    ("<script>alert(1)</script>", "&lt;script>alert(1)&lt;/script>"),
-    ("a `<b>` code span stays", "a `<b>` code span stays"),
-    ("``a ` <b>`` and <i>", "``a ` <b>`` and &lt;i>"),
-    ("```\n<div>\n```\n<div>", "```\n<div>\n```\n&lt;div>"),
+    ("<script>alert(1)</script>", "\ue000script>alert(1)\ue000/script>"),
+    ("a `<b>` code span", "a `\ue000b>` code span"),
     ("see <https://example.org/a?b=c> and <mailto:a@b.org> or <a@b.org>",
      "see <https://example.org/a?b=c> and <mailto:a@b.org> or <a@b.org>"),
-    ('<https://x.org/" onmouseover="x>', '&lt;https://x.org/" onmouseover="x>'),
-    ("<javascript:alert(1)>", "&lt;javascript:alert(1)>"),
-    ("1 < 2 > 0", "1 &lt; 2 > 0"),
+    ('<https://x.org/" onmouseover="x>', '\ue000https://x.org/" onmouseover="x>'),
+    ("<javascript:alert(1)>", "\ue000javascript:alert(1)>"),
 ])
 def test_escape_prose(text, expected):
     assert escape_prose(text) == expected
+
+
+@pytest.mark.parametrize("prose, html_out", [
+    ("1 < 2 and <b>bold</b>", "<p>1 &lt; 2 and &lt;b&gt;bold&lt;/b&gt;</p>"),
+    ("code `<b>` stays code", "<p>code <code>&lt;b&gt;</code> stays code</p>"),
+    ("```\n<div>\n```", '<div class="highlight"><pre><span></span><code>&lt;div&gt;\n</code></pre></div>'),
+    ("## A <b> heading", '<h2 id="a-b-heading">A &lt;b&gt; heading</h2>'),
+    ("*[HTML]: a <b> tag\n\nHTML", '<p><abbr title="a &lt;b&gt; tag">HTML</abbr></p>'),
+])
+def test_escaped_prose_reads_right_in_text_code_headings_and_attributes(prose, html_out):
+    md = markdown.Markdown(extensions=["abbr", "toc", "pymdownx.superfences", "rmhandbook.safety"])
+    assert md.convert(escape_prose(prose)) == html_out
+    assert md.toc_tokens[0]["name"] == "A &lt;b&gt; heading" if prose.startswith("##") else True
 
 
 @pytest.mark.parametrize("url", ["page.md", "../steps/a/", "#why", "?q=1", "", "https://example.org/",
