@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
+from .printing import ChecklistDoc, PrintSettings, checklist_documents
 from .safety import escape_prose, html_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -91,9 +92,11 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE) -> None:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None) -> None:
         self.hb = handbook
         self.msg = Messages(language)
+        self.printing = printing or PrintSettings()
+        self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
         dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
@@ -113,9 +116,17 @@ class Renderer:
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
-            backlinks=self.backlinks(), msg=self.msg,
+            backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
+            role_docs={d.id: d for d in self.checklists if d.kind == "role"},
+            pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
+            phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
         )
         self._abbreviations = self.abbreviations()
+
+    def count(self, key: str, n: int) -> str:
+        """A counted label, `{n} items`, with the `_one` form for exactly one."""
+        form = f"{key}_one" if n == 1 and f"{key}_one" in self.msg.table else key
+        return self.msg(form).replace("{n}", str(n))
 
     # -- derived data --------------------------------------------------------
     def backlinks(self) -> dict[str, dict[str, list[str]]]:
@@ -183,6 +194,7 @@ class Renderer:
         out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
+        out += self.checklist_pages()
         out.append(self.page("scripts_index.md.j2", "scripts/index.md", msg("scripts"), None))
         for xid, item in hb.items["scripts"].items():
             out.append(self.page("script.md.j2", f"scripts/{xid}.md", item.model.title, item.path, id=xid,
@@ -199,10 +211,19 @@ class Renderer:
         return out
 
 
+    def checklist_pages(self) -> list[Page]:
+        """The checklists index, then a page per role checklist, facilitator pack and phase checklist."""
+        program_src = self.hb.program_doc.path
+        out = [self.page("checklists_index.md.j2", "checklists/index.md", self.msg("checklists"), program_src)]
+        for doc in self.checklists:
+            out.append(self.page(f"checklist_{doc.kind}.md.j2", doc.path, doc.title, program_src, doc=doc))
+        return out
+
+
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE) -> list[Page]:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None) -> list[Page]:
     """Every generated page of the handbook, in navigation order."""
-    return Renderer(handbook, template_dirs, language).pages()
+    return Renderer(handbook, template_dirs, language, printing).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
@@ -213,8 +234,7 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
     makes a large handbook quadratic. Sections list their items only while
     they are few; beyond `max_section_items` a section shows its catalog page.
     """
-    # Material prints nav titles into the page unescaped: escape them here
-    titles = {p.path: html_attribute(p.title) for p in pages}
+    titles = {p.path: p.title for p in pages}
     msg = Messages(language)
 
     def section(title: str, index: str, prefix: str) -> dict:
@@ -224,12 +244,33 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
             entries += [{titles[c]: c} for c in children]
         return {title: entries}
 
+    step_paths = [p for p in titles if p.startswith("steps/") and p != "steps/index.md"]
+    steps_section: list = ["steps/index.md"]
+    if len(step_paths) <= max_section_items:
+        # grouped by phase: the nav reads like the program's timeline
+        for phase in handbook.program.phases:
+            group = [{titles[f"steps/{sid}.md"]: f"steps/{sid}.md"}
+                     for sid, step in handbook.steps.items() if step.phase == phase.id]
+            if group:
+                steps_section.append({phase.title: group})
     nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
-                 section(msg("steps"), "steps/index.md", "steps/"),
+                 {msg("steps"): steps_section},
                  section(msg("roles"), "roles/index.md", "roles/"),
+                 {msg("checklists"): "checklists/index.md"},
                  {msg("scripts"): "scripts/index.md"},
                  {msg("pitfalls"): "pitfalls/index.md"},
                  section(msg("faq"), "faq/index.md", "faq/")]
     if "glossary.md" in titles:
         nav.append({msg("glossary"): "glossary.md"})
-    return nav
+    return _escaped_nav(nav)
+
+
+def _escaped_nav(nav: list) -> list:
+    """Every title in a nav, HTML-escaped: Material prints nav titles into every page unescaped."""
+    out: list = []
+    for entry in nav:
+        if isinstance(entry, dict):
+            out.append({html_attribute(str(k)): (_escaped_nav(v) if isinstance(v, list) else v) for k, v in entry.items()})
+        else:
+            out.append(entry)
+    return out
