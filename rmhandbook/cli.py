@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from . import __version__
-from .diagnostics import ContentError, Diagnostics
+from .diagnostics import ContentError, Diagnostics, failing_input
 from .handbook import Handbook, shared_builder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -337,7 +337,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a report
-        where = getattr(args, "content", None) or "the content folder"
+        where = failing_input(exc) or getattr(args, "content", None) or "the content folder"
         print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
               f"on {where}. This is a bug in rmhandbook; please report it with that input. "
               "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)

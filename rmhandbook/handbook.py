@@ -17,7 +17,7 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import ContentError, Diagnostics, did_you_mean
+from .diagnostics import ContentError, Diagnostics, did_you_mean, working_on
 from .loader import Document, load_document
 from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
                     RefTo, Script, Step, Strict)
@@ -131,7 +131,8 @@ class HandbookBuilder:
             diags.extend(cached[2])
             return cached[1]
         local = Diagnostics(diags.root)
-        doc = load_document(path, local)
+        with working_on(path):
+            doc = load_document(path, local)
         self.stats["parsed"] += 1
         self._docs[path] = (raw, doc, list(local))
         diags.extend(local)
@@ -148,7 +149,8 @@ class HandbookBuilder:
             diags.extend(cached[3])
             return cached[2]
         local = Diagnostics(diags.root)
-        result = validate_document(doc, model, what, terms, local)
+        with working_on(doc.path):
+            result = validate_document(doc, model, what, terms, local)
         self.stats["validated"] += 1
         self._models[key] = (raw, fingerprint, result, list(local))
         diags.extend(local)

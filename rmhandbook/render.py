@@ -17,6 +17,7 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
+from .diagnostics import working_on
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
 from .printing import ChecklistDoc, PrintSettings, checklist_documents
@@ -173,9 +174,10 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------
     def page(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
-        tpl = self.env.get_template(template)
-        content = tpl.render(page_path=path, title=title,
-                             link=lambda target, _p=path: relative_link(_p, target), **context)
+        with working_on(source):
+            tpl = self.env.get_template(template)
+            content = tpl.render(page_path=path, title=title,
+                                 link=lambda target, _p=path: relative_link(_p, target), **context)
         if not path.startswith("glossary"):
             content = content.rstrip("\n") + "\n" + self._abbreviations
         return Page(path, content, source, title)

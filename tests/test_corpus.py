@@ -147,3 +147,28 @@ def test_a_cut_value_warns_and_strict_build_fails_without_writing(tmp_path, monk
     assert "the previous site is unchanged" in err
     assert snapshot(site) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "mkdocs.yml", "site"]
+
+
+@pytest.mark.parametrize("command", ["check", "build"])
+def test_an_internal_error_is_a_bug_report_naming_the_input(command, tmp_path, monkeypatch, capsys):
+    import rmhandbook.handbook as handbook
+
+    make_project("yaml11-words-stay-text", tmp_path)
+    monkeypatch.chdir(tmp_path)
+    real = handbook.validate_document
+
+    def broken(doc, *args, **kwargs):
+        if doc.path.name == "tick-box.yml":
+            raise ZeroDivisionError("division by zero")
+        return real(doc, *args, **kwargs)
+
+    monkeypatch.setattr(handbook, "validate_document", broken)
+    monkeypatch.setattr(handbook, "_SHARED", {})  # no cached results from other tests
+    site = tmp_path / "site"
+    status = main([command, "--content", "content"] + (["--site-dir", "site"] if command == "build" else []))
+    err = capsys.readouterr().err
+    assert status == 3
+    assert err.startswith("rmhandbook: internal error (ZeroDivisionError: division by zero) while running "
+                          f"`{command}` on {tmp_path / 'content' / 'pitfalls' / 'tick-box.yml'}. This is a bug")
+    assert "Traceback" not in err
+    assert not site.exists()
