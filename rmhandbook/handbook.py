@@ -467,8 +467,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             name = f"item {loc[-1] + 1} of `{field}`"
         if not loc:
             diags.error(doc.path, m.line, m.column,
-                        f"a {what} file must be a mapping of fields; found {_describe(value)}. "
-                        f"For example:\n    {_first_example(schema)}")
+                        f"a {what} file must be a mapping of fields; found {_describe(value)}."
+                        f"{_missing_space_hint(value)} For example:\n    {_first_example(schema)}")
             continue
         ex_field = field if field is not None else "value"
         if etype in ("string_type",):
@@ -493,8 +493,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} must be a list; found {_describe(value)}. "
                         f"For example {_example(ex_field, node)}.")
         elif etype in ("dict_type", "model_type", "model_attributes_type"):
-            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}. "
-                        f"For example {_example(ex_field, node)}.")
+            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}."
+                        f"{_missing_space_hint(value)} For example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch":
             diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
                         f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
@@ -533,6 +533,15 @@ def _list_example(field: str, node: dict, defs: dict) -> str:
             fields.append(f"{key}: {ex[0] if ex and not isinstance(ex[0], (dict, list)) else '...'}")
         return f"`{field}: [{{{', '.join(fields)}}}]`"
     return _example(field, node)
+
+
+def _missing_space_hint(value: Any) -> str:
+    """`title:Hold` is one text, not a key and a value: say so when a mapping was expected."""
+    if isinstance(value, str):
+        m = re.match(r"([A-Za-z_][\w-]*):(\S.*)", value.split("\n", 1)[0])
+        if m:
+            return f" A key needs a space after its colon: `{m.group(1)}: {m.group(2)}`."
+    return ""
 
 
 def _first_example(schema: dict) -> str:

@@ -192,7 +192,15 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
     except yaml.MarkedYAMLError as exc:
         _syntax_error(path, text, exc, diags)
         return None
-    except yaml.YAMLError as exc:  # reader errors without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, located by offset
+        pos = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        diags.error(path, line, col, f"the character U+{code:04X} (a control character) is not allowed in YAML; "
+                    "delete it. Such characters often come with text copied from a PDF or a word processor.")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError PyYAML raises has a mark or a position
         diags.error(path, 1, 1, f"not valid YAML: {exc}")
         return None
     except RecursionError:
@@ -200,7 +208,8 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
         return None
     finally:
         loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
+        # nothing at all, or only `---` / `~`: an empty document
         diags.error(path, 1, 1, "file is empty; expected a mapping of fields, " + _expected_mapping_example(path))
         return None
     doc = Document(path=path, data=None, text=text, values={}, keys={})
@@ -248,6 +257,11 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
         diags.error(path, line, col, "not valid YAML: found `: ` where a value was expected. If the value itself "
                     "contains `: `, put it in quotes, for example `title: \"Step one: meet\"`; otherwise this line is "
                     "indented more than the keys around it.")
+        return
+    if "found unknown escape character" in problem:
+        diags.error(path, line, col, "not valid YAML: inside double quotes a backslash starts an escape such as "
+                    "`\\n`, and this one is unknown. Use single quotes, which take backslashes as they are "
+                    "(for example `title: 'C:\\Users'`), or write the backslash twice.")
         return
     if "did not find expected '-' indicator" in problem:
         diags.error(path, line, col, "not valid YAML: this line does not line up with the list above it "
