@@ -301,12 +301,17 @@ def _schema_at(schema: dict, defs: dict, loc: tuple) -> dict:
     node = schema
     for part in loc:
         node = _deref(node, defs)
+        if "anyOf" in node and isinstance(part, str):  # a union: the member that has this field
+            members = [_deref(n, defs) for n in node["anyOf"]]
+            node = next((n for n in members if part in n.get("properties", {})), node)
         if isinstance(part, int):
             node = node.get("items", {})
         elif "properties" in node and part in node["properties"]:
             node = node["properties"][part]
         elif isinstance(node.get("additionalProperties"), dict):
             node = node["additionalProperties"]
+        elif node.get("patternProperties"):  # dict[Id, ...]: one pattern, the id pattern
+            node = next(iter(node["patternProperties"].values()))
         else:
             return {}
     return _deref(node, defs)

@@ -9,7 +9,6 @@ source with a `javascript:` (or other non-http(s)/mailto/relative) URL.
 
 from __future__ import annotations
 
-import html
 import re
 import shutil
 from html.parser import HTMLParser
@@ -20,6 +19,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+
+from mkdocs.exceptions import Abort
 
 from rmhandbook.safety import escape_prose, is_safe_url
 from rmhandbook.scaffold import MKDOCS_YML
@@ -116,6 +117,69 @@ def _prose_fields(data, schema: dict, defs: dict, loc=()):
             yield loc
 
 
+# Optional prose fields the scaffold leaves out, so that every prose field of every model gets a payload.
+OPTIONAL = {
+    "program.yml": {"comparison": [{"aspect": "Direction", "traditional": "Down", "reverse": "Up"}],
+                    "origin": "It started in the 1990s.", "examples": [{"organization": "Acme", "summary": "Ran it."}]},
+    "steps/first-meeting.yml": {"tips": ["Meet somewhere quiet."], "tags": ["partnership"]},
+    "scripts/first-meeting-opener.yml": {"variations": [{"title": "By video", "text": "Hello."}],
+                                         "do": ["Listen."], "dont": ["Interrupt."], "tags": ["opening"]},
+    "pitfalls/tick-box.yml": {"tags": ["time"]},
+    "faqs/basics.yml": {"summary": "The basics."},
+    "glossary.yml": {},
+}
+
+
+def _with_optional_fields(rel: str, data: dict) -> dict:
+    data = {**data, **OPTIONAL.get(rel, {})}
+    if rel == "program.yml":
+        data["roles"] = [{**r, "responsibilities": ["Turn up."]} for r in data["roles"]]
+        data["terms"] = {**data["terms"], "program-lead": {"singular": "program lead", "plural": "program leads"}}
+    if rel == "glossary.yml":
+        data["entries"] = [{**e, "aliases": ["reverse mentorship"]} for e in data["entries"]]
+    return data
+
+
+def _schema_prose_paths(schema: dict) -> set[str]:
+    """Every free-text property of a model, as a path with `[]` for list items and `{}` for mapping values."""
+    defs = schema.get("$defs", {})
+    out: set[str] = set()
+
+    def walk(node: dict, path: str, depth: int = 0) -> None:
+        if depth > 8:
+            return
+        if "$ref" in node:
+            walk(defs[node["$ref"].split("/")[-1]], path, depth + 1)
+        for option in node.get("anyOf", []):
+            walk(option, path, depth + 1)
+        if node.get("type") == "string" and "pattern" not in node and "enum" not in node:
+            out.add(path)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, f"{path}.{key}" if path else key, depth + 1)
+        if isinstance(node.get("items"), dict):
+            walk(node["items"], path + "[]", depth + 1)
+        if isinstance(node.get("additionalProperties"), dict):
+            walk(node["additionalProperties"], path + "{}", depth + 1)
+        for sub in node.get("patternProperties", {}).values():
+            walk(sub, path + "{}", depth + 1)
+
+    walk(schema, "")
+    return out
+
+
+def _as_schema_path(loc: tuple, data) -> str:
+    path = ""
+    for part in loc:
+        if isinstance(part, int):
+            path += "[]"
+        elif isinstance(data, dict) and path in ("actions", "terms"):  # mappings keyed by id
+            path += "{}"
+        else:
+            path += f".{part}" if path else part
+        data = data[part] if not isinstance(data, str) else data
+    return path
+
+
 def _content_files() -> list[tuple[Path, type]]:
     from rmhandbook.model import KINDS, SINGLE_FILES
 
@@ -123,6 +187,22 @@ def _content_files() -> list[tuple[Path, type]]:
     for kind in KINDS.values():
         out += [(p, kind.model) for p in sorted((SCAFFOLD / kind.folder).glob("*.yml"))]
     return out
+
+
+def test_the_property_test_reaches_every_prose_field_of_every_model():
+    from rmhandbook.handbook import _schema
+
+    for model in {m for _, m in _content_files()}:
+        schema = _schema(model)
+        wanted = _schema_prose_paths(schema)
+        reached = set()
+        for path, m in _content_files():
+            if m is not model:
+                continue
+            rel = path.relative_to(SCAFFOLD).as_posix()
+            data = _with_optional_fields(rel, yaml.safe_load(path.read_text(encoding="utf-8")))
+            reached |= {_as_schema_path(loc, data) for loc in _prose_fields(data, schema, schema.get("$defs", {}))}
+        assert wanted <= reached, f"{model.__name__}: prose fields no payload reaches: {sorted(wanted - reached)}"
 
 
 def _set(data, loc, value) -> None:
@@ -144,8 +224,9 @@ class _Elements(HTMLParser):
             if name.startswith("on"):
                 self.handlers.append(f"<{tag} {name}={value!r}>")
             if name in ("href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href") and value:
-                if re.sub(r"[\x00-\x20]+", "", html.unescape(value)).lower().startswith(("javascript:", "data:",
-                                                                                         "vbscript:")):
+                # the parser has decoded character references once, as a browser does; a browser
+                # also ignores ASCII whitespace and control characters inside the scheme
+                if re.sub(r"[\x00-\x20]+", "", value).lower().startswith(("javascript:", "data:", "vbscript:")):
                     self.bad_urls.append(f"<{tag} {name}={value!r}>")
         if tag == "script":
             self._in_script = [tuple(sorted((k, v or "") for k, v in attrs)), ""]
@@ -197,7 +278,8 @@ def test_hostile_prose_never_reaches_the_page(payloads, our_scripts, tmp_path_fa
     shutil.copytree(SCAFFOLD, content)
     n = 0
     for path, model in _content_files():
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rel = path.relative_to(SCAFFOLD).as_posix()
+        data = _with_optional_fields(rel, yaml.safe_load(path.read_text(encoding="utf-8")))
         schema = _schema(model)
         for loc in list(_prose_fields(data, schema, schema.get("$defs", {}))):
             value = data
@@ -209,7 +291,14 @@ def test_hostile_prose_never_reaches_the_page(payloads, our_scripts, tmp_path_fa
         target.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     assert n > 40  # every prose field of the scaffold got a payload
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Hostile"))
-    site = build_site(root / "mkdocs.yml", root / "site", strict=False)
+    site = root / "site"
+    try:
+        build_site(root / "mkdocs.yml", site, strict=False)
+    except Abort:
+        # a fragment such as `[x](java&#x09;script:...)` inside a term is a harmless relative link
+        # that leads nowhere, and the link check rightly refuses to publish; every page has been
+        # written by then, and those pages must be safe too
+        pass
     pages = _inspect(site)
     assert len(pages) >= 10
     for page, parsed in pages.items():
