@@ -219,7 +219,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     if handbook is None:
         return EXIT_CONTENT
     overrides = Path(args.config_file).resolve().parent / "overrides" / "rmhandbook"
-    pages = render_pages(handbook, [overrides])
+    try:
+        pages = render_pages(handbook, [overrides])
+    except ContentError as exc:  # an error in the site's own templates
+        print(exc.diagnostics.report())
+        return EXIT_CONTENT
     written = export_pages(pages, Path(args.out))
     print(f"wrote {len(written)} pages to {args.out}")
     return EXIT_OK

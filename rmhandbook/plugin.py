@@ -81,7 +81,10 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs)
         self.handbook = self._load()
         renderer = Renderer(self.handbook, self._template_dirs(config, config_dir), self.language, self.printing)
-        self.pages = renderer.pages()
+        try:
+            self.pages = renderer.pages()
+        except ContentError as exc:  # an error in the site's own templates
+            raise PluginError("rmhandbook: a template has errors:\n" + exc.diagnostics.report()) from None
         self.checklist_docs = renderer.checklists
         self.pdf_docs = pdf_documents(renderer.checklists) if self.printing.pdfs else []
         if self.pdf_docs:  # fail before building, not after

@@ -17,7 +17,7 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
-from .diagnostics import working_on
+from .diagnostics import ContentError, Diagnostics, working_on
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
 from .printing import ChecklistDoc, PrintSettings, checklist_documents
@@ -98,7 +98,8 @@ class Renderer:
         self.msg = Messages(language)
         self.printing = printing or PrintSettings()
         self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
-        dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
+        self.user_template_dirs = [Path(d).resolve() for d in template_dirs if Path(d).is_dir()]
+        dirs = [str(d) for d in self.user_template_dirs] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
             undefined=jinja2.StrictUndefined,
@@ -174,13 +175,39 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------
     def page(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
-        with working_on(source):
-            tpl = self.env.get_template(template)
-            content = tpl.render(page_path=path, title=title,
-                                 link=lambda target, _p=path: relative_link(_p, target), **context)
+        try:
+            with working_on(source):
+                tpl = self.env.get_template(template)
+                content = tpl.render(page_path=path, title=title,
+                                     link=lambda target, _p=path: relative_link(_p, target), **context)
+        except jinja2.TemplateError as exc:
+            self._user_template_error(exc, template)
+            raise  # in a shipped template: a bug in rmhandbook
         if not path.startswith("glossary"):
             content = content.rstrip("\n") + "\n" + self._abbreviations
         return Page(path, content, source, title)
+
+    def _user_template_error(self, exc: jinja2.TemplateError, template: str) -> None:
+        """A template of the site's own (overrides/rmhandbook/) is input: raise a located ContentError."""
+        where: tuple[Path, int] | None = None
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            where = (Path(exc.filename), exc.lineno or 1)
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja maps template frames to the template file and line
+            where = (Path(tb.tb_frame.f_code.co_filename), tb.tb_lineno) if tb.tb_frame.f_code.co_filename.endswith(
+                ".j2") else where
+            tb = tb.tb_next
+        if where is None:
+            return
+        path = where[0].resolve()
+        if not any(d == path.parent or d in path.parents for d in self.user_template_dirs):
+            return
+        message = getattr(exc, "message", None) or str(exc)
+        diags = Diagnostics(Path.cwd())
+        diags.error(path, where[1], 1, f"error in your template `{path.name}` while rendering `{template}`: {message}. "
+                    f"It replaces the shipped template; compare it with {(TEMPLATES / path.name).as_posix()} "
+                    "(templates use StrictUndefined, so a misspelt name is an error).")
+        raise ContentError(diags) from None
 
     def pages(self) -> list[Page]:
         hb = self.hb

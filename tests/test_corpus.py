@@ -172,3 +172,25 @@ def test_an_internal_error_is_a_bug_report_naming_the_input(command, tmp_path, m
                           f"`{command}` on {tmp_path / 'content' / 'pitfalls' / 'tick-box.yml'}. This is a bug")
     assert "Traceback" not in err
     assert not site.exists()
+
+
+@pytest.mark.parametrize("template, line, problem", [
+    ("{% if %}\n", 1, "Expected an expression, got 'end of statement block'"),
+    ("# {{ step.title }}\n\n{{ step.titel }}\n", 3, "'rmhandbook.model.Step object' has no attribute 'titel'"),
+])
+def test_an_error_in_a_sites_own_template_is_located(template, line, problem, tmp_path, monkeypatch, capsys):
+    make_project("yaml11-words-stay-text", tmp_path)
+    overrides = tmp_path / "overrides" / "rmhandbook"
+    overrides.mkdir(parents=True)
+    (overrides / "step.md.j2").write_text(template, encoding="utf-8")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text(config.read_text().replace("  name: material\n", "  name: material\n  custom_dir: overrides\n"))
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "site").mkdir()
+    assert main(["build", "--content", "content", "--site-dir", "site"]) == 1
+    err = capsys.readouterr().err
+    assert (f"overrides/rmhandbook/step.md.j2:{line}:1: error: error in your template `step.md.j2` while rendering "
+            f"`step.md.j2`: {problem}.") in err
+    assert "Traceback" not in err and list((tmp_path / "site").iterdir()) == []
+    assert main(["export", "--content", "content", "--out", "out"]) == 1
+    assert f"overrides/rmhandbook/step.md.j2:{line}:1: error:" in capsys.readouterr().out
