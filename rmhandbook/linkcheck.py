@@ -115,9 +115,11 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
     return sorted(set(broken))
 
 
-def report(broken: list[BrokenLink]) -> str:
+def report(broken: list[BrokenLink], sources: dict[str, str] | None = None) -> str:
+    """One line per broken link; `sources` maps a page to the file it was generated from."""
     n = len(broken)
-    lines = [b.format() for b in broken]
+    sources = sources or {}
+    lines = [b.format() + (f" (the page comes from {sources[b.page]})" if b.page in sources else "") for b in broken]
     lines.append(f"{n} broken link{'s' if n != 1 else ''}: fix the content or template that writes "
                  f"{'them' if n != 1 else 'it'}; the site was not published.")
     return "\n".join(lines)

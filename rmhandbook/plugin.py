@@ -67,6 +67,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.content_dir = (config_dir / self.config.content_dir).resolve()
         self.handbook: Handbook | None = None
         self.pages: list[Page] = []
+        self.page_sources: dict[str, str] = {}  # built page -> the YAML file it comes from (for messages)
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -141,6 +142,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             f = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source is not None:
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+                self.page_sources[f.dest_uri] = Diagnostics(Path.cwd()).display_path(page.source)
             files.append(f)
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
@@ -162,7 +164,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             self._write_pdfs(config)
         broken = check_site_links(Path(config.site_dir))
         if broken:
-            raise PluginError("rmhandbook: the built site has broken internal links:\n" + link_report(broken))
+            raise PluginError("rmhandbook: the built site has broken internal links:\n"
+                              + link_report(broken, self.page_sources))
 
     def _write_pdfs(self, config) -> None:
         from .pdf import PdfError, pdf_jobs, write_pdfs

@@ -88,3 +88,22 @@ def test_raw_html_in_a_users_page_fails_a_plain_mkdocs_build(tmp_path, caplog, t
     with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
         build_site(tmp_path / "mkdocs.yml", tmp_path / "site", strict=False)
     assert f"notes/index.html: broken link `{link}`: there is no" in caplog.text
+
+
+def test_a_broken_link_in_content_names_the_yaml_file_it_comes_from(tmp_path, monkeypatch, capsys):
+    import shutil
+
+    from harness import REPO
+    from rmhandbook.cli import main
+    from rmhandbook.scaffold import MKDOCS_YML
+
+    content = Path(shutil.copytree(REPO / "rmhandbook" / "scaffold" / "content", tmp_path / "content"))
+    step = content / "steps" / "first-meeting.yml"
+    step.write_text(step.read_text().replace("why: The first hour", "why: See [the plan](../plan/). The first hour"))
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Links"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--quiet", "--site-dir", "site"]) == 1
+    err = capsys.readouterr().err
+    assert ("steps/first-meeting/index.html: broken link `../plan/`: there is no `steps/plan/index.html` in the site "
+            "(the page comes from content/steps/first-meeting.yml)") in err
+    assert not (tmp_path / "site").exists()
