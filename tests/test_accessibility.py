@@ -10,7 +10,6 @@ the reason beside it.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -59,7 +59,7 @@ def test_escaped_prose_reads_right_in_text_code_headings_and_attributes(prose, h
 
 
 @pytest.mark.parametrize("url", ["page.md", "../steps/a/", "#why", "?q=1", "", "https://example.org/",
-                                 "http://intranet/x", "mailto:lead@example.org", "tel:+4912345", "a:b/c"[2:],
+                                 "http://intranet/x", "mailto:lead@example.org", "tel:+4912345", "b/c",
                                  "steps/a:b.md"])
 def test_safe_urls(url):
     assert is_safe_url(url)
