@@ -62,6 +62,8 @@ class Document:
     values: dict[Path_, Mark]  # where each value starts
     keys: dict[Path_, Mark]  # where each mapping key starts
     scalar_styles: dict[Path_, str | None] = dataclasses.field(default_factory=dict)
+    # where plain values start and end: (start line, start column, end line, end column, text)
+    plain_ends: list[tuple[int, int, int, int, str]] = dataclasses.field(default_factory=list)
 
     def mark(self, loc: Path_) -> Mark:
         """The best known position for `loc`: its value, else its key, else its nearest parent."""
@@ -365,6 +367,9 @@ class _Walker:
         value = node.value
         if style is not None:  # quoted or block scalar: always text
             return value
+        if value:  # where a plain value ends, to tell whether a ` #` cut it short
+            self.doc.plain_ends.append((node.start_mark.line + 1, node.start_mark.column + 1,
+                                        node.end_mark.line + 1, node.end_mark.column + 1, value))
         if value in ("true", "True", "TRUE"):
             return True
         if value in ("false", "False", "FALSE"):
@@ -378,15 +383,25 @@ class _Walker:
         return value
 
 
-_CUT_COMMENT = re.compile(r"^(\s*(?:-\s+)?[\w-]+:\s+)([^'\"|>#\s][^#]*?)\s+#(\S.*)$")
+_AFTER_VALUE = re.compile(r"\s+#(\S.*)$")
 
 
 def _warn_cut_comments(doc: Document, diags: Diagnostics) -> None:
-    """Warn where ` #` silently cut a plain value short (`title: Step #1` is `Step`)."""
-    for n, line in enumerate(doc.text.splitlines(), start=1):
-        m = _CUT_COMMENT.match(line)
-        if m:
-            col = len(m.group(1)) + len(m.group(2)) + 2
-            diags.warning(doc.path, n, col, f"` #` starts a YAML comment, so this value ends at `{m.group(2).strip()}` "
-                          f"and `#{m.group(3)}` is dropped. Quote the whole value if the `#` belongs to it, "
-                          f"for example `title: \"{m.group(2).strip()} #{m.group(3)}\"`.")
+    """Warn where ` #` silently cut a plain value short (`title: Step #1` is `Step`).
+
+    Only plain (unquoted, non-block) values can be cut, and only a `#` glued to what follows
+    (`#1`, `#hashtag`) looks like part of the value; `value  # a note` is an ordinary comment.
+    """
+    lines = doc.text.splitlines()
+    for start_line, start_col, line, col, value in doc.plain_ends:
+        rest = lines[line - 1][col - 1:] if 0 < line <= len(lines) else ""
+        m = _AFTER_VALUE.match(rest)
+        if not m:
+            continue
+        hash_col = col + rest.index("#")
+        shown = value.split("\n")[-1].strip()
+        quoted = f"\"{value.strip()} #{m.group(1)}\"" if start_line == line else f"\"... {shown} #{m.group(1)}\""
+        before = lines[start_line - 1][:start_col - 1].strip() if start_line == line else ""
+        diags.warning(doc.path, line, hash_col, f"` #` starts a YAML comment, so this value ends at `{shown}` "
+                      f"and `#{m.group(1)}` is dropped. Quote the whole value if the `#` belongs to it, "
+                      f"for example `{(before + ' ') if before else ''}{quoted}`.")

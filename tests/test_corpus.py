@@ -194,3 +194,10 @@ def test_an_error_in_a_sites_own_template_is_located(template, line, problem, tm
     assert "Traceback" not in err and list((tmp_path / "site").iterdir()) == []
     assert main(["export", "--content", "content", "--out", "out"]) == 1
     assert f"overrides/rmhandbook/step.md.j2:{line}:1: error:" in capsys.readouterr().out
+
+
+def test_a_hash_in_block_text_or_quotes_is_kept(tmp_path):
+    from rmhandbook.handbook import load_handbook
+
+    step = load_handbook(make_project("yaml-hash-in-block-text-is-kept", tmp_path)).steps["first-meeting"]
+    assert (step.why, step.timing, step.order) == ("Note: this is #1 for the pair.\nKeep it.\n", "week #1", 10)
