@@ -307,3 +307,19 @@ def test_hostile_prose_never_reaches_the_page(payloads, our_scripts, tmp_path_fa
         assert not parsed.handlers, f"{page}: event-handler attributes: {parsed.handlers[:3]}"
         assert not parsed.bad_urls, f"{page}: unsafe URLs: {parsed.bad_urls[:3]}"
     shutil.rmtree(root)
+
+
+def test_a_word_with_html_characters_is_escaped_once_everywhere(tmp_path):
+    """`R&D <guide>` as the mentor's name: shown as typed in the heading, the nav, the title and the body."""
+    shutil.copytree(SCAFFOLD, tmp_path / "content")
+    program = tmp_path / "content" / "program.yml"
+    program.write_text(program.read_text().replace("  mentor: mentor\n", '  mentor: "R&D <guide>"\n'))
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Once"))
+    site = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")
+    page = (site / "roles" / "mentor" / "index.html").read_text(encoding="utf-8")
+    assert "<title>R&amp;D &lt;guide&gt; - Once</title>" in page
+    assert '<h1 id="rd-guide">R&amp;D &lt;guide&gt;</h1>' in page
+    nav = re.findall(r'<a href="\./" class="md-nav__link md-nav__link--active">\s*<span class="md-ellipsis">\s*(.*?)\s*</span>',
+                     page, re.S)
+    assert nav == ["R&amp;D &lt;guide&gt;"]
+    assert "&amp;lt;" not in page and "&amp;amp;" not in page
