@@ -99,6 +99,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "See also",
         "glossary_intro": "Terms used in this handbook. Where a term appears on another page, hold the pointer over it to see its definition.",
         "also": "Also",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Questions? Ask",
+        "contact_email": "Email",
+        "contact_chat": "Chat",
+        "contact_page": "Program page",
+        "palette_to_dark": "Switch to dark mode",
+        "palette_to_light": "Switch to light mode",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklists",
         "checklists_intro": "Checklists to tick off on screen or print and hand out. Ticks are kept in this browser only, per item, so they survive edits to the handbook that do not touch that item.",
@@ -215,6 +222,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "Siehe auch",
         "glossary_intro": "Begriffe aus diesem Handbuch. Steht ein Begriff auf einer anderen Seite, zeigt der Mauszeiger darüber seine Bedeutung.",
         "also": "Auch",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Fragen? Wenden Sie sich an",
+        "contact_email": "E-Mail",
+        "contact_chat": "Chat",
+        "contact_page": "Programmseite",
+        "palette_to_dark": "Zur dunklen Darstellung wechseln",
+        "palette_to_light": "Zur hellen Darstellung wechseln",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklisten",
         "checklists_intro": "Checklisten zum Abhaken am Bildschirm oder zum Ausdrucken und Verteilen. Häkchen bleiben nur in diesem Browser gespeichert, je Punkt, und überstehen Änderungen am Handbuch, die diesen Punkt nicht betreffen.",
