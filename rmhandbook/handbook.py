@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean, working_on
 from .loader import Document, load_document
-from .model import (ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
+from .model import (ID_EXAMPLE, ID_PATTERN, KINDS, NO_MARKUP_PATTERN, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
                     RefTo, Script, Step, Strict)
 from .terms import Terms
 
@@ -565,6 +565,10 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         elif etype in ("dict_type", "model_type", "model_attributes_type"):
             diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}."
                         f"{_missing_space_hint(value)} For example {_example(ex_field, node)}.")
+        elif etype == "string_pattern_mismatch" and node.get("pattern") == NO_MARKUP_PATTERN:
+            diags.error(doc.path, m.line, m.column, f"{name} must be plain text without `<` or `>`; found "
+                        f"{_describe(value)}. Names are shown as they are written, never as HTML. "
+                        f"For example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch" and node.get("pattern", ID_PATTERN) != ID_PATTERN:
             # not an id: a colour, an email address, a web address... the field says what it expects
             expected = node.get("description") or f"text matching `{node['pattern']}`"

@@ -29,6 +29,10 @@ class RefTo:
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80),
                Field(examples=[ID_EXAMPLE])]
 Text = Annotated[str, StringConstraints(min_length=1)]  # one line of plain text (terms allowed)
+# A name shown in the header and the browser tab: plain text, no `<` or `>` (issue 6: a name
+# with markup in it is refused with a located error rather than shown escaped).
+NO_MARKUP_PATTERN = r"^[^<>]+$"
+Name = Annotated[str, StringConstraints(min_length=1, pattern=NO_MARKUP_PATTERN)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]  # Markdown prose (terms allowed)
 
 

@@ -300,7 +300,10 @@ def _escaped_nav(nav: list) -> list:
     out: list = []
     for entry in nav:
         if isinstance(entry, dict):
-            out.append({html_attribute(str(k)): (_escaped_nav(v) if isinstance(v, list) else v) for k, v in entry.items()})
+            # Markup, so that where Material does escape a title (`|e` in the footer's aria-label)
+            # it is not escaped a second time
+            out.append({Markup(html_attribute(str(k))): (_escaped_nav(v) if isinstance(v, list) else v)
+                        for k, v in entry.items()})
         else:
             out.append(entry)
     return out
