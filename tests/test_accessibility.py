@@ -1,5 +1,7 @@
 """axe-core (WCAG 2.1 A and AA rules) on the pages a reader uses most, in Debian's Chromium.
 
+The default handbook and both example organizations (their own colours), light and dark.
+
 axe-core comes from npm: tests/run.sh installs it into .cache/npm when it is
 missing, and this test fails with a clear message when it is not there.
 Findings are fixed in our templates and CSS; only Material's own findings that
@@ -63,13 +65,33 @@ def _unexpected(violations: list[dict]) -> list[str]:
     return out
 
 
+ORGS = ("northwind", "rheinau")  # the example organizations in content/orgs/, with their own colours
+
+
+@pytest.fixture(scope="module")
+def org_servers(tmp_path_factory):
+    """Each example organization's site, built once with --strict and served."""
+    import contextlib
+
+    from harness import build_site, serve_directory
+
+    root = tmp_path_factory.mktemp("a11y-orgs")
+    with contextlib.ExitStack() as stack:
+        yield {slug: stack.enter_context(serve_directory(build_site(REPO / "mkdocs.yml", root / slug,
+                                                                       organization=slug)))
+               for slug in ORGS}
+
+
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", PAGES)
-def test_pages_pass_axe_wcag21_aa(page_factory, default_server, name, scheme):
-    page, _ = page_factory(default_server + PAGES[name], color_scheme=scheme)
+@pytest.mark.parametrize("site", ("default",) + ORGS)
+def test_pages_pass_axe_wcag21_aa(page_factory, default_server, org_servers, site, name, scheme):
+    base = default_server if site == "default" else org_servers[site]
+    page, _ = page_factory(base + PAGES[name], color_scheme=scheme)
     assert page.locator("h1").first.is_visible()
+    assert "404" not in page.locator("h1").first.inner_text(), f"{site}: no page {PAGES[name]}"
     violations = _violations(page)
     problems = _unexpected(violations)
     if problems:
-        save_artifact(f"axe-{name.replace(' ', '-')}-{scheme}.json", json.dumps(violations, indent=2).encode())
-    assert not problems, f"{PAGES[name] or 'home'} ({scheme}): \n" + "\n".join(problems)
+        save_artifact(f"axe-{site}-{name.replace(' ', '-')}-{scheme}.json", json.dumps(violations, indent=2).encode())
+    assert not problems, f"{site}: {PAGES[name] or 'home'} ({scheme}): \n" + "\n".join(problems)
