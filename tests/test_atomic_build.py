@@ -183,3 +183,79 @@ def test_ctrl_c_during_the_swap_is_held_until_it_is_done(tmp_path, monkeypatch):
             (staging / "index.html").write_text("new")
     assert (target / "index.html").read_text() == "new"  # the swap finished, then the interrupt was raised
     assert leftovers(tmp_path, "site") == []
+
+
+# --- organizations: `build --org` and `build --all-orgs` publish the same way ------------------
+
+LOGO = ('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><title>x</title>'
+        '<rect width="10" height="10" fill="#0b6e4f"/></svg>\n')
+PROFILE = """\
+name: {name}
+short_name: {name}
+logo: logo.svg
+colors:
+  primary: "#0b6e4f"
+  accent: "#c05621"
+contact:
+  name: Sam Lee
+  email: sam@example.org
+"""
+
+
+@pytest.fixture
+def orgs_published(project, capsys):
+    for slug in ("acme", "globex"):
+        org = project / "content" / "orgs" / slug
+        org.mkdir(parents=True)
+        (org / "org.yml").write_text(PROFILE.format(name=slug.title()))
+        (org / "logo.svg").write_text(LOGO)
+    for slug in ("acme", "globex"):
+        assert build("--org", slug, "--strict") == 0, capsys.readouterr().err
+    capsys.readouterr()
+    return project / "site"
+
+
+def _break_org(project: Path, slug: str) -> None:
+    path = project / "content" / "orgs" / slug / "org.yml"
+    path.write_text(path.read_text().replace('primary: "#0b6e4f"', "primary: green"))
+
+
+def test_an_organizations_site_is_published_with_normal_permissions(orgs_published):
+    acme = orgs_published / "acme"
+    assert (acme / "steps" / "first-meeting" / "index.html").is_file()
+    assert {stat.S_IMODE(p.stat().st_mode) for p in acme.rglob("*") if p.is_dir()} | \
+        {stat.S_IMODE(acme.stat().st_mode)} == {0o755}
+    assert {stat.S_IMODE(p.stat().st_mode) for p in acme.rglob("*") if p.is_file()} == {0o644}
+    assert leftovers(orgs_published, "acme") == []
+
+
+@pytest.mark.parametrize("failure", ["content-error", "exception-mid-build", "interrupt-mid-build"])
+def test_a_failed_org_build_leaves_its_previous_site_untouched(failure, orgs_published, monkeypatch, capsys):
+    project = orgs_published.parent
+    before = snapshot(orgs_published)
+    if failure == "content-error":
+        _break_org(project, "acme")
+        status = 1
+    elif failure == "exception-mid-build":
+        _exception_mid_build(project, monkeypatch)
+        status = 3
+    else:
+        _interrupt_mid_build(project, monkeypatch)
+        status = 130
+    assert build("--org", "acme", "--strict") == status
+    assert "Traceback" not in capsys.readouterr().err
+    assert snapshot(orgs_published) == before
+    assert [p.name for p in orgs_published.iterdir() if p.name.startswith(".")] == []
+
+
+def test_build_all_orgs_keeps_a_failing_organizations_previous_site(orgs_published, capsys):
+    project = orgs_published.parent
+    acme_before = snapshot(orgs_published / "acme")
+    globex_index = (orgs_published / "globex" / "index.html").stat().st_mtime_ns
+    _break_org(project, "acme")
+    assert main(["build", "--quiet", "--site-dir", "site", "--all-orgs", "--jobs", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "content/orgs/acme/org.yml:5:12: error: `primary` `green` is not valid" in err
+    assert snapshot(orgs_published / "acme") == acme_before
+    assert (orgs_published / "globex" / "index.html").stat().st_mtime_ns != globex_index  # rebuilt
+    assert [p.name for p in orgs_published.iterdir() if p.name.startswith(".")] == []
