@@ -13,7 +13,9 @@ Framework-free: it takes a folder of HTML files and returns problems.
 from __future__ import annotations
 
 import dataclasses
+import html
 import os
+import re
 import posixpath
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,29 +40,70 @@ class BrokenLink:
 
 
 class _PageParser(HTMLParser):
+    """The reference reader (the standard library's HTML parser); `_scan` must agree with it."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
         self.links: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        wanted = _LINK_ATTRIBUTES.get(tag, ())
-        for name, value in attrs:
-            if value is None:
-                continue
-            if name == "id" or (name == "name" and tag == "a"):
-                self.ids.add(value)
-            elif name in wanted:
-                self.links.append(value)
+        _collect(tag, attrs, self.ids, self.links)
 
     handle_startendtag = handle_starttag
 
 
-def _parse(path: Path) -> _PageParser:
-    parser = _PageParser()
-    parser.feed(path.read_text(encoding="utf-8", errors="replace"))
-    parser.close()
-    return parser
+def _collect(tag: str, attrs, ids: set[str], links: list[str]) -> None:
+    wanted = _LINK_ATTRIBUTES.get(tag, ())
+    for name, value in attrs:
+        if value is None:
+            continue
+        if name == "id" or (name == "name" and tag == "a"):
+            ids.add(value)
+        elif name in wanted:
+            links.append(value)
+
+
+@dataclasses.dataclass
+class _Page:
+    ids: set[str]
+    links: list[str]
+
+
+# Only start tags matter here. html.parser is pure Python and read every page of a
+# large site at ~3 ms each (a third of a 1,000-page build), so the pages are scanned
+# with regular expressions instead: comments and the bodies of <script>/<style> are
+# skipped as the parser skips them, and entities in attribute values are decoded.
+# A test checks that both readers find the same ids and links on a whole built site.
+_TOKEN = re.compile(r"<!--.*?-->|<(script|style)\b([^>]*)>.*?</\1\s*>|<([a-zA-Z][a-zA-Z0-9:-]*)([^>]*)>",
+                    re.S | re.I)
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+
+
+def _attributes(raw: str) -> list[tuple[str, str | None]]:
+    out = []
+    for m in _ATTR.finditer(raw):
+        value = m.group(2) if m.group(2) is not None else m.group(3) if m.group(3) is not None else m.group(4)
+        out.append((m.group(1).lower(), None if value is None else html.unescape(value)))
+    return out
+
+
+def _scan(text: str) -> _Page:
+    ids: set[str] = set()
+    links: list[str] = []
+    for m in _TOKEN.finditer(text):
+        tag, raw = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        if not tag:
+            continue  # a comment
+        tag = tag.lower()
+        # most tags carry neither an id nor a link: skip reading their attributes
+        if tag in _LINK_ATTRIBUTES or "id" in raw or "ID" in raw or "Id" in raw or "iD" in raw:
+            _collect(tag, _attributes(raw), ids, links)
+    return _Page(ids, links)
+
+
+def _parse(path: Path) -> _Page:
+    return _scan(path.read_text(encoding="utf-8", errors="replace"))
 
 
 def _is_internal(link: str) -> bool:
@@ -71,7 +114,7 @@ def _is_internal(link: str) -> bool:
 def check_site_links(site_dir: Path) -> list[BrokenLink]:
     """Every broken internal link or anchor in the HTML files under `site_dir`, sorted."""
     site_dir = Path(site_dir)
-    pages: dict[str, _PageParser] = {}
+    pages: dict[str, _Page] = {}
     for dirpath, _dirnames, filenames in os.walk(site_dir):
         for name in filenames:
             if name.endswith(".html"):

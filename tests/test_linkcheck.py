@@ -107,3 +107,24 @@ def test_a_broken_link_in_content_names_the_yaml_file_it_comes_from(tmp_path, mo
     assert ("steps/first-meeting/index.html: broken link `../plan/`: there is no `steps/plan/index.html` in the site "
             "(the page comes from content/steps/first-meeting.yml)") in err
     assert not (tmp_path / "site").exists()
+
+
+def test_fast_scanner_reads_pages_like_the_html_parser(default_site):
+    """The regex scanner the check uses finds exactly the ids and links html.parser finds."""
+    from rmhandbook.linkcheck import _PageParser, _scan
+
+    tricky = ("<!DOCTYPE html><HTML><body><!-- <a href='commented.html'> --><A HREF=\"Upper.html\" ID=Up>x</A>"
+              "<a href='single.html' id='s'>s</a><a href=unquoted.html>u</a><a href=\"q.html?a=1&amp;b=2#f\">q</a>"
+              "<script src=\"js/x.js\">var s = '<a href=\"in-script.html\">';</script><style>a[href='x']{}</style>"
+              "<a name=\"old\"></a><img src=\"i.png\" alt=\"an id=fake\"><div data-id=\"not\" id=\"real\"></div>"
+              "<br/><input disabled id=\"i\"><p>href=\"text.html\" in text</p></body></HTML>")
+    pages = [tricky] + [p.read_text() for p in sorted(default_site.rglob("*.html"))]
+    for text in pages:
+        reference = _PageParser()
+        reference.feed(text)
+        reference.close()
+        scanned = _scan(text)
+        assert scanned.ids == reference.ids
+        assert scanned.links == reference.links
+    assert _scan(tricky).links == ["Upper.html", "single.html", "unquoted.html", "q.html?a=1&b=2#f", "js/x.js",
+                                   "i.png"]
