@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from .diagnostics import ContentError, Diagnostics, did_you_mean
 from .loader import Document, load_document
 from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
-                    RefTo, Script, Step, Strict)
+                    RefTo, Script, Session, Step, Strict)
 from .terms import Terms
 
 import re
@@ -68,6 +68,15 @@ class Handbook:
     @property
     def faqs(self) -> dict[str, FaqTopic]:
         return {k: v.model for k, v in self.items["faqs"].items()}
+
+    @property
+    def sessions(self) -> dict[str, Session]:
+        """Session plans in partnership order (by week); empty when there is no sessions/ folder."""
+        return {k: v.model for k, v in self.items.get("sessions", {}).items()}
+
+    def session_minutes(self, session: Session) -> int:
+        """A session's planned length: its own `minutes`, else the program cadence's."""
+        return session.minutes if session.minutes is not None else self.program.cadence.minutes
 
     def source(self, kind: str, item_id: str) -> Path:
         return self.items[kind][item_id].path
@@ -495,8 +504,10 @@ def order_items(hb: Handbook) -> None:
     for kind in ("scripts", "pitfalls"):
         hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: (kv[1].model.title.lower(), kv[0])))
     hb.items["faqs"] = dict(sorted(hb.items["faqs"].items(), key=lambda kv: (kv[1].model.order, kv[0])))
+    hb.items["sessions"] = dict(sorted(hb.items.get("sessions", {}).items(),
+                                       key=lambda kv: (kv[1].model.week, kv[0])))
     for kind in hb.items:
-        if kind not in ("steps", "scripts", "pitfalls", "faqs"):
+        if kind not in ("steps", "scripts", "pitfalls", "faqs", "sessions"):
             hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: _sort_key(kv)))
 
 
@@ -542,6 +553,44 @@ def check_items(hb: Handbook, diags: Diagnostics) -> None:
         _dupes(item.doc, item.model.questions, "id", ("questions",), "question id", diags)
     if hb.glossary is not None and hb.glossary_doc is not None:
         _dupes(hb.glossary_doc, hb.glossary.entries, "term", ("entries",), "glossary term", diags)
+    check_sessions(hb, diags)
+
+
+def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
+    """Session plans: known roles, a week range that runs forwards, one meeting per week, and an
+    agenda that fills the meeting exactly (the printed plan and the calendar event must agree)."""
+    role_ids = set(hb.roles)
+    taken: dict[int, str] = {}
+    for sid, item in hb.items.get("sessions", {}).items():
+        session: Session = item.model
+        for role in session.preparation:
+            if role not in role_ids:
+                m = item.doc.key_mark(("preparation", role))
+                diags.error(item.path, m.line, m.column, f"`preparation` names an unknown role `{role}`."
+                            f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
+        if session.until_week is not None and session.until_week < session.week:
+            m = item.doc.mark(("until_week",))
+            diags.error(item.path, m.line, m.column, f"`until_week` ({session.until_week}) is before `week` "
+                        f"({session.week}); a range runs forwards, for example `week: {session.until_week}` and "
+                        f"`until_week: {session.week}`, or leave `until_week` out for a single meeting.")
+            continue
+        for week in session.weeks:
+            if week in taken:
+                m = item.doc.mark(("week",))
+                diags.error(item.path, m.line, m.column, f"week {week} already has a meeting: "
+                            f"`sessions/{taken[week]}.yml`; the pair meets once a week, so give each week one "
+                            "session (change `week` or `until_week`).")
+                break
+            taken[week] = sid
+        planned = hb.session_minutes(session)
+        total = sum(a.minutes for a in session.agenda)
+        if total != planned:
+            m = item.doc.key_mark(("agenda",))
+            parts = " + ".join(str(a.minutes) for a in session.agenda)
+            source = "its `minutes`" if session.minutes is not None else "the program's `cadence.minutes`"
+            diags.error(item.path, m.line, m.column, f"the agenda adds up to {total} minutes ({parts}) but the "
+                        f"meeting lasts {planned} minutes ({source}); change the agenda's minutes so they add up "
+                        f"to {planned}, or set the session's length, for example `minutes: {total}`.")
 
 
 def reference_index(hb: Handbook) -> dict[str, set[str]]:
@@ -591,7 +640,8 @@ def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[
             return
 
 
-KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs"}
+KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs",
+                       "sessions": "sessions"}
 
 
 def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[str]] | None = None) -> None:

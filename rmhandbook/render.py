@@ -80,6 +80,7 @@ class Renderer:
         self.env.globals.update(
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
+            sessions=handbook.sessions, session_minutes=handbook.session_minutes,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
             backlinks=self.backlinks(), msg=self.msg,
         )
@@ -146,6 +147,7 @@ class Renderer:
         ]
         for sid, item in hb.items["steps"].items():
             out.append(self.page("step.md.j2", f"steps/{sid}.md", item.model.title, item.path, id=sid, step=item.model))
+        out += self.session_pages()
         out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
@@ -162,6 +164,23 @@ class Renderer:
             out.append(self.page("faq.md.j2", f"faq/{tid}.md", item.model.title, item.path, id=tid, topic=item.model))
         if hb.glossary is not None:
             out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
+        return out
+
+
+    def session_pages(self) -> list[Page]:
+        """The session plan (with the calendar form and its data) and one page per session; none
+        when the content has no sessions/ folder."""
+        from .sessionplan import WEEKDAYS, calendar_data, json_for_script
+
+        sessions = self.hb.items.get("sessions", {})
+        if not sessions:
+            return []
+        data = json_for_script(calendar_data(self.hb, self.msg.language))
+        out = [self.page("sessions_index.md.j2", "sessions/index.md", self.msg("sessions"), None,
+                         calendar_json=data, weekdays=WEEKDAYS)]
+        for sid, item in sessions.items():
+            out.append(self.page("session.md.j2", f"sessions/{sid}.md", item.model.title, item.path, id=sid,
+                                 session=item.model))
         return out
 
 
@@ -191,6 +210,7 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
 
     nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
                  section(msg("steps"), "steps/index.md", "steps/"),
+                 *([section(msg("sessions"), "sessions/index.md", "sessions/")] if "sessions/index.md" in titles else []),
                  section(msg("roles"), "roles/index.md", "roles/"),
                  {msg("scripts"): "scripts/index.md"},
                  {msg("pitfalls"): "pitfalls/index.md"},
