@@ -18,7 +18,7 @@ from typing import Callable, Iterator, Sequence
 
 from . import __version__
 from .diagnostics import ContentError, Diagnostics
-from .handbook import Handbook, load_handbook
+from .handbook import Handbook, shared_builder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_REMINDER = 15
@@ -121,7 +121,7 @@ def content_dir_for(args: argparse.Namespace) -> Path:
 
 def _load(content: Path, out: Callable[[str], None]) -> Handbook | None:
     try:
-        handbook = load_handbook(content, Diagnostics(Path.cwd()))
+        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()))
     except ContentError as exc:
         out(exc.diagnostics.report())
         return None

@@ -165,7 +165,8 @@ class HandbookBuilder:
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None) -> Handbook:
         content_dir = Path(content_dir)
-        diags = diags or Diagnostics(content_dir.parent)
+        if diags is None:  # (an empty collection is falsy: test for None)
+            diags = Diagnostics(content_dir.parent)
         if not content_dir.is_dir():
             diags.error(content_dir, 1, 1, f"content folder `{content_dir}` does not exist; expected a folder with "
                         "program.yml and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
@@ -223,6 +224,16 @@ class HandbookBuilder:
 def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None) -> Handbook:
     """Load, validate and cross-check a content folder. Raises `ContentError` listing every problem."""
     return HandbookBuilder().build(Path(content_dir), diags)
+
+
+# One builder per content folder for the life of the process: `mkdocs serve` creates
+# new plugin objects for every rebuild, and the CLI checks content before it builds;
+# the builder's cache is what lets either re-parse only the files that changed.
+_SHARED: dict[Path, HandbookBuilder] = {}
+
+
+def shared_builder(content_dir: Path) -> HandbookBuilder:
+    return _SHARED.setdefault(Path(content_dir).resolve(), HandbookBuilder())
 
 
 # --- terms -------------------------------------------------------------------
@@ -395,9 +406,26 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
     schema = _schema(model)
     defs = schema.get("$defs", {})
     seen_locs: set[tuple] = set()
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    # several missing fields in one mapping make one message, not one line each
+    missing: dict[tuple, list[str]] = {}
+    for err in errors:
+        if err["type"] == "missing":
+            loc = _clean_loc(doc.data, tuple(err["loc"]), "missing")
+            missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    for parent, fields in missing.items():
+        if len(fields) < 2:
+            continue
+        m = doc.mark(parent)
+        first = fields[0]
+        diags.error(doc.path, m.line, m.column,
+                    f"missing required fields in {_where(parent, what)}: {', '.join(f'`{f}`' for f in fields)}; "
+                    f"for example {_example(first, _schema_at(schema, defs, parent + (first,)))}.")
+    for err in errors:
         etype = err["type"]
         loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
+        if etype == "missing" and len(missing.get(loc[:-1], ())) > 1:
+            continue
         if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
             continue  # one message per place, even when a union tried several shapes
         seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
@@ -457,7 +485,7 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}. "
                         f"For example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch":
-            diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not a valid id; ids use lower-case letters, "
+            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
                         f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
         elif etype == "string_too_short":
             diags.error(doc.path, m.line, m.column, f"{name} must not be empty; for example {_example(ex_field, node)}.")

@@ -207,7 +207,10 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
                     "Replace the tab with spaces, for example `  - item` (two spaces).")
         return
     context = f" {exc.context.strip()}," if exc.context else ""
-    diags.error(path, line, col, f"not valid YAML:{context} {problem}. "
+    cm = exc.context_mark
+    started = (f" (it started at line {cm.line + 1}, column {cm.column + 1})"
+               if cm is not None and mark is not None and (cm.line, cm.column) != (mark.line, mark.column) else "")
+    diags.error(path, line, col, f"not valid YAML:{context} {problem}{started}. "
                 "Check the indentation and quoting around this place; a value containing `: ` "
                 "or starting with a special character needs quotes, for example `title: \"Step: one\"`.")
 

@@ -15,10 +15,10 @@ from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
-from .handbook import Handbook, HandbookBuilder
+from .handbook import Handbook, shared_builder
 from .messages import messages_script
 from .render import Page, nav_for, render_pages
 
@@ -32,11 +32,6 @@ ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".cs
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
-
-# One builder per content folder for the life of the process: `mkdocs serve`
-# creates new plugin objects for every rebuild, and the builder's cache is what
-# lets a rebuild re-parse only the YAML files that changed.
-_BUILDERS: dict[Path, HandbookBuilder] = {}
 
 
 class RmHandbookConfig(base.Config):
@@ -74,12 +69,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.language = "en"
         self.handbook = self._load()
         self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
+        self.nav_paths: set[str] | None = None  # pages our generated nav lists; None: the user's nav rules
         if self.config.generate_nav and config.nav is None:
-            config.nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language) + _user_pages(config)
+            nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language)
+            self.nav_paths = set(_nav_paths(nav))
+            config.nav = nav + _user_pages(config)
         return config
 
     def _load(self) -> Handbook:
-        builder = _BUILDERS.setdefault(self.content_dir, HandbookBuilder())
+        builder = shared_builder(self.content_dir)
         before = dict(builder.stats)
         diags = Diagnostics(Path.cwd())
         try:
@@ -112,7 +110,11 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"rmhandbook: {page.path} in the docs folder replaces the generated page")
                 continue
-            f = File.generated(config, page.path, content=page.content)
+            # item pages reached through their catalog page are deliberately not in the nav;
+            # saying so keeps `validation: omitted_files: warn` (and --strict) quiet about them
+            inclusion = (InclusionLevel.NOT_IN_NAV if self.nav_paths is not None and page.path not in self.nav_paths
+                         else InclusionLevel.UNDEFINED)
+            f = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source is not None:
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
             files.append(f)
@@ -135,6 +137,15 @@ def _is_content_data(path: Path, content_dir: Path) -> bool:
     except ValueError:
         return False
     return path.suffix in (".yml", ".yaml", ".json") or rel.parts[:1] in (("orgs",), ("schema",))
+
+
+def _nav_paths(nav: list):
+    for entry in nav:
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                yield from _nav_paths(value if isinstance(value, list) else [value])
 
 
 def _user_pages(config) -> list:

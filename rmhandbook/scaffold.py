@@ -20,6 +20,7 @@ theme:
     - navigation.prune
     - navigation.top
     - search.highlight
+    - content.action.edit  # "edit this page" opens the YAML the page comes from (needs repo_url)
   palette:
     - media: "(prefers-color-scheme: light)"
       scheme: default

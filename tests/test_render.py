@@ -1,0 +1,117 @@
+"""Rendering: pinned pages, deterministic output, overridable templates, no mkdocs in the core."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jinja2
+import pytest
+
+from rmhandbook.handbook import load_handbook
+from rmhandbook.render import front_matter, nav_for, relative_link, render_pages
+
+REPO = Path(__file__).resolve().parents[1]
+SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+GOLDEN = Path(__file__).parent / "golden" / "scaffold"
+UPDATE = os.environ.get("RMHANDBOOK_UPDATE_GOLDEN") == "1"
+
+
+def test_golden_pages():
+    """The scaffold's pages are pinned; RMHANDBOOK_UPDATE_GOLDEN=1 rewrites them after a deliberate change."""
+    pages = render_pages(load_handbook(SCAFFOLD))
+    expected = sorted(p.relative_to(GOLDEN).as_posix() for p in GOLDEN.rglob("*.md"))
+    if UPDATE:
+        for page in pages:
+            target = GOLDEN / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.content, encoding="utf-8")
+        return
+    assert sorted(p.path for p in pages) == expected
+    for page in pages:
+        assert page.content == (GOLDEN / page.path).read_text(encoding="utf-8"), f"{page.path} differs from golden"
+
+
+def test_output_is_deterministic():
+    a = render_pages(load_handbook(REPO / "content"))
+    b = render_pages(load_handbook(REPO / "content"))
+    assert [(p.path, p.content) for p in a] == [(p.path, p.content) for p in b]
+
+
+def test_every_item_has_a_page_with_front_matter():
+    hb = load_handbook(REPO / "content")
+    pages = {p.path: p for p in render_pages(hb)}
+    for kind, folder in (("steps", "steps"), ("scripts", "scripts"), ("pitfalls", "pitfalls"), ("faqs", "faq")):
+        for item_id, item in hb.items[kind].items():
+            page = pages[f"{folder}/{item_id}.md"]
+            assert page.content.startswith("---\ntitle: ")
+            assert page.source == item.path
+    for topic_id, topic in hb.faqs.items():
+        for q in topic.questions:
+            assert f"## {q.question} {{ #{q.id} }}" in pages[f"faq/{topic_id}.md"].content
+
+
+def test_links_both_ways_between_steps_scripts_and_pitfalls():
+    hb = load_handbook(SCAFFOLD)
+    pages = {p.path: p.content for p in render_pages(hb)}
+    # the step names the script; the script page links back to the step
+    assert "[First-meeting opener](../scripts/first-meeting-opener.md)" in pages["steps/first-meeting.md"]
+    assert "[Hold the first meeting](../steps/first-meeting.md)" in pages["scripts/first-meeting-opener.md"]
+    # the pitfall names the step; the step page links to the pitfall
+    assert "[Meetings become a monthly tick-box](../pitfalls/tick-box.md)" in pages["steps/set-objectives.md"]
+
+
+def test_a_site_template_overrides_the_shipped_one(tmp_path):
+    (tmp_path / "glossary.md.j2").write_text("{{ front_matter(title=title) }}# Our own glossary page\n")
+    pages = {p.path: p.content for p in render_pages(load_handbook(SCAFFOLD), [tmp_path])}
+    assert "# Our own glossary page" in pages["glossary.md"]
+    assert "# Set the objectives" in pages["steps/set-objectives.md"]  # the others still ship
+
+
+def test_template_typos_are_errors_not_empty_text(tmp_path):
+    (tmp_path / "glossary.md.j2").write_text("{{ glossary.entires }}\n")
+    with pytest.raises(jinja2.UndefinedError):
+        render_pages(load_handbook(SCAFFOLD), [tmp_path])
+
+
+def test_glossary_terms_become_hover_definitions():
+    pages = {p.path: p.content for p in render_pages(load_handbook(SCAFFOLD))}
+    assert "*[Reverse mentoring]: A junior colleague mentors a senior one." in pages["index.md"]
+
+
+def test_front_matter_is_yaml_safe():
+    import yaml
+
+    fm = front_matter(title='Say "no": #1 <b>', tags=["a: b"], search={"boost": 2})
+    assert yaml.safe_load(fm.strip("-\n")) == {"title": 'Say "no": #1 <b>', "tags": ["a: b"], "search": {"boost": 2}}
+
+
+def test_relative_links():
+    assert relative_link("steps/a.md", "scripts/b.md") == "../scripts/b.md"
+    assert relative_link("index.md", "faq/x.md#q") == "faq/x.md#q"
+
+
+def test_nav_stays_small_when_a_section_grows():
+    hb = load_handbook(REPO / "content")
+    pages = render_pages(hb)
+    nav = nav_for(pages, hb, max_section_items=5)
+    steps_section = next(e for e in nav if "Steps" in e)["Steps"]
+    assert steps_section == ["steps/index.md"]  # 22 steps > 5: only the catalog page
+    nav = nav_for(pages, hb, max_section_items=40)
+    assert len(next(e for e in nav if "Steps" in e)["Steps"]) == 1 + len(hb.steps)
+
+
+def test_core_imports_nothing_from_mkdocs():
+    code = ("import sys, rmhandbook.loader, rmhandbook.model, rmhandbook.terms, rmhandbook.handbook, "
+            "rmhandbook.render, rmhandbook.diagnostics, rmhandbook.schema, rmhandbook.export, rmhandbook.messages, "
+            "rmhandbook.publish, rmhandbook.scaffold, rmhandbook.cli\n"
+            "from rmhandbook.handbook import load_handbook\n"
+            "from rmhandbook.render import render_pages\n"
+            f"render_pages(load_handbook({str(SCAFFOLD)!r}))\n"
+            "bad = sorted(m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.'))\n"
+            "print(bad)\nsys.exit(1 if bad else 0)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.strip() == "[]"
