@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean
 from .loader import Document, load_document
-from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
+from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
                     RefTo, Script, Session, Step, Strict)
 from .terms import Terms
 
@@ -484,6 +484,10 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         elif etype in ("dict_type", "model_type", "model_attributes_type"):
             diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}. "
                         f"For example {_example(ex_field, node)}.")
+        elif etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == CHECKLIST_REF_PATTERN:
+            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a checklist item reference; "
+                        "write the step id and the item id with a slash between them, for example "
+                        "`first-meeting/book-slots`.")
         elif etype == "string_pattern_mismatch":
             diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
                         f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
