@@ -208,8 +208,17 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
             entries += [{titles[c]: c} for c in children]
         return {title: entries}
 
+    step_paths = [p for p in titles if p.startswith("steps/") and p != "steps/index.md"]
+    steps_section: list = ["steps/index.md"]
+    if len(step_paths) <= max_section_items:
+        # grouped by phase: the nav reads like the program's timeline
+        for phase in handbook.program.phases:
+            group = [{titles[f"steps/{sid}.md"]: f"steps/{sid}.md"}
+                     for sid, step in handbook.steps.items() if step.phase == phase.id]
+            if group:
+                steps_section.append({phase.title: group})
     nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
-                 section(msg("steps"), "steps/index.md", "steps/"),
+                 {msg("steps"): steps_section},
                  *([section(msg("sessions"), "sessions/index.md", "sessions/")] if "sessions/index.md" in titles else []),
                  section(msg("roles"), "roles/index.md", "roles/"),
                  {msg("scripts"): "scripts/index.md"},

@@ -35,7 +35,12 @@ theme:
         icon: material/weather-sunny
         name: Switch to light mode
 plugins:
-  - search
+  - search:
+      # Material weighs a tag match a million times a word match, so a one-letter prefix
+      # such as "a" (matching the tag "announcement") outranked the question being asked.
+      fields:
+        tags:
+          boost: 10
   - rmhandbook:
       content_dir: content
 """

@@ -120,3 +120,13 @@ def test_plugin_works_in_a_plain_config_with_another_docs_dir(tmp_path):
                                          "plugins:\n  - search\n  - rmhandbook:\n      content_dir: handbook\n")
     site = build_site(tmp_path / "mkdocs.yml", tmp_path / "site")
     assert (site / "steps" / "set-objectives" / "index.html").is_file()
+
+
+def test_theme_custom_dir_templates_win(tmp_path):
+    config = _project(tmp_path)
+    (tmp_path / "overrides" / "rmhandbook").mkdir(parents=True)
+    (tmp_path / "overrides" / "rmhandbook" / "glossary.md.j2").write_text(
+        "{{ front_matter(title=title) }}# Words we use here\n")
+    config.write_text(config.read_text().replace("  font: false\n", "  font: false\n  custom_dir: overrides\n"))
+    site = build_site(config, tmp_path / "site")
+    assert "Words we use here" in (site / "glossary" / "index.html").read_text()

@@ -100,7 +100,11 @@ def test_nav_stays_small_when_a_section_grows():
     steps_section = next(e for e in nav if "Steps" in e)["Steps"]
     assert steps_section == ["steps/index.md"]  # 22 steps > 5: only the catalog page
     nav = nav_for(pages, hb, max_section_items=40)
-    assert len(next(e for e in nav if "Steps" in e)["Steps"]) == 1 + len(hb.steps)
+    steps_section = next(e for e in nav if "Steps" in e)["Steps"]
+    # grouped by phase, in program order, every step once
+    assert [list(g)[0] for g in steps_section[1:]] == [p.title for p in hb.program.phases]
+    listed = [path for g in steps_section[1:] for entries in g.values() for e in entries for path in e.values()]
+    assert listed == [f"steps/{sid}.md" for sid in hb.steps]
 
 
 def test_core_imports_nothing_from_mkdocs():

@@ -1,0 +1,90 @@
+"""What a reader sees, in Debian's Chromium: pages on desk and phone, the copy button, search."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import save_artifact
+
+pytestmark = pytest.mark.browser
+
+
+def test_home_and_step_pages_render_on_desk_and_phone(page_factory, default_server):
+    for name, path, width in (("home-desk", "", 1280), ("step-desk", "steps/first-meeting/", 1280),
+                              ("home-phone", "", 390), ("step-phone", "steps/first-meeting/", 390)):
+        page, _ = page_factory(default_server + path, viewport={"width": width, "height": 900})
+        assert page.locator("h1").first.is_visible()
+        # nothing sticks out sideways on a phone
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name}: page is {overflow}px wider than the screen"
+        save_artifact(f"engine-{name}.png", page.screenshot(full_page=False))
+    page, _ = page_factory(default_server + "steps/first-meeting/", viewport={"width": 390, "height": 900})
+    assert not page.locator(".md-sidebar--primary").is_visible() or \
+        page.locator(".md-sidebar--primary").bounding_box()["x"] < 0  # the nav folds away on a phone
+
+
+def test_timeline_lists_every_phase_in_order(page_factory, default_server):
+    from rmhandbook.handbook import load_handbook
+    from harness import REPO
+
+    hb = load_handbook(REPO / "content")
+    page, _ = page_factory(default_server + "overview/")
+    phases = page.locator(".rmh-timeline > ol > li > p strong, .rmh-timeline > ol > li > strong").all_inner_texts()
+    assert phases == [p.title for p in hb.program.phases]
+    links = page.locator(".rmh-timeline a")
+    assert links.count() == len(hb.steps)
+    links.first.click()
+    page.wait_for_load_state("networkidle")
+    assert page.locator("h1").inner_text() == next(iter(hb.steps.values())).title
+
+
+def test_copy_button_copies_the_script_text(page_factory, default_server):
+    page, _ = page_factory(default_server + "scripts/first-meeting-opener/")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=default_server.rstrip("/"))
+    box = page.locator(".rmh-script").first
+    button = box.locator(".rmh-copy")
+    assert button.inner_text() == "Copy"
+    # the button does not cover the text
+    b, t = button.bounding_box(), box.locator("p").first.bounding_box()
+    assert b["x"] >= t["x"] + t["width"] - 1 or b["y"] + b["height"] <= t["y"] + 1
+    button.click()
+    page.wait_for_function("document.querySelector('.rmh-copy').textContent === 'Copied'")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expected = box.evaluate("el => { const c = el.cloneNode(true); c.querySelector('.rmh-copy').remove();"
+                            " return c.innerText.trim(); }")
+    assert copied == expected and len(copied) > 100
+    assert "Copy" not in copied.split()[0]
+
+
+def test_search_finds_an_faq_question_and_jumps_to_its_anchor(page_factory, default_server):
+    from harness import REPO
+    from rmhandbook.handbook import load_handbook
+
+    topic_id, topic = next(iter(load_handbook(REPO / "content").faqs.items()))
+    question = topic.questions[-1]
+    page, _ = page_factory(default_server)
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # Material's search listens for key events, which fill() does not send
+    page.locator("input.md-search__input").press_sequentially(question.question.rstrip("?"), delay=10)
+    # result links carry a highlight query before the anchor: faq/basics/?h=...#how-long
+    result = page.locator(f".md-search-result__link[href*='faq/{topic_id}/'][href$='#{question.id}']").first
+    result.wait_for(timeout=10000)  # results update while the query is typed; wait for the one we want
+    # the question ranks first among the sections of the results, above pages that only share a word;
+    # poll, since the list is re-rendered while the last keys are processed
+    page.wait_for_function(
+        """anchor => {
+            const hrefs = [...document.querySelectorAll('.md-search-result__link')].map(a => a.href);
+            const sections = hrefs.filter(h => h.includes('#'));
+            return sections.length > 0 && sections[0].endsWith('#' + anchor);
+        }""", arg=question.id, timeout=10000)
+    result.click()
+    page.wait_for_load_state("networkidle")
+    assert page.url.split("#")[1].startswith(question.id)
+    assert page.locator(f"[id='{question.id}']").inner_text().startswith(question.question)
+
+
+def test_glossary_terms_show_their_definition_on_hover(page_factory, default_server):
+    page, _ = page_factory(default_server)
+    abbr = page.locator("abbr[title]").first
+    assert abbr.count() == 1
+    assert len(abbr.get_attribute("title")) > 20
