@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--reminder", metavar="N", default=str(DEFAULT_REMINDER), help="reminder N minutes before each "
                    f"meeting; 0 for none (default {DEFAULT_REMINDER})")
     p.add_argument("--url", metavar="BASE", help="the handbook's address, e.g. https://intranet.example/handbook/; "
-                   "each event then links to its session page")
+                   "each event then links to its session page (default: site_url in mkdocs.yml, if set)")
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
 
     p = command("new", "Create a new handbook project.")
@@ -110,6 +110,21 @@ def _plugin_content_dir(config_file: Path) -> Path | None:
                 return (config_file.parent / str(options["content_dir"])).resolve()
             return (config_file.parent / "content").resolve()
     return None
+
+
+def _site_links(config_file: Path) -> tuple[str | None, bool]:
+    """(site_url, use_directory_urls) from mkdocs.yml, so calendar events can link to the built pages."""
+    if not config_file.is_file():
+        return None, True
+    from mkdocs.utils import yaml as mkdocs_yaml
+
+    try:
+        with config_file.open(encoding="utf-8") as fh:
+            data = mkdocs_yaml.yaml_load(fh) or {}
+    except Exception:  # a broken mkdocs.yml is reported by the build itself
+        return None, True
+    url = data.get("site_url")
+    return (str(url) if url else None), data.get("use_directory_urls") is not False
 
 
 def content_dir_for(args: argparse.Namespace) -> Path:
@@ -281,8 +296,13 @@ def calendar_options(args: argparse.Namespace):
         weekday = WEEKDAYS.index(key[:3])
     minutes = _whole_number(args.minutes, "--minutes", 15, 480, "--minutes 60") if args.minutes is not None else None
     reminder = _whole_number(args.reminder, "--reminder", 0, 10080, "--reminder 30")
-    return CalendarOptions(start=start, time=time, zone=args.tz, weekday=weekday, minutes=minutes, url=args.url,
-                           reminder_minutes=reminder, now=_source_date())
+    if args.url is not None and not re.fullmatch(r"https?://[^\s]+", args.url):
+        raise UsageError(f"rmhandbook calendar: --url `{args.url}` is not a web address; give the handbook's "
+                         "address, for example --url https://intranet.example/handbook/.")
+    site_url, directory_urls = _site_links(Path(args.config_file))
+    return CalendarOptions(start=start, time=time, zone=args.tz, weekday=weekday, minutes=minutes,
+                           url=args.url or site_url, directory_urls=directory_urls, reminder_minutes=reminder,
+                           now=_source_date())
 
 
 def _whole_number(value: str, name: str, low: int, high: int, example: str) -> int:

@@ -30,6 +30,7 @@ class CalendarOptions:
     weekday: int | None = None  # 0 = Monday ... 6 = Sunday; default: the weekday of `start`
     minutes: int | None = None  # length of every meeting; default: each session's planned length
     url: str | None = None  # the handbook's base URL; events then link to their session page
+    directory_urls: bool = True  # MkDocs' use_directory_urls: sessions/<id>/ rather than sessions/<id>.html
     reminder_minutes: int = DEFAULT_REMINDER_MINUTES  # 0: no reminder
     now: dt.datetime | None = None  # DTSTAMP; default: the current time
 
@@ -42,9 +43,9 @@ def local_start(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
     return naive.replace(tzinfo=zone).astimezone(dt.timezone.utc).astimezone(zone)
 
 
-def session_url(base: str, session_id: str) -> str:
-    """The session page under the site's base URL (MkDocs' default directory URLs)."""
-    return base.rstrip("/") + f"/sessions/{session_id}/"
+def session_url(base: str, session_id: str, directory_urls: bool = True) -> str:
+    """The session page under the site's base URL, as MkDocs writes it."""
+    return base.rstrip("/") + (f"/sessions/{session_id}/" if directory_urls else f"/sessions/{session_id}.html")
 
 
 def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAULT_LANGUAGE):
@@ -69,8 +70,9 @@ def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAU
         minutes = options.minutes or occ.minutes
         end = (start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(zone)
         description = occ.description
-        if options.url:
-            description += f"\n\n{data['link_label']}: {session_url(options.url, occ.session)}"
+        link = session_url(options.url, occ.session, options.directory_urls) if options.url else None
+        if link:
+            description += f"\n\n{data['link_label']}: {link}"
         event = icalendar.Event()
         event.add("uid", uid(program_slug, occ, options.start))
         event.add("dtstamp", now)
@@ -78,8 +80,8 @@ def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAU
         event.add("dtend", end)
         event.add("summary", occ.summary)
         event.add("description", description)
-        if options.url:
-            event.add("url", session_url(options.url, occ.session))
+        if link:
+            event.add("url", link)
         if options.reminder_minutes:
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")

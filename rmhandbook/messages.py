@@ -148,6 +148,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "weekday_sat": "Saturday",
         "weekday_sun": "Sunday",
         "nav_sessions_hint": "what each weekly meeting covers, and a calendar file for all of them.",
+        "sessions_for_step": "Meetings in the session plan for this step",
+        "sessions_for_script": "Meetings in the session plan that use this script",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -276,6 +278,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "weekday_sat": "Samstag",
         "weekday_sun": "Sonntag",
         "nav_sessions_hint": "was jedes wöchentliche Treffen abdeckt, und eine Kalenderdatei für alle.",
+        "sessions_for_step": "Treffen im Sitzungsplan zu diesem Schritt",
+        "sessions_for_script": "Treffen im Sitzungsplan mit diesem Leitfaden",
     },
 }
 

@@ -112,6 +112,11 @@ class Renderer:
             for x in pit.scripts:
                 add("scripts", x, "pitfalls", pid)
                 add("pitfalls", pid, "scripts", x)
+        for sid, session in self.hb.sessions.items():  # the session page lists its own; link back to it
+            for x in session.scripts:
+                add("scripts", x, "sessions", sid)
+            for s in session.steps:
+                add("steps", s, "sessions", sid)
         order = {kind: list(items) for kind, items in self.hb.items.items()}
         return {key: {k: sorted(v, key=lambda i, k=k: order[k].index(i)) for k, v in kinds.items()}
                 for key, kinds in back.items()}

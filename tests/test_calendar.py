@@ -21,7 +21,8 @@ BASE = "https://intranet.example/handbook/"
 
 def run(tmp_path, *args: str) -> bytes:
     out = tmp_path / "program.ics"
-    assert main(["calendar", "--content", str(CONTENT), "--out", str(out), *args]) == 0
+    no_config = str(tmp_path / "no-mkdocs.yml")  # links only from --url, whatever the repository's mkdocs.yml says
+    assert main(["calendar", "--content", str(CONTENT), "-f", no_config, "--out", str(out), *args]) == 0
     return out.read_bytes()
 
 
@@ -158,3 +159,24 @@ def test_content_without_sessions_or_with_errors_exits_1(tmp_path, capsys):
     assert main(argv + ["--content", str(broken)]) == 1
     assert "the agenda adds up to 55 minutes" in capsys.readouterr().err
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_links_follow_site_url_and_directory_urls_of_mkdocs_yml(tmp_path):
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: x\nsite_url: https://wiki.example/rm/\nuse_directory_urls: false\n"
+                      "plugins:\n  - rmhandbook:\n      content_dir: " + str(CONTENT) + "\n")
+    out = tmp_path / "x.ics"
+    assert main(["calendar", "-f", str(config), "--start", "2026-03-02", "--time", "10:00", "--tz", "UTC",
+                 "--out", str(out)]) == 0
+    _, events = parse(out.read_bytes())
+    assert events[0].url == "https://wiki.example/rm/sessions/kickoff.html"
+    assert events[0].description.endswith("\n\nSession page: https://wiki.example/rm/sessions/kickoff.html")
+    assert main(["calendar", "-f", str(config), "--url", "http://127.0.0.1:8000", "--start", "2026-03-02",
+                 "--time", "10:00", "--tz", "UTC", "--out", str(out)]) == 0
+    assert parse(out.read_bytes())[1][-1].url == "http://127.0.0.1:8000/sessions/closing.html"
+
+
+def test_url_must_be_a_web_address(tmp_path, capsys):
+    assert main(["calendar", "--content", str(CONTENT), "--url", "intranet/handbook", "--start", "2026-03-02",
+                 "--time", "10:00", "--tz", "UTC", "--out", str(tmp_path / "x.ics")]) == 2
+    assert "--url `intranet/handbook` is not a web address" in capsys.readouterr().err

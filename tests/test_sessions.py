@@ -238,3 +238,13 @@ def test_occurrences_one_per_week_with_agenda_text(default):
 ])
 def test_meeting_date(start, weekday, week, expected):
     assert meeting_date(dt.date.fromisoformat(start), weekday, week) == dt.date.fromisoformat(expected)
+
+
+def test_steps_and_scripts_link_back_to_the_sessions_that_use_them(content):
+    write(content, "later", SESSION.replace("week: 1\n", "week: 2\n").replace("title: First meeting",
+                                                                              "title: Second meeting"))
+    pages = {p.path: p.content for p in render_pages(load_handbook(content))}
+    for path in ("steps/first-meeting.md", "scripts/first-meeting-opener.md"):
+        text = pages[path]
+        assert "- [First meeting](../sessions/first.md)\n- [Second meeting](../sessions/later.md)\n" in text, path
+    assert "sessions/" not in pages["steps/set-objectives.md"]
