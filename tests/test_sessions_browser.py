@@ -66,7 +66,7 @@ def test_browser_calendar_matches_the_cli(page_factory, default_server, tmp_path
     save_artifact(f"sessions-calendar-{case}.ics", browser_file)
 
     cli_file = tmp_path / "cli.ics"
-    assert main(["calendar", "--content", str(REPO / "content"), "--url", default_server, "--out", str(cli_file),
+    assert main(["calendar", "-f", str(REPO / "mkdocs.yml"), "--url", default_server, "--out", str(cli_file),
                  *cli_args]) == 0
 
     assert_rfc5545_lines(browser_file)
@@ -136,3 +136,26 @@ def test_session_page_prints_on_one_page(page_factory, default_server, session_i
     text = text.decode()
     assert "Agenda" in text and "What happens" in text
     assert "Download the calendar" not in text
+
+
+TEXTS = [
+    "Über-Start; Ärger, Öl \\ und 🙂 «Grüße» für alle, die früh kommen; Kaffee, Tee und 日本語のテキストも少し入れます",
+    "x" * 74 + "é" + "y" * 200,
+    "🙂" * 60,
+    "line one\nline two\r\nline three, with a comma; and a semicolon",
+]
+
+
+@pytest.mark.parametrize("text", TEXTS)
+def test_browser_escapes_and_folds_by_octets(page_factory, default_server, text):
+    page, _ = page_factory(default_server + "sessions/")
+    folded = page.evaluate("t => window.rmhCalendar.fold('DESCRIPTION:' + window.rmhCalendar.escapeText(t))", text)
+    data = (folded + "\r\n").encode()
+    assert_rfc5545_lines(data)
+    import icalendar
+
+    event = icalendar.Event.from_ical(b"BEGIN:VEVENT\r\n" + data + b"END:VEVENT\r\n")
+    assert str(event["DESCRIPTION"]) == text.replace("\r\n", "\n")
+    lines = data.split(b"\r\n")[:-1]
+    # folded as late as the limit allows: only a character of up to 4 octets that would not fit moves on
+    assert all(len(line) >= 72 for line in lines[:-1]), [len(line) for line in lines]
