@@ -126,16 +126,17 @@ def test_plan_page_looks_right(page_factory, default_server):
 def test_session_page_prints_on_one_page(page_factory, default_server, session_id):
     page, _ = page_factory(default_server + f"sessions/{session_id}/")
     assert page.locator(".rmh-agenda table tbody tr").count() >= 3
-    pdf = page.pdf(format="A4", print_background=True)
-    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
-    pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
-    if session_id in ("kickoff", "mid-point-review"):
-        save_artifact(f"session-{session_id}.pdf", pdf)
-    assert pages == 1, f"sessions/{session_id}/ prints on {pages} pages"
-    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout
-    text = text.decode()
-    assert "Agenda" in text and "What happens" in text
-    assert "Download the calendar" not in text
+    for paper in ("A4", "Letter"):
+        pdf = page.pdf(format=paper, print_background=True)
+        info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+        if session_id in ("kickoff", "mid-point-review"):
+            save_artifact(f"session-{session_id}-{paper}.pdf", pdf)
+        assert pages == 1, f"sessions/{session_id}/ prints on {pages} {paper} pages"
+        text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True,
+                              check=True).stdout.decode()
+        assert "Agenda" in text and "What happens" in text
+        assert "Download the calendar" not in text
 
 
 TEXTS = [
