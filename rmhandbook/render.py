@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 import jinja2
+from markupsafe import Markup
 
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
@@ -180,7 +181,9 @@ class Renderer:
         sessions = self.hb.items.get("sessions", {})
         if not sessions:
             return []
-        data = json_for_script(calendar_data(self.hb, self.msg.language))
+        # Markup: the JSON is already safe inside its script element (no `<`, `>` or `&`); it must reach
+        # the page byte for byte, never HTML-escaped like prose
+        data = Markup(json_for_script(calendar_data(self.hb, self.msg.language)))
         out = [self.page("sessions_index.md.j2", "sessions/index.md", self.msg("sessions"), None,
                          calendar_json=data, weekdays=WEEKDAYS)]
         for sid, item in sessions.items():
