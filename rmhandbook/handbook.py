@@ -614,6 +614,12 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
                             "session (change `week` or `until_week`).")
                 break
             taken[week] = sid
+        for i, part in enumerate(session.agenda):
+            if part.details and "\n\n" in part.details.strip():
+                m = item.doc.mark(("agenda", i, "details"))
+                diags.error(item.path, m.line, m.column, f"`details` of agenda item {i + 1} has several paragraphs; "
+                            "it is printed in one table cell, so write one paragraph (move the rest to the "
+                            "session's `goal` or `preparation`).")
         planned = hb.session_minutes(session)
         total = sum(a.minutes for a in session.agenda)
         if total != planned:

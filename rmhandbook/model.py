@@ -210,7 +210,8 @@ ChecklistRef = Annotated[str, StringConstraints(pattern=CHECKLIST_REF_PATTERN, m
 class AgendaItem(Strict):
     minutes: int = Field(ge=1, le=480, description="how long this part takes", examples=[10])
     title: Text = Field(description="what happens, in a few words", examples=["Check-in"])
-    details: Markdown | None = Field(default=None, description="what the pair does in this part")
+    details: Markdown | None = Field(default=None, description="what the pair does in this part (one paragraph: "
+                                    "it is printed in a table cell)")
 
 
 class Reflection(Strict):

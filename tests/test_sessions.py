@@ -248,3 +248,11 @@ def test_steps_and_scripts_link_back_to_the_sessions_that_use_them(content):
         text = pages[path]
         assert "- [First meeting](../sessions/first.md)\n- [Second meeting](../sessions/later.md)\n" in text, path
     assert "sessions/" not in pages["steps/set-objectives.md"]
+
+
+def test_agenda_details_are_one_paragraph(content):
+    write(content, "first", SESSION.replace("    details: Talk about the [[mentor]]'s topics.\n",
+                                            "    details: |\n      First part.\n\n      Second part.\n"))
+    assert problems(content) == [
+        "content/sessions/first.yml:12:14: error: `details` of agenda item 2 has several paragraphs; it is printed "
+        "in one table cell, so write one paragraph (move the rest to the session's `goal` or `preparation`)."]
