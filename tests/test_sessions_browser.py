@@ -101,6 +101,10 @@ def test_form_asks_for_a_date_and_a_known_zone(page_factory, default_server):
     page.fill("#rmh-cal-zone", "Mars/Olympus")
     page.click(".rmh-calendar__download")
     assert page.locator(".rmh-calendar__error").inner_text().startswith("Unknown time zone")
+    page.fill("#rmh-cal-zone", "Europe/Berlin")
+    page.fill("#rmh-cal-minutes", "5")
+    page.click(".rmh-calendar__download")
+    assert page.locator(".rmh-calendar__error").inner_text().startswith("The length must be a whole number")
     page.wait_for_timeout(300)
     assert downloads == []
     # the zone defaults to the browser's own, and the list offers the IANA names

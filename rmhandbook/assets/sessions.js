@@ -226,12 +226,16 @@
     if (!validZone(zone)) return { error: t("calendar_bad_zone", "Unknown time zone.") };
     var time = /^(\d{2}):(\d{2})/.exec(form.elements.time.value || "10:00") || [null, "10", "00"];
     var weekday = form.elements.weekday.value;
-    var minutes = parseInt(form.elements.minutes.value, 10);
+    var minutesText = form.elements.minutes.value.trim();
+    var minutes = minutesText === "" ? null : Number(minutesText);
+    if (minutes !== null && !(Number.isInteger(minutes) && minutes >= 15 && minutes <= 480)) {
+      return { error: t("calendar_bad_minutes", "The length must be a whole number of minutes from 15 to 480.") };
+    }
     return {
       start: { y: +m[1], mo: +m[2], d: +m[3] },
       weekday: weekday === "" ? null : +weekday,
       hour: +time[1], minute: +time[2],
-      minutes: minutes >= 15 && minutes <= 480 ? minutes : null,
+      minutes: minutes,
       zone: zone,
       reminder: parseInt(form.elements.reminder.value, 10) || 0
     };
