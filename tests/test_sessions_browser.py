@@ -33,6 +33,14 @@ CASES = {
                         "reminder": "60"},
                        ["--start", "2027-01-04", "--weekday", "fri", "--time", "08:00", "--tz", "Asia/Kolkata",
                         "--reminder", "60"]),
+    # 29 March 2026, Berlin: 02:30 does not exist (clocks jump to 03:00); both files make it 03:30
+    "berlin-skipped-hour": ({"start": "2026-03-29", "weekday": "6", "time": "02:30", "minutes": "", "zone":
+                             "Europe/Berlin", "reminder": "15"},
+                            ["--start", "2026-03-29", "--weekday", "sun", "--time", "02:30", "--tz", "Europe/Berlin"]),
+    # 25 October 2026, Berlin: 02:30 happens twice; both files take the first (summer time)
+    "berlin-repeated-hour": ({"start": "2026-10-25", "weekday": "", "time": "02:30", "minutes": "", "zone":
+                              "Europe/Berlin", "reminder": "15"},
+                             ["--start", "2026-10-25", "--time", "02:30", "--tz", "Europe/Berlin"]),
 }
 
 
@@ -77,7 +85,13 @@ def test_browser_calendar_matches_the_cli(page_factory, default_server, tmp_path
     zone = values["zone"]
     assert all(e.tzid == zone for e in browser_events)
     hour, minute = map(int, values["time"].split(":"))
-    assert all((e.start.hour, e.start.minute) == (hour, minute) for e in browser_events)
+    walls = [(e.start.hour, e.start.minute) for e in browser_events]
+    if case == "berlin-skipped-hour":
+        assert walls[0] == (3, 30) and set(walls[1:]) == {(hour, minute)}
+    else:
+        assert set(walls) == {(hour, minute)}
+    if case == "berlin-repeated-hour":
+        assert browser_events[0].start.utcoffset() == dt.timedelta(hours=2)
     assert all(e.url == f"{default_server}sessions/{e.uid.split('-week-')[0]}/" for e in browser_events)
 
     # the browser's own VTIMEZONE (from Intl) names every change of offset that zoneinfo knows in the period
