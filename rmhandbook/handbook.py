@@ -18,8 +18,8 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean
 from .loader import Document, load_document
-from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
-                    RefTo, Script, Session, Step, Strict)
+from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary,
+                    Pitfall, Program, RefTo, Script, Session, Step, Strict)
 from .terms import Terms
 
 import re
