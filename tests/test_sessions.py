@@ -256,3 +256,15 @@ def test_agenda_details_are_one_paragraph(content):
     assert problems(content) == [
         "content/sessions/first.yml:12:14: error: `details` of agenda item 2 has several paragraphs; it is printed "
         "in one table cell, so write one paragraph (move the rest to the session's `goal` or `preparation`)."]
+
+
+def test_german_labels_reach_pages_and_calendar_texts(default):
+    pages = {p.path: p.content for p in render_pages(default, language="de")}
+    plan = pages["sessions/index.md"]
+    assert "# Sitzungsplan" in plan and "Die Treffen in den eigenen Kalender übernehmen" in plan
+    assert "<option value=\"3\">Donnerstag</option>" in plan
+    assert "| Zeit | Minuten | Was passiert |" in pages["sessions/kickoff.md"]
+    data = calendar_data(default, "de")
+    assert data["events"][0]["summary"] == "Kick-off: meet as equals (Woche 1)"
+    assert "Agenda (90 Min.):\n- 10 Min.: Arrive and settle" in data["events"][0]["description"]
+    assert data["link_label"] == "Seite der Sitzung"
