@@ -66,6 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
     with_content(p)
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
 
+    p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
+    with_content(p)
+    p.add_argument("--pdf", action="store_true", help="write a PDF per facilitator pack and per phase checklist")
+    p.add_argument("--out", metavar="DIR", help="folder for the PDFs (required with --pdf)")
+    p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the plugin's `paper` in "
+                   "mkdocs.yml, else a4)")
+
     p = command("schema", "Write the JSON Schema files that content files point at.")
     with_content(p)
     p.add_argument("--out", metavar="DIR", help="folder for the schema files (default: <content>/schema)")
@@ -249,6 +256,72 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_checklists(args: argparse.Namespace) -> int:
+    content = content_dir_for(args)
+    handbook = _load(content, lambda s: print(s, file=sys.stderr))
+    if handbook is None:
+        return EXIT_CONTENT
+    if not args.pdf:
+        from .messages import Messages
+        from .printing import checklist_documents
+
+        for doc in checklist_documents(handbook, Messages()):
+            pdf = f"  -> {doc.pdf}" if doc.pdf else ""
+            print(f"{doc.path}  {doc.title}: {len(doc.entries)} items, {doc.pages} printed page(s){pdf}")
+        return EXIT_OK
+    if not args.out:
+        print("rmhandbook checklists: --pdf needs --out DIR, the folder to write the PDFs into.", file=sys.stderr)
+        return EXIT_USAGE
+    return _checklist_pdfs(args, Path(args.out))
+
+
+def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
+    """Build the site in a temporary folder with the chosen paper, then print its checklist pages."""
+    import tempfile
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    from .pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
+    from .plugin import RmHandbookPlugin
+    from .printing import pdf_documents
+
+    try:
+        check_pdf_engine()
+    except PdfError as exc:
+        print(f"rmhandbook checklists: {exc}", file=sys.stderr)
+        return EXIT_CONTENT
+    overrides = _plugin_overrides(args)
+    overrides["checklist_pdfs"] = False  # this command prints them itself, into --out
+    if args.paper:
+        overrides["paper"] = args.paper
+    RmHandbookPlugin.overrides = overrides
+    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, _mkdocs_logging(True):
+        try:
+            cfg = load_config(args.config_file, site_dir=str(Path(tmp) / "site"))
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg)
+            finally:
+                cfg.plugins.on_shutdown()
+            plugin = cfg.plugins["rmhandbook"]
+            jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(plugin.checklist_docs), cfg.use_directory_urls, out)
+            written = write_pdfs(jobs, plugin.paper)
+        except MkDocsException as exc:
+            print(f"rmhandbook checklists: the site did not build: {exc}", file=sys.stderr)
+            return EXIT_CONTENT
+        except PdfError as exc:
+            print(f"rmhandbook checklists: {exc}", file=sys.stderr)
+            return EXIT_CONTENT
+        finally:
+            RmHandbookPlugin.overrides = {}
+    for path in written:
+        print(f"wrote {path}")
+    print(f"{len(written)} PDF(s) on {plugin.paper} paper in {out}")
+    return EXIT_OK
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from .schema import write_schemas
 
@@ -364,7 +437,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export,
-    "schema": cmd_schema, "new": cmd_new, "calendar": cmd_calendar,
+    "schema": cmd_schema, "new": cmd_new, "calendar": cmd_calendar, "checklists": cmd_checklists,
 }
 
 

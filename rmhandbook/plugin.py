@@ -19,8 +19,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
-from .messages import messages_script
-from .render import Page, nav_for, render_pages
+from .messages import Messages, messages_script
+from .printing import PAPERS, PrintSettings, page_css, pdf_documents
+from .render import Page, Renderer, nav_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -45,6 +46,10 @@ class RmHandbookConfig(base.Config):
     """Generate the navigation when mkdocs.yml has no `nav:` of its own."""
     nav_max_section_items = c.Type(int, default=40)
     """A nav section lists its pages only up to this many; beyond it, only its catalog page."""
+    paper = c.Choice(PAPERS, default="a4")
+    """Paper the site prints on (the print stylesheet's page size): `a4` or `letter`."""
+    checklist_pdfs = c.Type(bool, default=False)
+    """Print a PDF per facilitator pack and per phase checklist into the site (needs Chromium)."""
 
 
 class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
@@ -61,14 +66,26 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
-        for name in ("messages.js",) + ASSET_FILES:
+        for name in ("messages.js", "page.css") + ASSET_FILES:
             target = config.extra_javascript if name.endswith(".js") else config.extra_css
             uri = f"assets/rmhandbook/{name}"
             if uri not in [str(x) for x in target]:
                 target.append(uri)
         self.language = "en"
+        # the one place the paper is read: an organization profile may set it later
+        self.paper = self.config.paper
+        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs)
         self.handbook = self._load()
-        self.pages = render_pages(self.handbook, self._template_dirs(config, config_dir), self.language)
+        renderer = Renderer(self.handbook, self._template_dirs(config, config_dir), self.language, self.printing)
+        self.pages = renderer.pages()
+        self.checklist_docs = renderer.checklists
+        self.pdf_docs = pdf_documents(renderer.checklists) if self.printing.pdfs else []
+        if self.pdf_docs:  # fail before building, not after
+            from .pdf import PdfError, check_pdf_engine
+            try:
+                check_pdf_engine()
+            except PdfError as exc:
+                raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
         self.nav_paths: set[str] | None = None  # pages our generated nav lists; None: the user's nav rules
         if self.config.generate_nav and config.nav is None:
             nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language)
@@ -121,7 +138,25 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
+        files.append(File.generated(config, "assets/rmhandbook/page.css",
+                                    content=page_css(self.printing, self.handbook.program.name, Messages(self.language))))
+        # The PDFs are printed from the built pages in on_post_build; listing them now lets
+        # MkDocs check the checklist pages' links to them (the empty file is overwritten).
+        for doc in self.pdf_docs:
+            files.append(File.generated(config, doc.pdf, content=b""))
         return files
+
+    def on_post_build(self, config):
+        if not self.pdf_docs:
+            return
+        from .pdf import PdfError, pdf_jobs, write_pdfs
+
+        site_dir = Path(config.site_dir)
+        try:
+            written = write_pdfs(pdf_jobs(site_dir, self.pdf_docs, config.use_directory_urls), self.paper)
+        except PdfError as exc:
+            raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
+        log.info(f"rmhandbook: printed {len(written)} checklist PDF(s) on {self.paper} paper")
 
     def on_serve(self, server, config, builder):
         docs_dir = Path(config.docs_dir).resolve()
@@ -151,8 +186,8 @@ def _nav_paths(nav: list):
 def _user_pages(config) -> list:
     """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
     docs_dir = Path(config.docs_dir)
-    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "sessions", "roles", "scripts",
-                       "pitfalls", "faq"}
+    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "sessions", "roles", "checklists",
+                       "scripts", "pitfalls", "faq"}
     out = []
     for p in sorted(docs_dir.rglob("*.md")):
         rel = p.relative_to(docs_dir)

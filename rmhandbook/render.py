@@ -19,6 +19,7 @@ from markupsafe import Markup
 
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
+from .printing import ChecklistDoc, PrintSettings, checklist_documents
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -63,9 +64,11 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE) -> None:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None) -> None:
         self.hb = handbook
         self.msg = Messages(language)
+        self.printing = printing or PrintSettings()
+        self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
         dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
@@ -83,9 +86,17 @@ class Renderer:
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             sessions=handbook.sessions, session_minutes=handbook.session_minutes,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
-            backlinks=self.backlinks(), msg=self.msg,
+            backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
+            role_docs={d.id: d for d in self.checklists if d.kind == "role"},
+            pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
+            phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
         )
         self._abbreviations = self.abbreviations()
+
+    def count(self, key: str, n: int) -> str:
+        """A counted label, `{n} items`, with the `_one` form for exactly one."""
+        form = f"{key}_one" if n == 1 and f"{key}_one" in self.msg.table else key
+        return self.msg(form).replace("{n}", str(n))
 
     # -- derived data --------------------------------------------------------
     def backlinks(self) -> dict[str, dict[str, list[str]]]:
@@ -157,6 +168,7 @@ class Renderer:
         out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
+        out += self.checklist_pages()
         out.append(self.page("scripts_index.md.j2", "scripts/index.md", msg("scripts"), None))
         for xid, item in hb.items["scripts"].items():
             out.append(self.page("script.md.j2", f"scripts/{xid}.md", item.model.title, item.path, id=xid,
@@ -171,7 +183,6 @@ class Renderer:
         if hb.glossary is not None:
             out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
         return out
-
 
     def session_pages(self) -> list[Page]:
         """The session plan (with the calendar form and its data) and one page per session; none
@@ -191,11 +202,19 @@ class Renderer:
                                  session=item.model))
         return out
 
+    def checklist_pages(self) -> list[Page]:
+        """The checklists index, then a page per role checklist, facilitator pack and phase checklist."""
+        program_src = self.hb.program_doc.path
+        out = [self.page("checklists_index.md.j2", "checklists/index.md", self.msg("checklists"), program_src)]
+        for doc in self.checklists:
+            out.append(self.page(f"checklist_{doc.kind}.md.j2", doc.path, doc.title, program_src, doc=doc))
+        return out
+
 
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE) -> list[Page]:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None) -> list[Page]:
     """Every generated page of the handbook, in navigation order."""
-    return Renderer(handbook, template_dirs, language).pages()
+    return Renderer(handbook, template_dirs, language, printing).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
@@ -229,6 +248,7 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
                  {msg("steps"): steps_section},
                  *([section(msg("sessions"), "sessions/index.md", "sessions/")] if "sessions/index.md" in titles else []),
                  section(msg("roles"), "roles/index.md", "roles/"),
+                 {msg("checklists"): "checklists/index.md"},
                  {msg("scripts"): "scripts/index.md"},
                  {msg("pitfalls"): "pitfalls/index.md"},
                  section(msg("faq"), "faq/index.md", "faq/")]

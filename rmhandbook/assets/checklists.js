@@ -1,0 +1,156 @@
+/* rmhandbook checklists: ticks remembered per item, progress, reset, print blank or as ticked.
+ *
+ * Every checklist item carries its stable id (`data-item="step-id/item-id"`); a tick is
+ * stored in localStorage under that id, scoped to this site, so the same item shows the
+ * same tick on the step page, the role and phase checklists and the facilitator pack,
+ * and survives edits to the handbook that do not touch the item. No network, no libraries.
+ */
+(function () {
+  "use strict";
+
+  function t(key, fallback) {
+    var table = window.RMH_MESSAGES || {};
+    return table[key] || fallback;
+  }
+
+  // One handbook per site folder: two handbooks on one intranet host keep separate ticks.
+  function scope() {
+    var base = ".";
+    var config = document.getElementById("__config");
+    if (config) {
+      try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
+    }
+    return "rmhandbook:" + new URL(base, location.href).pathname + ":check:";
+  }
+
+  var storage = (function () {
+    try {
+      var probe = "rmhandbook:probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (e) {
+      return null;  // private mode or storage disabled: ticks last until the page is left
+    }
+  })();
+
+  function key(id) { return scope() + id; }
+  function load(id) { return storage ? storage.getItem(key(id)) === "1" : false; }
+  function save(id, done) {
+    if (!storage) return;
+    if (done) storage.setItem(key(id), "1"); else storage.removeItem(key(id));
+  }
+
+  function boxes(root) {
+    return Array.prototype.slice.call(root.querySelectorAll(".rmh-checklist__item[data-item] input.rmh-check"));
+  }
+  function itemId(box) { return box.closest(".rmh-checklist__item").getAttribute("data-item"); }
+
+  function format(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
+  }
+
+  function button(label, className, onClick) {
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "rmh-checklist-toolbar__button " + className;
+    b.textContent = label;
+    b.addEventListener("click", onClick);
+    return b;
+  }
+
+  // A toolbar counts and resets the items in its scope: the whole article when the page
+  // has its own toolbar (checklist and role pages), else the one checklist it sits above.
+  function fillToolbar(bar, scopeEl) {
+    if (bar.getAttribute("data-ready")) return;
+    bar.setAttribute("data-ready", "1");
+    if (!bar.getAttribute("role")) bar.setAttribute("role", "group");
+    if (!bar.getAttribute("aria-label")) bar.setAttribute("aria-label", t("checklist_tools", "Checklist progress and printing"));
+    var count = document.createElement("span");
+    count.className = "rmh-checklist-toolbar__count";
+    count.setAttribute("aria-live", "polite");
+    bar.appendChild(count);
+    bar.appendChild(button(t("reset", "Reset"), "rmh-reset", function () {
+      if (!window.confirm(t("reset_confirm", "Clear every tick on this page?"))) return;
+      boxes(scopeEl).forEach(function (box) {
+        save(itemId(box), false);
+        box.checked = false;
+      });
+      refresh();
+    }));
+    bar.appendChild(button(t("print_blank", "Print blank"), "rmh-print-blank-button", function () { print(true); }));
+    bar.appendChild(button(t("print_ticked", "Print as ticked"), "rmh-print-ticked-button", function () { print(false); }));
+    bar._rmhUpdate = function () {
+      var all = boxes(scopeEl);
+      var ids = {}, done = {};
+      all.forEach(function (box) { var id = itemId(box); ids[id] = true; if (box.checked) done[id] = true; });
+      var total = Object.keys(ids).length, n = Object.keys(done).length;
+      count.textContent = format(t("done_count", "{done} of {total} done"), { done: n, total: total });
+      bar.classList.toggle("rmh-checklist-toolbar--complete", total > 0 && n === total);
+    };
+  }
+
+  function print(blank) {
+    var root = document.documentElement;
+    if (blank) root.classList.add("rmh-print-blank");
+    var done = function () { root.classList.remove("rmh-print-blank"); window.removeEventListener("afterprint", done); };
+    window.addEventListener("afterprint", done);
+    window.print();
+    // some browsers return from print() only after the dialog closes and never fire afterprint
+    setTimeout(done, 0);
+  }
+
+  function refresh() {
+    document.querySelectorAll(".rmh-checklist-toolbar").forEach(function (bar) {
+      if (bar._rmhUpdate) bar._rmhUpdate();
+    });
+  }
+
+  function init() {
+    var article = document.querySelector(".md-content") || document.body;
+    var all = boxes(article);
+    if (!all.length) return;
+    all.forEach(function (box) {
+      box.checked = load(itemId(box));
+      if (box._rmhBound) return;
+      box._rmhBound = true;
+      box.addEventListener("change", function () {
+        var id = itemId(box);
+        save(id, box.checked);
+        boxes(article).forEach(function (other) { if (itemId(other) === id) other.checked = box.checked; });
+        refresh();
+      });
+    });
+    var pageBars = article.querySelectorAll(".rmh-checklist-toolbar");
+    if (pageBars.length) {
+      pageBars.forEach(function (bar) { fillToolbar(bar, article); });
+    } else {
+      article.querySelectorAll(".rmh-checklist").forEach(function (list) {
+        var bar = document.createElement("div");
+        bar.className = "rmh-checklist-toolbar";
+        list.parentNode.insertBefore(bar, list);
+        fillToolbar(bar, list);
+      });
+    }
+    refresh();
+  }
+
+  // another tab ticked something: show it here too
+  window.addEventListener("storage", function (event) {
+    if (!event.key || event.key.indexOf(scope()) !== 0) return;
+    var id = event.key.slice(scope().length);
+    document.querySelectorAll(".rmh-checklist__item[data-item] input.rmh-check").forEach(function (box) {
+      if (itemId(box) === id) box.checked = event.newValue === "1";
+    });
+    refresh();
+  });
+
+  // Material's instant navigation swaps pages without a reload; document$ tells us when.
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
