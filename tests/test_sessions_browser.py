@@ -144,8 +144,10 @@ def test_plan_page_looks_right(page_factory, default_server):
 def test_session_page_prints_on_one_page(page_factory, default_server, session_id):
     page, _ = page_factory(default_server + f"sessions/{session_id}/")
     assert page.locator(".rmh-agenda table tbody tr").count() >= 3
+    # A4: the site's paper, with page.css's margins and running header and footer, as the PDFs are printed;
+    # Letter: the same page on the shorter paper, which a reader may pick in the print dialog
     for paper in ("A4", "Letter"):
-        pdf = page.pdf(format=paper, print_background=True)
+        pdf = page.pdf(format=paper, print_background=True, prefer_css_page_size=paper == "A4")
         info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
         pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
         if session_id in ("kickoff", "mid-point-review"):
