@@ -397,6 +397,7 @@ def _source_date():
 
 def cmd_calendar(args: argparse.Namespace) -> int:
     from .ics import write_calendar
+    from .messages import DEFAULT_LANGUAGE
 
     options = calendar_options(args)  # usage errors first: they need no content
     handbook = _load(content_dir_for(args), lambda s: print(s, file=sys.stderr))
@@ -406,7 +407,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         print(f"rmhandbook calendar: {handbook.content_dir} has no session plans (sessions/*.yml), so there is "
               "nothing to put in a calendar. Add for example sessions/kickoff.yml.", file=sys.stderr)
         return EXIT_CONTENT
-    data = write_calendar(handbook, options)
+    # the handbook's own language when it has one (an organization profile can set it), else the default
+    data = write_calendar(handbook, options, getattr(handbook, "language", None) or DEFAULT_LANGUAGE)
     out = Path(args.out)
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
