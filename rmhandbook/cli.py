@@ -51,27 +51,37 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("check", "Validate the content and print every problem.")
     with_content(p)
+    p.add_argument("--org", metavar="SLUG", help="check only organization SLUG (default: the default handbook "
+                   "and every organization in <content>/orgs/)")
 
     p = command("build", "Build the handbook site with MkDocs.")
     with_content(p)
     p.add_argument("-d", "--site-dir", metavar="DIR", help="where to write the site (default: mkdocs.yml's site_dir)")
     p.add_argument("-s", "--strict", action="store_true", help="fail on warnings")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    which = p.add_mutually_exclusive_group()
+    which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into <site>/SLUG/")
+    which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <site>/SLUG/")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="with --all-orgs: processes to use "
+                   "(default: one per organization, up to the number of CPUs)")
 
     p = command("serve", "Serve the handbook with live reload.")
     with_content(p)
     p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None, help="address to serve on (default 127.0.0.1:8000)")
+    p.add_argument("--org", metavar="SLUG", help="serve organization SLUG's handbook")
 
     p = command("export", "Write the generated pages as plain Markdown files.")
     with_content(p)
+    p.add_argument("--org", metavar="SLUG", help="export organization SLUG's handbook")
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
     p.add_argument("--pdf", action="store_true", help="write a PDF per facilitator pack and per phase checklist")
     p.add_argument("--out", metavar="DIR", help="folder for the PDFs (required with --pdf)")
-    p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the plugin's `paper` in "
-                   "mkdocs.yml, else a4)")
+    p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the organization's `paper`, "
+                   "else the plugin's `paper` in mkdocs.yml, else a4)")
+    p.add_argument("--org", metavar="SLUG", help="organization SLUG's checklists (its words, items and paper)")
 
     p = command("schema", "Write the JSON Schema files that content files point at.")
     with_content(p)
@@ -141,9 +151,9 @@ def content_dir_for(args: argparse.Namespace) -> Path:
     return _plugin_content_dir(config_file) or Path("content").resolve()
 
 
-def _load(content: Path, out: Callable[[str], None]) -> Handbook | None:
+def _load(content: Path, out: Callable[[str], None], organization: str | None = None) -> Handbook | None:
     try:
-        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()))
+        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()), organization)
     except ContentError as exc:
         out(exc.diagnostics.report())
         return None
@@ -171,55 +181,98 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
     overrides = {}
     if getattr(args, "content", None):
         overrides["content_dir"] = str(Path(args.content).resolve())
+    if getattr(args, "org", None):
+        overrides["organization"] = args.org
     return overrides
 
 
 # --- commands ----------------------------------------------------------------
 
 def cmd_check(args: argparse.Namespace) -> int:
+    """The default handbook and every organization's (or only the one `--org` names)."""
+    from .org import list_orgs, orgs_dir
+
     content = content_dir_for(args)
-    handbook = _load(content, print)
-    if handbook is None:
-        return EXIT_CONTENT
-    counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items())
-    print(f"{content}: ok ({counts})")
-    return EXIT_OK
+    targets: list[str | None] = [args.org] if args.org else [None, *list_orgs(content)]
+    status = EXIT_OK
+    for org in targets:
+        handbook = _load(content, print, org)
+        if handbook is None and org is None and len(targets) > 1:
+            print(f"rmhandbook check: the organizations in {orgs_dir(content)} build on this content; "
+                  "they are checked once it has no errors.")
+            return EXIT_CONTENT
+        if handbook is None:
+            status = EXIT_CONTENT
+            continue
+        counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items())
+        print(f"{orgs_dir(content) / org if org else content}: ok ({counts})")
+    return status
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    if args.jobs is not None and (not args.all_orgs or args.jobs < 1):
+        print("rmhandbook build: --jobs N goes with --all-orgs and N is at least 1, for example "
+              "`rmhandbook build --all-orgs --jobs 2`.", file=sys.stderr)
+        return EXIT_USAGE
+    if args.all_orgs:
+        return _build_all_orgs(args)
     content = content_dir_for(args)
-    if _load(content, lambda s: print(s, file=sys.stderr)) is None:
+    if _load(content, lambda s: print(s, file=sys.stderr), args.org) is None:
         return EXIT_CONTENT
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .plugin import RmHandbookPlugin
+    from .sites import default_site_dir, mkdocs_build, write_site_index
 
-    from .publish import atomic_directory
-
-    RmHandbookPlugin.overrides = _plugin_overrides(args)
+    overrides = _plugin_overrides(args)
     with _mkdocs_logging(args.quiet):
         try:
-            options = {"strict": True} if args.strict else {}
-            cfg = load_config(args.config_file, **options)
-            target = Path(args.site_dir).resolve() if args.site_dir else Path(cfg.site_dir)
-            # MkDocs cleans its site folder first and leaves a partial site on failure:
-            # build beside the target and swap it in only when the build succeeded
-            with atomic_directory(target) as staging:
-                cfg.site_dir = str(staging)
-                cfg.plugins.on_startup(command="build", dirty=False)
-                try:
-                    build(cfg)
-                finally:
-                    cfg.plugins.on_shutdown()
+            base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
+            # an organization's site goes into its own folder, beside the other organizations'
+            target = base / args.org if args.org else base
+            mkdocs_build(args.config_file, target, overrides, args.strict)
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
-        finally:
-            RmHandbookPlugin.overrides = {}
+    if args.org:
+        write_site_index(base)
     print(f"rmhandbook: site written to {target}", file=sys.stderr)
     return EXIT_OK
+
+
+def _build_all_orgs(args: argparse.Namespace) -> int:
+    import time
+
+    from .org import list_orgs, orgs_dir
+    from .sites import build_org_sites, default_site_dir, write_site_index
+
+    content = content_dir_for(args)
+    slugs = list_orgs(content)
+    if not slugs:
+        print(f"rmhandbook: no organizations in {orgs_dir(content)}; each one is a folder there with an org.yml "
+              "(see README: organizations).", file=sys.stderr)
+        return EXIT_CONTENT
+    base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
+    jobs = args.jobs or min(len(slugs), os.cpu_count() or 1)
+    print(f"rmhandbook: building {len(slugs)} organization(s) into {base}/ with {jobs} process(es): "
+          f"{', '.join(slugs)}", file=sys.stderr)
+
+    def progress(result, done: int, total: int) -> None:
+        state = f"ok, {result.pages} pages" if result.ok else "FAILED"
+        print(f"[{done}/{total}] {result.slug}: {state} in {result.seconds:.1f} s", file=sys.stderr)
+        for line in result.messages if (not result.ok or not args.quiet) else []:
+            print(f"    {line}", file=sys.stderr)
+
+    start = time.perf_counter()
+    results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress)
+    elapsed = time.perf_counter() - start
+    listed = write_site_index(base)
+    ok = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    times = ", ".join(f"{r.slug} {r.seconds:.1f} s" for r in results)
+    print(f"rmhandbook: {len(ok)} site(s), {sum(r.pages for r in ok)} pages in {elapsed:.1f} s ({times}); "
+          f"{len(failed)} failed{': ' + ', '.join(r.slug for r in failed) if failed else ''}. "
+          f"Site index: {base / 'index.html'} ({len(listed)} organization(s)).", file=sys.stderr)
+    return EXIT_CONTENT if failed else EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until interrupted
@@ -246,11 +299,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .render import render_pages
 
     content = content_dir_for(args)
-    handbook = _load(content, print)
+    handbook = _load(content, print, args.org)
     if handbook is None:
         return EXIT_CONTENT
     overrides = Path(args.config_file).resolve().parent / "overrides" / "rmhandbook"
-    pages = render_pages(handbook, [overrides])
+    pages = render_pages(handbook, [overrides], handbook.language)
     written = export_pages(pages, Path(args.out))
     print(f"wrote {len(written)} pages to {args.out}")
     return EXIT_OK
@@ -258,14 +311,14 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_checklists(args: argparse.Namespace) -> int:
     content = content_dir_for(args)
-    handbook = _load(content, lambda s: print(s, file=sys.stderr))
+    handbook = _load(content, lambda s: print(s, file=sys.stderr), args.org)
     if handbook is None:
         return EXIT_CONTENT
     if not args.pdf:
         from .messages import Messages
         from .printing import checklist_documents
 
-        for doc in checklist_documents(handbook, Messages()):
+        for doc in checklist_documents(handbook, Messages(handbook.language)):
             pdf = f"  -> {doc.pdf}" if doc.pdf else ""
             print(f"{doc.path}  {doc.title}: {len(doc.entries)} items, {doc.pages} printed page(s){pdf}")
         return EXIT_OK

@@ -9,6 +9,7 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
+import html
 import json
 import typing
 from pathlib import Path
@@ -18,11 +19,14 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean
 from .loader import Document, load_document
-from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary,
-                    Pitfall, Program, RefTo, Script, Session, Step, Strict)
+from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS,
+                    FaqTopic, Glossary, Pitfall, Program, RefTo, Script, Session, Step, Strict)
 from .terms import Terms
 
 import re
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from .org import OrgProfile
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -51,6 +55,17 @@ class Handbook:
     glossary: Glossary | None
     glossary_doc: Document | None
     warnings: list = dataclasses.field(default_factory=list)
+    # set when built for an organization (`content/orgs/<slug>/`)
+    organization: "OrgProfile | None" = None
+    hidden: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids left out
+    overlaid: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids from the org folder
+
+    @property
+    def language(self) -> str:
+        """The language of the handbook's own labels: the organization's, else the default."""
+        from .messages import DEFAULT_LANGUAGE
+
+        return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 
     # convenient typed views -------------------------------------------------
     @property
@@ -163,7 +178,17 @@ class HandbookBuilder:
         return result
 
     # -- the whole handbook -------------------------------------------------
-    def build(self, content_dir: Path, diags: Diagnostics | None = None) -> Handbook:
+    def build(self, content_dir: Path, diags: Diagnostics | None = None,
+              organization: str | None = None) -> Handbook:
+        """The handbook in `content_dir`; with `organization`, that organization's version of it.
+
+        An organization's build is the default content with the items in
+        `orgs/<slug>/{steps,scripts,pitfalls,faqs}/` put over it (same id
+        replaces, new id adds), the items its `hide` list names left out,
+        and its `terms` put over program.yml's.
+        """
+        from .org import check_terms, load_profile, resolve_hidden
+
         content_dir = Path(content_dir)
         if diags is None:  # (an empty collection is falsy: test for None)
             diags = Diagnostics(content_dir.parent)
@@ -179,11 +204,37 @@ class HandbookBuilder:
                         "For example:\n    name: Reverse Mentoring Program\n    summary: ...")
             raise ContentError(diags)
 
+        profile = None
+        overlaid: dict[str, set[str]] = {kind: set() for kind in kinds}
+        hidden: dict[str, set[str]] = {kind: set() for kind in kinds}
+        if organization is not None:
+            profile = load_profile(self, content_dir, organization, diags)
+            if profile is not None:
+                org_singles, org_kinds, org_bad = find_content_files(profile.folder)
+                for path, msg in org_bad:
+                    diags.error(path, 1, 1, msg)
+                for name, path in org_singles.items():
+                    diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
+                                "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
+                                "scripts/, pitfalls/ and faqs/ folders.")
+                for kind, files in org_kinds.items():
+                    kinds[kind] = {**kinds[kind], **files}
+                    overlaid[kind] = set(files)
+                hidden = resolve_hidden(profile, {kind: set(files) for kind, files in kinds.items()}, diags)
+                for kind, ids in hidden.items():
+                    kinds[kind] = {i: p for i, p in kinds[kind].items() if i not in ids}
+
         program_doc = self.document(singles["program"], diags)
         terms = None
         if program_doc is not None:
-            terms = program_terms(program_doc, diags)
+            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
+            raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
+            if profile is not None and isinstance(raw_terms, dict):
+                check_terms(profile, set(raw_terms), diags)
         program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
+        if program is not None and profile is not None and profile.model.program_name:
+            # like a term's word, the organization's text lands in Markdown prose: HTML in it is shown as text
+            program = program.model_copy(update={"name": html.escape(profile.model.program_name, quote=False)})
 
         glossary = glossary_doc = None
         if "glossary" in singles:
@@ -206,12 +257,15 @@ class HandbookBuilder:
                 if model is not None:
                     items[kind][item_id] = Item(kind, item_id, model, doc)
 
-        if program is None:
+        if program is None or (organization is not None and profile is None):
             raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
-        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc)
+        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc,
+                            organization=profile, hidden=hidden, overlaid=overlaid)
         order_items(handbook)
         check_program(program, program_doc, diags)
         check_items(handbook, diags)
+        if profile is not None:
+            drop_hidden_references(handbook, diags)
         # ids of files that exist but failed validation still count as known, so that one
         # broken file is reported once and not again as a missing reference everywhere
         check_references(handbook, diags, {kind: set(files) for kind, files in kinds.items()})
@@ -221,9 +275,13 @@ class HandbookBuilder:
         return handbook
 
 
-def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None) -> Handbook:
-    """Load, validate and cross-check a content folder. Raises `ContentError` listing every problem."""
-    return HandbookBuilder().build(Path(content_dir), diags)
+def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None,
+                  organization: str | None = None) -> Handbook:
+    """Load, validate and cross-check a content folder (for one organization, if given).
+
+    Raises `ContentError` listing every problem.
+    """
+    return HandbookBuilder().build(Path(content_dir), diags, organization)
 
 
 # One builder per content folder for the life of the process: `mkdocs serve` creates
@@ -238,8 +296,11 @@ def shared_builder(content_dir: Path) -> HandbookBuilder:
 
 # --- terms -------------------------------------------------------------------
 
-def program_terms(doc: Document, diags: Diagnostics) -> Terms | None:
-    """Read the `terms` mapping first: every other field may refer to it."""
+def program_terms(doc: Document, diags: Diagnostics, org_terms: typing.Mapping[str, Any] | None = None) -> Terms | None:
+    """Read the `terms` mapping first: every other field may refer to it.
+
+    An organization's terms (already validated) are put over program.yml's, key by key.
+    """
     data = doc.data if isinstance(doc.data, dict) else {}
     raw = data.get("terms")
     if not isinstance(raw, dict):
@@ -251,7 +312,7 @@ def program_terms(doc: Document, diags: Diagnostics) -> Terms | None:
         m = doc.key_mark(("terms",))
         diags.error(doc.path, m.line, m.column, f"`terms` is missing `{t}`; every handbook defines "
                     f"{', '.join(REQUIRED_TERMS)}. For example `{t}: {t.replace('-', ' ')}`.")
-    return Terms(usable)
+    return Terms({**usable, **(org_terms or {})})
 
 
 def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
@@ -361,6 +422,8 @@ def _example(field: str, node: dict) -> str:
         v = ex[0]
         if isinstance(v, (dict, list)):
             return f"`{field}: {json.dumps(v)}`"
+        if isinstance(v, str) and (v.startswith(("#", "*", "&", "!", "%", "@", "`")) or ": " in v):
+            return f"`{field}: {json.dumps(v, ensure_ascii=False)}`"  # would not survive YAML unquoted
         return f"`{field}: {v}`"
     t = node.get("type")
     if t == "array":
@@ -466,6 +529,9 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
                 hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{str(value).lower()}\"`."
             elif isinstance(value, (int, float)):
                 hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{value}\"`."
+            elif value is None and str((node.get("examples") or [""])[0]).startswith("#"):
+                hint = (" An unquoted `#` starts a YAML comment, so the value is empty; put it in quotes, "
+                        f"for example {_example(ex_field, node)}.")
             diags.error(doc.path, m.line, m.column, f"{name} must be text; found {_describe(value)}.{hint or ' For example ' + _example(ex_field, node) + '.'}")
         elif etype in ("int_type", "int_parsing"):
             hint = ""
@@ -488,6 +554,11 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a checklist item reference; "
                         "write the step id and the item id with a slash between them, for example "
                         "`first-meeting/book-slots`.")
+        elif etype == "string_pattern_mismatch" and node.get("pattern", ID_PATTERN) != ID_PATTERN:
+            # not an id: a colour, an email address, a web address... the field says what it expects
+            expected = node.get("description") or f"text matching `{node['pattern']}`"
+            diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not valid: expected {expected}; "
+                        f"for example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch":
             diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
                         f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
@@ -706,3 +777,59 @@ def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[st
             choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
             diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
                         f"{' Known ids: ' + choices + '.' if known else ''}")
+
+
+# --- organization overlays -----------------------------------------------------
+
+def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
+    """Take links to hidden items out of the items that remain, reporting each one where it is written.
+
+    A hidden item has no page, so a link to it would dangle; the link is left
+    out of the organization's handbook, and a warning names the place so the
+    author can check that the prose around it still reads well.
+    """
+    profile = hb.organization
+    if profile is None or not any(hb.hidden.values()):
+        return
+    slug = profile.slug
+    hide_line = profile.doc.key_mark(("hide",)).line
+
+    def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
+        drop = [loc for loc, kind, ref in iter_references(model) if ref in hb.hidden.get(kind, ())]
+        if not drop:
+            return model
+        for loc in drop:
+            kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
+            ref = _get(model, loc)
+            m = doc.mark(loc)
+            in_overlay = doc.path.resolve().is_relative_to(profile.folder.resolve())
+            fix = ("Remove the link from this file" if in_overlay else
+                   f"To link something else instead, put your own version of this file in "
+                   f"orgs/{slug}/{doc.path.parent.name}/")
+            diags.warning(doc.path, m.line, m.column,
+                          f"`{_field_name(loc)}` links to the {KINDS[kind].singular} `{ref}`, which organization "
+                          f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
+                          f"handbook. {fix}, or stop hiding `{ref}`.")
+        data = model.model_dump()
+        for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
+            parent = data
+            for part in loc[:-1]:
+                parent = parent[part]
+            del parent[loc[-1]]
+        return type(model).model_validate(data)
+
+    hb.program = without_hidden(hb.program_doc, hb.program)  # roles' `start_with`
+    for items in hb.items.values():
+        for item in items.values():
+            item.model = without_hidden(item.doc, item.model)
+
+
+def _get(model: BaseModel, loc: tuple) -> Any:
+    value: Any = model
+    for part in loc:
+        value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def _field_name(loc: tuple) -> str:
+    return next((p for p in reversed(loc) if isinstance(p, str)), "reference")

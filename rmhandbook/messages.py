@@ -151,6 +151,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_sessions_hint": "what each weekly meeting covers, and a calendar file for all of them.",
         "sessions_for_step": "Meetings in the session plan for this step",
         "sessions_for_script": "Meetings in the session plan that use this script",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Questions? Ask",
+        "contact_email": "Email",
+        "contact_chat": "Chat",
+        "contact_page": "Program page",
+        "palette_to_dark": "Switch to dark mode",
+        "palette_to_light": "Switch to light mode",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklists",
         "checklists_intro": "Checklists to tick off on screen or print and hand out. Ticks are kept in this browser only, per item, so they survive edits to the handbook that do not touch that item.",
@@ -319,6 +326,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_sessions_hint": "was jedes wöchentliche Treffen abdeckt, und eine Kalenderdatei für alle.",
         "sessions_for_step": "Treffen im Sitzungsplan zu diesem Schritt",
         "sessions_for_script": "Treffen im Sitzungsplan mit diesem Leitfaden",
+        # organizations (issue 5): contact on the home page and in the footer
+        "contact": "Fragen? Wenden Sie sich an",
+        "contact_email": "E-Mail",
+        "contact_chat": "Chat",
+        "contact_page": "Programmseite",
+        "palette_to_dark": "Zur dunklen Darstellung wechseln",
+        "palette_to_light": "Zur hellen Darstellung wechseln",
         # checklists, print and PDF (issue 4)
         "checklists": "Checklisten",
         "checklists_intro": "Checklisten zum Abhaken am Bildschirm oder zum Ausdrucken und Verteilen. Häkchen bleiben nur in diesem Browser gespeichert, je Punkt, und überstehen Änderungen am Handbuch, die diesen Punkt nicht betreffen.",

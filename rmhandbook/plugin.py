@@ -6,11 +6,13 @@ file is the one a port to another site generator would rewrite.
 
 from __future__ import annotations
 
+import html
 import logging
 import os
 from pathlib import Path
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -20,8 +22,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
 from .messages import Messages, messages_script
+from .org import OrgProfile, footer_contact, web_manifest
 from .printing import PAPERS, PrintSettings, page_css, pdf_documents
 from .render import Page, Renderer, nav_for
+from .sites import site_manifest
+from .theming import palette_css, palette_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -29,6 +34,12 @@ ASSETS = Path(__file__).parent / "assets"
 # Every file in assets/ is shipped; stylesheets and scripts are linked from every page.
 # Features keep their own files here (print.css, checklists.js, ...) rather than growing one.
 ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js")))
+# Theme templates an organization build adds after the site's own custom_dir (the footer contact).
+THEME_DIR = Path(__file__).parent / "theme"
+ORG_CSS = "assets/rmhandbook/org/colors.css"
+# What the multi-site index (`build --all-orgs`) reads about each organization's site.
+ORG_MANIFEST = "assets/rmhandbook/org/site.json"
+WEB_MANIFEST = "assets/rmhandbook/org/manifest.webmanifest"  # linked from theme/main.html
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
@@ -56,6 +67,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # Values the `rmhandbook` CLI sets for this process (e.g. `--content`), applied over mkdocs.yml.
     overrides: ClassVar[dict[str, Any]] = {}
 
+    # Before the search plugin's on_config: it reads theme.language, which an organization sets.
+    @event_priority(100)
     def on_config(self, config):
         for key, value in self.overrides.items():
             self.config[key] = value
@@ -71,11 +84,17 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             uri = f"assets/rmhandbook/{name}"
             if uri not in [str(x) for x in target]:
                 target.append(uri)
-        self.language = "en"
-        # the one place the paper is read: an organization profile may set it later
-        self.paper = self.config.paper
-        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs)
         self.handbook = self._load()
+        self.org: OrgProfile | None = self.handbook.organization
+        self.language = self.handbook.language
+        # the one place the paper is read: a paper the CLI asks for (`checklists --paper`), else the
+        # organization's, else the plugin option
+        explicit = self.overrides.get("paper")
+        self.paper = explicit or (self.org.model.paper if self.org is not None else self.config.paper)
+        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs,
+                                      organization=self.org.model.name if self.org is not None else None)
+        if self.org is not None:
+            self._apply_organization(config, self.org)
         renderer = Renderer(self.handbook, self._template_dirs(config, config_dir), self.language, self.printing)
         self.pages = renderer.pages()
         self.checklist_docs = renderer.checklists
@@ -98,7 +117,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         before = dict(builder.stats)
         diags = Diagnostics(Path.cwd())
         try:
-            handbook = builder.build(self.content_dir, diags)
+            handbook = builder.build(self.content_dir, diags, self.config.organization)
         except ContentError as exc:
             raise PluginError("rmhandbook: the content has errors:\n" + exc.diagnostics.report()) from None
         for w in handbook.warnings:
@@ -108,6 +127,28 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         log.info(f"rmhandbook: {self.content_dir.name}: {parsed} file(s) parsed, {validated} validated, "
                  f"{builder.stats['reused'] - before['reused']} unchanged and reused")
         return handbook
+
+    def _apply_organization(self, config, org: OrgProfile) -> None:
+        """Name, logo, colours, language and footer contact from the profile (all checked by the core)."""
+        model = org.model
+        palette = palette_for(model.colors.primary, model.colors.accent)
+        for line in palette.report():
+            log.info(f"rmhandbook: {org.slug}: colours: {line}")
+        # MkDocs and Material print site_name into HTML unescaped in some places and with `|e` in
+        # others: Markup is escaped once here and left alone by `|e`.
+        config.site_name = Markup.escape(model.name)
+        config.theme["language"] = model.language
+        config.theme["logo"] = f"assets/rmhandbook/org/logo{org.logo.suffix.lower()}"
+        favicon = org.favicon or org.logo
+        config.theme["favicon"] = f"assets/rmhandbook/org/favicon{favicon.suffix.lower()}"
+        config.theme["palette"] = _custom_palette(config.theme.get("palette"), Messages(model.language))
+        if str(THEME_DIR) not in config.theme.dirs:
+            config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+        if ORG_CSS not in [str(x) for x in config.extra_css]:
+            config.extra_css.append(ORG_CSS)
+        config.extra["rmhandbook_contact"] = footer_contact(org, self.handbook.terms)  # theme/partials/copyright.html
+        config.extra["rmhandbook_org"] = {"manifest": WEB_MANIFEST, "theme_color": palette.primary.hex}  # main.html
+        self.org_css = palette_css(palette)
 
     def _template_dirs(self, config, config_dir: Path) -> list[Path]:
         if self.config.templates_dir:
@@ -138,12 +179,22 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
+        # the program's name is HTML-safe text (an organization's is escaped at load); CSS wants plain text
+        program_name = html.unescape(self.handbook.program.name)
         files.append(File.generated(config, "assets/rmhandbook/page.css",
-                                    content=page_css(self.printing, self.handbook.program.name, Messages(self.language))))
+                                    content=page_css(self.printing, program_name, Messages(self.language))))
         # The PDFs are printed from the built pages in on_post_build; listing them now lets
         # MkDocs check the checklist pages' links to them (the empty file is overwritten).
         for doc in self.pdf_docs:
             files.append(File.generated(config, doc.pdf, content=b""))
+        if self.org is not None:
+            files.append(File.generated(config, ORG_CSS, content=self.org_css))
+            files.append(File.generated(config, ORG_MANIFEST, content=site_manifest(self.org, config.theme["logo"])))
+            files.append(File.generated(config, WEB_MANIFEST, content=web_manifest(
+                self.org, Path(config.theme["logo"]).name, WEB_MANIFEST.count("/"))))
+            files.append(File.generated(config, config.theme["logo"], abs_src_path=str(self.org.logo)))
+            files.append(File.generated(config, config.theme["favicon"],
+                                        abs_src_path=str(self.org.favicon or self.org.logo)))
         return files
 
     def on_post_build(self, config):
@@ -172,6 +223,23 @@ def _is_content_data(path: Path, content_dir: Path) -> bool:
     except ValueError:
         return False
     return path.suffix in (".yml", ".yaml", ".json") or rel.parts[:1] in (("orgs",), ("schema",))
+
+
+def _custom_palette(palette, msg: Messages) -> list | dict:
+    """The site's palette (one scheme or several with toggles) with the organization's colours,
+    and the toggles' labels in the organization's language."""
+    if isinstance(palette, list) and palette:
+        out = []
+        for entry in palette:
+            entry = {**entry, "primary": "custom", "accent": "custom"}
+            if isinstance(entry.get("toggle"), dict):  # a toggle on the slate scheme leads back to the light one
+                to = "palette_to_light" if entry.get("scheme") == "slate" else "palette_to_dark"
+                entry["toggle"] = {**entry["toggle"], "name": msg(to)}
+            out.append(entry)
+        return out
+    if isinstance(palette, dict) and palette:
+        return {**palette, "primary": "custom", "accent": "custom"}
+    return {"primary": "custom", "accent": "custom"}
 
 
 def _nav_paths(nav: list):

@@ -90,6 +90,7 @@ class Renderer:
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
             pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
             phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
+            org=handbook.organization.model if handbook.organization else None,
         )
         self._abbreviations = self.abbreviations()
 

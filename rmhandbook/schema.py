@@ -6,11 +6,13 @@ import json
 from pathlib import Path
 
 from .model import KINDS, SINGLE_FILES
+from .org import Organization
 
 # file name -> model; content files point at these with a
 # `# yaml-language-server: $schema=...` first line
 SCHEMA_FILES = {f"{name}.schema.json": model for name, model in SINGLE_FILES.items()}
 SCHEMA_FILES.update({f"{kind.schema}.schema.json": kind.model for kind in KINDS.values()})
+SCHEMA_FILES["org.schema.json"] = Organization  # orgs/<slug>/org.yml
 
 
 def schema_documents() -> dict[str, str]:

@@ -110,7 +110,8 @@ def test_nav_stays_small_when_a_section_grows():
 def test_core_imports_nothing_from_mkdocs():
     code = ("import sys, rmhandbook.loader, rmhandbook.model, rmhandbook.terms, rmhandbook.handbook, "
             "rmhandbook.render, rmhandbook.diagnostics, rmhandbook.schema, rmhandbook.export, rmhandbook.messages, "
-            "rmhandbook.publish, rmhandbook.scaffold, rmhandbook.cli\n"
+            "rmhandbook.publish, rmhandbook.scaffold, rmhandbook.cli, rmhandbook.org, rmhandbook.theming, "
+            "rmhandbook.sites\n"
             "from rmhandbook.handbook import load_handbook\n"
             "from rmhandbook.render import render_pages\n"
             f"render_pages(load_handbook({str(SCAFFOLD)!r}))\n"
