@@ -794,22 +794,29 @@ def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
     slug = profile.slug
     hide_line = profile.doc.key_mark(("hide",)).line
 
+    def is_hidden(kind: str, ref: str) -> bool:
+        if kind == "checklist":  # `step-id/item-id`: hidden with its step
+            return ref.partition("/")[0] in hb.hidden.get("steps", ())
+        return ref in hb.hidden.get(kind, ())
+
     def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
-        drop = [loc for loc, kind, ref in iter_references(model) if ref in hb.hidden.get(kind, ())]
+        drop = [loc for loc, kind, ref in iter_references(model) if is_hidden(kind, ref)]
         if not drop:
             return model
         for loc in drop:
             kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
             ref = _get(model, loc)
             m = doc.mark(loc)
+            what = "checklist item" if kind == "checklist" else KINDS[kind].singular
+            hidden_id = ref.partition("/")[0] if kind == "checklist" else ref
             in_overlay = doc.path.resolve().is_relative_to(profile.folder.resolve())
             fix = ("Remove the link from this file" if in_overlay else
                    f"To link something else instead, put your own version of this file in "
                    f"orgs/{slug}/{doc.path.parent.name}/")
             diags.warning(doc.path, m.line, m.column,
-                          f"`{_field_name(loc)}` links to the {KINDS[kind].singular} `{ref}`, which organization "
+                          f"`{_field_name(loc)}` links to the {what} `{ref}`, which organization "
                           f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
-                          f"handbook. {fix}, or stop hiding `{ref}`.")
+                          f"handbook. {fix}, or stop hiding `{hidden_id}`.")
         data = model.model_dump()
         for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
             parent = data

@@ -268,3 +268,19 @@ def test_german_labels_reach_pages_and_calendar_texts(default):
     assert data["events"][0]["summary"] == "Kick-off: meet as equals (Woche 1)"
     assert "Agenda (90 Min.):\n- 10 Min.: Arrive and settle" in data["events"][0]["description"]
     assert data["link_label"] == "Seite der Sitzung"
+
+
+def test_an_organization_that_hides_a_step_drops_the_sessions_links_to_it(tmp_path):
+    content = Path(shutil.copytree(REPO / "content", tmp_path / "content"))
+    goals = content / "sessions" / "goals.yml"
+    goals.write_text(goals.read_text().replace("  - agree-goals/agree-time\n",
+                                               "  - agree-communication/quick-questions\n"))
+    assert "agree-communication/quick-questions" in load_handbook(content).sessions["goals"].checklist_items
+    diags = Diagnostics(tmp_path)
+    hb = load_handbook(content, diags, organization="rheinau")  # hides steps/agree-communication
+    assert "agree-communication/quick-questions" not in hb.sessions["goals"].checklist_items
+    assert len(hb.sessions["goals"].checklist_items) == 4
+    warnings = [w.format() for w in hb.warnings]
+    assert any("content/sessions/goals.yml" in w and "links to the checklist item "
+               "`agree-communication/quick-questions`, which organization `rheinau` hides" in w
+               and w.endswith("or stop hiding `agree-communication`.") for w in warnings), warnings
