@@ -284,3 +284,18 @@ def test_an_organization_that_hides_a_step_drops_the_sessions_links_to_it(tmp_pa
     assert any("content/sessions/goals.yml" in w and "links to the checklist item "
                "`agree-communication/quick-questions`, which organization `rheinau` hides" in w
                and w.endswith("or stop hiding `agree-communication`.") for w in warnings), warnings
+
+
+def test_an_organization_can_hide_or_replace_a_session(tmp_path):
+    content = Path(shutil.copytree(REPO / "content", tmp_path / "content"))
+    overlay = content / "orgs" / "rheinau" / "sessions"
+    overlay.mkdir()
+    (overlay / "closing.yml").write_text((content / "sessions" / "closing.yml").read_text()
+                                         .replace("title: Close the partnership", "title: Das Tandem abschließen"))
+    org = content / "orgs" / "rheinau" / "org.yml"
+    org.write_text(org.read_text().replace("hide:\n", "hide:\n  - sessions/other-views\n"))
+    hb = load_handbook(content, organization="rheinau")
+    assert "other-views" not in hb.sessions and hb.sessions["closing"].title == "Das Tandem abschließen"
+    events = occurrences(hb, "de")
+    assert [o.week for o in events] == [w for w in range(1, 13) if w != 9]
+    assert events[-1].summary == "Das Tandem abschließen (Woche 12)"
