@@ -74,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     with_content(p)
     p.add_argument("--org", metavar="SLUG", help="export organization SLUG's handbook")
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
+    p.add_argument("--mkdocs-config", metavar="FILE", help="also write a mkdocs.yml for plain MkDocs (no rmhandbook "
+                   "plugin) that builds the pages with the site's theme, nav, extensions and assets")
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
@@ -302,11 +304,85 @@ def cmd_export(args: argparse.Namespace) -> int:
     handbook = _load(content, print, args.org)
     if handbook is None:
         return EXIT_CONTENT
-    overrides = Path(args.config_file).resolve().parent / "overrides" / "rmhandbook"
-    pages = render_pages(handbook, [overrides], handbook.language)
-    written = export_pages(pages, Path(args.out))
-    print(f"wrote {len(written)} pages to {args.out}")
+    config_file = Path(args.config_file).resolve()
+    overrides = config_file.parent / "overrides" / "rmhandbook"
+    out = Path(args.out)
+    if not args.mkdocs_config:
+        pages = render_pages(handbook, [overrides], handbook.language)
+        written = export_pages(pages, out)
+        print(f"wrote {len(written)} pages to {args.out}")
+        return EXIT_OK
+    if args.org:
+        print("rmhandbook export: --mkdocs-config writes the default handbook's site settings; an organization's "
+              "colours, logo and footer come from the plugin, so export it without --mkdocs-config, or build it "
+              "with `rmhandbook build --org`.", file=sys.stderr)
+        return EXIT_USAGE
+    # the pages exactly as the plugin makes them: the glossary goes to the abbr extension's config
+    site = _site_config(config_file)
+    if site is None:
+        print(f"rmhandbook export: cannot read `{args.config_file}`; --mkdocs-config needs the site's mkdocs.yml "
+              "(use -f FILE to name it).", file=sys.stderr)
+        return EXIT_USAGE
+    written = _export_for_mkdocs(handbook, site, config_file, out, Path(args.mkdocs_config))
+    print(f"wrote {written} pages to {args.out} and {args.mkdocs_config} (plain MkDocs, no plugin)")
     return EXIT_OK
+
+
+def _site_config(config_file: Path) -> dict | None:
+    if not config_file.is_file():
+        return None
+    from mkdocs.utils import yaml as mkdocs_yaml  # understands !ENV and friends
+
+    try:
+        with config_file.open(encoding="utf-8") as fh:
+            data = mkdocs_yaml.yaml_load(fh) or {}
+    except Exception:  # noqa: BLE001 - reported as a usage error by the caller
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path) -> int:
+    import yaml
+
+    from .export import export_assets, export_pages, plain_mkdocs_config
+    from .render import glossary_abbreviations, nav_for, render_pages
+
+    options = {}
+    for entry in site.get("plugins") or []:
+        if isinstance(entry, dict) and "rmhandbook" in entry:
+            options = entry["rmhandbook"] or {}
+    theme = site.get("theme") if isinstance(site.get("theme"), dict) else {}
+    custom = (config_file.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
+    templates = ([config_file.parent / options["templates_dir"]] if options.get("templates_dir")
+                 else [custom / "rmhandbook"] if custom else [])
+    from .messages import Messages
+    from .printing import PrintSettings, page_css
+
+    max_items = int(options.get("nav_max_section_items", 40))
+    printing = PrintSettings(paper=options.get("paper", "a4"), pdfs=False)
+    language = handbook.language
+    pages = render_pages(handbook, templates, language, printing=printing, inline_abbreviations=False,
+                         detail_max_items=max_items)
+    nav = nav_for(pages, handbook, max_items, language)
+    export_pages(pages, out)
+    export_assets(out, language, page_css(printing, handbook.program.name, Messages(language)))
+    here = target.resolve().parent
+    config = plain_mkdocs_config(
+        site, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
+        abbreviations=glossary_abbreviations(handbook),
+        custom_dir=os.path.relpath(custom, here) if custom else None)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
+        pass
+
+    def text(dumper, value: str):  # several lines (not_in_nav) as a readable block
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
+
+    Dumper.add_representer(str, text)
+    with target.open("w", encoding="utf-8") as fh:
+        fh.write("# Written by `rmhandbook export --mkdocs-config`: builds the exported pages with plain MkDocs.\n")
+        yaml.dump(config, fh, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
+    return len(pages)
 
 
 def cmd_checklists(args: argparse.Namespace) -> int:

@@ -1,10 +1,33 @@
-"""Write the generated pages as plain Markdown files, for any Markdown site generator."""
+"""Write the generated pages as plain Markdown files, for any Markdown site generator.
+
+`export_pages` writes the pages. `plain_mkdocs_config` turns a site's own
+mkdocs.yml settings into a configuration for plain MkDocs (no rmhandbook
+plugin) that builds the exported pages exactly as the plugin would: the same
+theme, navigation, Markdown extensions, glossary hovers and assets. That lets
+a site move off the plugin, and it is how the benchmark measures the plugin's
+own cost (the same pages, built with and without it).
+"""
 
 from __future__ import annotations
 
+import posixpath
 from pathlib import Path
+from typing import Any
 
+from .messages import messages_script
 from .render import Page
+
+ASSETS = Path(__file__).parent / "assets"
+
+# Markdown extensions the generated pages are written for; the same list as plugin.REQUIRED_EXTENSIONS
+# (a test keeps the two equal: this module may not import the MkDocs adapter).
+REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
+                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+
+
+def asset_files() -> tuple[str, ...]:
+    """The stylesheets and scripts every page links (besides messages.js, which is generated)."""
+    return tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js")))
 
 
 def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
@@ -15,3 +38,97 @@ def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
         target.write_text(page.content, encoding="utf-8")
         written.append(target)
     return written
+
+
+GENERATED_ASSETS = ("messages.js", "page.css")  # made per site, in the order the plugin links them
+
+
+def export_assets(out_dir: Path, language: str, page_css: str) -> list[Path]:
+    """The plugin's stylesheets and scripts, and the generated messages.js and page.css, under `assets/rmhandbook/`."""
+    folder = out_dir / "assets" / "rmhandbook"
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in asset_files():
+        target = folder / name
+        target.write_bytes((ASSETS / name).read_bytes())
+        written.append(target)
+    for name, text in (("messages.js", messages_script(language)), ("page.css", page_css)):
+        target = folder / name
+        target.write_text(text, encoding="utf-8")
+        written.append(target)
+    return written
+
+
+def _nav_paths(nav: list) -> list[str]:
+    out: list[str] = []
+    for entry in nav:
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                out += _nav_paths(value if isinstance(value, list) else [value])
+    return out
+
+
+def _not_in_nav(pages: list[Page], nav: list) -> str:
+    """gitignore-style patterns for the pages the nav leaves to their catalog page (one per folder)."""
+    listed = set(_nav_paths(nav))
+    folders = sorted({posixpath.dirname(p.path) for p in pages if p.path not in listed and "/" in p.path})
+    lines = []
+    for folder in folders:
+        lines.append(f"/{folder}/*.md")
+        lines += [f"!/{p}" for p in sorted(listed) if posixpath.dirname(p) == folder]
+    return "\n".join(lines) + ("\n" if lines else "")
+
+
+def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages: list[Page],
+                        abbreviations: dict[str, str], custom_dir: str | None) -> dict[str, Any]:
+    """A mkdocs.yml (as data) that builds the exported pages without the plugin.
+
+    `site` is the site's own mkdocs.yml as loaded; its theme, extensions and
+    other settings are kept. The rmhandbook plugin is dropped, and what it
+    would add is written out: the nav (unless the site has its own), the
+    Markdown extensions, the glossary as the abbr extension's glossary, and
+    the asset links. Paths are relative to where the new file is written.
+    """
+    config = {k: v for k, v in site.items() if k not in ("docs_dir", "site_dir", "plugins", "nav")}
+    config["docs_dir"] = docs_dir
+    plugins = []
+    for entry in site.get("plugins") or []:
+        name = entry if isinstance(entry, str) else next(iter(entry), None)
+        if name != "rmhandbook":
+            plugins.append(entry)
+    config["plugins"] = plugins
+    config["nav"] = site["nav"] if site.get("nav") else nav
+    if not site.get("nav"):
+        patterns = _not_in_nav(pages, nav)
+        if patterns:
+            config["not_in_nav"] = patterns
+    theme = site.get("theme")
+    if isinstance(theme, dict):
+        theme = dict(theme)
+        if custom_dir is None:
+            theme.pop("custom_dir", None)
+        else:
+            theme["custom_dir"] = custom_dir
+        config["theme"] = theme
+    extensions: list = list(site.get("markdown_extensions") or [])
+    names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
+    for ext in REQUIRED_EXTENSIONS:
+        if ext not in names:
+            extensions.append(ext)
+    if abbreviations:
+        for i, ext in enumerate(extensions):
+            if ext == "abbr" or (isinstance(ext, dict) and "abbr" in ext):
+                options = dict(ext["abbr"] or {}) if isinstance(ext, dict) else {}
+                options["glossary"] = {**abbreviations, **(options.get("glossary") or {})}
+                extensions[i] = {"abbr": options}
+    config["markdown_extensions"] = extensions
+    for key, suffix in (("extra_css", ".css"), ("extra_javascript", ".js")):
+        links = list(site.get(key) or [])
+        for name in GENERATED_ASSETS + asset_files():
+            uri = f"assets/rmhandbook/{name}"
+            if name.endswith(suffix) and uri not in links:
+                links.append(uri)
+        config[key] = links
+    return config

@@ -713,10 +713,36 @@ def reference_index(hb: Handbook) -> dict[str, set[str]]:
 
 def iter_references(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
     """(loc, kind, id) of every reference in a model, found through `RefTo` in its field types."""
-    for name, field in type(model).model_fields.items():
-        value = getattr(model, name)
-        refs = [m for m in field.metadata if isinstance(m, RefTo)]
-        yield from _walk(field.annotation, value, loc + (name,), refs[0].kind if refs else None)
+    for name, annotation, kind in _reference_fields(type(model)):
+        yield from _walk(annotation, getattr(model, name), loc + (name,), kind)
+
+
+_REFERENCE_FIELDS: dict[type, list[tuple[str, Any, str | None]]] = {}
+
+
+def _reference_fields(cls: type[BaseModel]) -> list[tuple[str, Any, str | None]]:
+    """The fields of a model class that can hold references (prose fields are skipped: a large
+    handbook has tens of thousands of them, and walking them showed up in profiles)."""
+    plan = _REFERENCE_FIELDS.get(cls)
+    if plan is None:
+        plan = []
+        for name, field in cls.model_fields.items():
+            refs = [m for m in field.metadata if isinstance(m, RefTo)]
+            if refs or _may_refer(field.annotation):
+                plan.append((name, field.annotation, refs[0].kind if refs else None))
+        _REFERENCE_FIELDS[cls] = plan
+    return plan
+
+
+def _may_refer(ann: Any) -> bool:
+    if ann is Any:
+        return True
+    if isinstance(ann, type):
+        return issubclass(ann, BaseModel)
+    if typing.get_origin(ann) is typing.Annotated:
+        base, *meta = typing.get_args(ann)
+        return any(isinstance(m, RefTo) for m in meta) or _may_refer(base)
+    return any(_may_refer(arg) for arg in typing.get_args(ann))
 
 
 def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[tuple, str, str]]:

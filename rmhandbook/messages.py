@@ -151,6 +151,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_sessions_hint": "what each weekly meeting covers, and a calendar file for all of them.",
         "sessions_for_step": "Meetings in the session plan for this step",
         "sessions_for_script": "Meetings in the session plan that use this script",
+        # role pages of large handbooks (performance, issue 7)
+        "role_steps_compact": "This handbook has many steps, so this page lists yours with a link to each; the step pages have what to do and the checklists.",
+        "your_checklist_items": "Your checklist items",
         # organizations (issue 5): contact on the home page and in the footer
         "contact": "Questions? Ask",
         "contact_email": "Email",
@@ -326,6 +329,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nav_sessions_hint": "was jedes wöchentliche Treffen abdeckt, und eine Kalenderdatei für alle.",
         "sessions_for_step": "Treffen im Sitzungsplan zu diesem Schritt",
         "sessions_for_script": "Treffen im Sitzungsplan mit diesem Leitfaden",
+        # role pages of large handbooks (performance, issue 7)
+        "role_steps_compact": "Dieses Handbuch hat viele Schritte. Darum führt diese Seite Ihre Schritte nur mit einem Link auf; was zu tun ist und die Checklisten stehen auf den Schrittseiten.",
+        "your_checklist_items": "Ihre Checklistenpunkte",
         # organizations (issue 5): contact on the home page and in the footer
         "contact": "Fragen? Wenden Sie sich an",
         "contact_email": "E-Mail",

@@ -20,6 +20,8 @@ from markupsafe import Markup
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
 from .printing import ChecklistDoc, PrintSettings, checklist_documents
+from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
+    DerivedDocs, _Recorder, template_signature
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -33,9 +35,18 @@ class Page:
 
 
 def relative_link(from_page: str, to_page: str) -> str:
-    """A Markdown link from one generated page to another (MkDocs resolves and checks it)."""
+    """A Markdown link from one generated page to another (MkDocs resolves and checks it).
+
+    Both are site-relative file paths, so this is string work: `posixpath.relpath`
+    asks the OS for the working directory on every call, which showed up in profiles.
+    """
     target, _, anchor = to_page.partition("#")
-    rel = posixpath.relpath(target, posixpath.dirname(from_page) or ".")
+    here = from_page.split("/")[:-1]
+    there = target.split("/")
+    common = 0
+    while common < len(here) and common < len(there) - 1 and here[common] == there[common]:
+        common += 1
+    rel = "/".join([".."] * (len(here) - common) + there[common:])
     return rel + (f"#{anchor}" if anchor else "")
 
 
@@ -64,8 +75,11 @@ SEVERITY_ORDER = ("high", "medium", "low")
 
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None) -> None:
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None,
+                 inline_abbreviations: bool = True, cache: PageCache | None = None,
+                 detail_max_items: int = 40) -> None:
         self.hb = handbook
+        self.inline_abbreviations = inline_abbreviations
         self.msg = Messages(language)
         self.printing = printing or PrintSettings()
         self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
@@ -77,6 +91,7 @@ class Renderer:
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
+            bytecode_cache=BYTECODE,  # compiled once per process, not once per build (mkdocs serve)
         )
         self.env.filters["plain"] = plain_text
         self.env.filters["quote_block"] = lambda text, prefix="    ": "\n".join(
@@ -90,9 +105,52 @@ class Renderer:
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
             pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
             phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
+            # past this many steps, role pages list the steps instead of repeating every action
+            compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
             org=handbook.organization.model if handbook.organization else None,
         )
         self._abbreviations = self.abbreviations()
+        self._language = language
+        self._build = self._start_cache(cache, dirs) if cache is not None else None
+
+    def _start_cache(self, cache: PageCache, dirs: list[str]):
+        """Track what each page reads, so the next build can reuse the pages whose inputs did not change."""
+        hb, g = self.hb, self.env.globals
+        self._recorder = recorder = _Recorder()
+        known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
+                 "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
+                 *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
+        unknown = tuple(sorted(set(g) - known))
+        for kind in TRACKED_KINDS:
+            g[kind] = TrackedItems(kind, g[kind], recorder)
+        derived = {}
+        for name in ("role_docs", "pack_docs", "phase_docs"):  # checklists gathered from every step
+            derived[name] = tuple(g[name])
+            g[name] = DerivedDocs(name, g[name], recorder, ("steps",))
+        g["backlinks"] = TrackedBacklinks(g["backlinks"], recorder)
+        g["hb"] = Everything(hb, recorder)
+        texts = {hb.program_doc.path: hb.program_doc.text}
+        if hb.glossary_doc is not None:
+            texts[hb.glossary_doc.path] = hb.glossary_doc.text
+        for items in hb.items.values():
+            texts.update((it.path, it.doc.text) for it in items.values())
+        build = cache.start((), texts, hb.items, g["backlinks"], derived)
+        # the base every page depends on: kinds the tracking cannot see into count whole, and
+        # globals this module does not know (an organization profile, say) count by their value
+        # (an object whose repr is not its content never matches: slower, never stale)
+        untracked = tuple((kind, build.whole(kind)) for kind in hb.items if kind not in TRACKED_KINDS)
+        unknown_values = tuple((name, repr(g[name])) for name in unknown)
+        build.base = (template_signature(dirs), self._language, self.inline_abbreviations, g["compact_role_pages"],
+                      repr(self.printing),
+                      hb.program_doc.text,
+                      hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown_values,
+                      untracked)
+        return build
+
+    @property
+    def rendered(self) -> list[str]:
+        """Paths of the pages this pass rendered (the others were reused from the cache)."""
+        return list(self._build.rendered) if self._build is not None else []
 
     def count(self, key: str, n: int) -> str:
         """A counted label, `{n} items`, with the `_one` form for exactly one."""
@@ -130,28 +188,54 @@ class Renderer:
                 add("scripts", x, "sessions", sid)
             for s in session.steps:
                 add("steps", s, "sessions", sid)
-        order = {kind: list(items) for kind, items in self.hb.items.items()}
-        return {key: {k: sorted(v, key=lambda i, k=k: order[k].index(i)) for k, v in kinds.items()}
+        # position lookups by dict: `list.index` here made a large handbook quadratic
+        order = {kind: {item_id: i for i, item_id in enumerate(items)} for kind, items in self.hb.items.items()}
+        return {key: {k: sorted(v, key=order[k].__getitem__) for k, v in kinds.items()}
                 for key, kinds in back.items()}
 
     def abbreviations(self) -> str:
-        """pymdownx/abbr definitions so glossary terms show their definition on hover."""
-        if self.hb.glossary is None:
-            return ""
-        lines = []
-        for entry in self.hb.glossary.entries:
-            definition = plain_text(entry.definition).replace("\n", " ")
-            for word in [entry.term, *entry.aliases]:
-                lines.append(f"*[{word}]: {definition}")
+        """Markdown abbr definitions so glossary terms show their definition on hover.
+
+        Inline (the default, and what `export` writes) every page carries the whole
+        glossary, so each page stands on its own. The MkDocs plugin instead hands
+        the glossary to the abbr extension once (`glossary_abbreviations`): parsing
+        the definitions again on every page cost more than the page itself once
+        the glossary had a few dozen terms. The glossary page then only switches
+        its own terms off, so a term is not a hover on its own definition.
+        """
+        words = glossary_abbreviations(self.hb)
+        if self.inline_abbreviations:
+            lines = [f"*[{word}]: {definition}" for word, definition in words.items()]
+        else:
+            lines = []
         return "\n" + "\n".join(lines) + "\n" if lines else ""
 
     # -- pages ---------------------------------------------------------------
     def page(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
+        if self._build is None:
+            return self._render(template, path, title, source, **context)
+        key = (template, path, title)
+        page = self._build.lookup(key, source)
+        if page is None:
+            reads = self._recorder.current = Reads()
+            # context beyond the page's own item (a checklist gathered from every step) is not tracked
+            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role"})
+            try:
+                page = self._render(template, path, title, source, **context)
+            finally:
+                self._recorder.current = None
+            self._build.store(key, source, reads, page)
+        return page
+
+    def _render(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
         tpl = self.env.get_template(template)
         content = tpl.render(page_path=path, title=title,
                              link=lambda target, _p=path: relative_link(_p, target), **context)
         if not path.startswith("glossary"):
             content = content.rstrip("\n") + "\n" + self._abbreviations
+        elif not self.inline_abbreviations and self.hb.glossary is not None:
+            content = content.rstrip("\n") + "\n\n" + "".join(
+                f"*[{word}]: \"\"\n" for word in glossary_abbreviations(self.hb))
         return Page(path, content, source, title)
 
     def pages(self) -> list[Page]:
@@ -212,10 +296,31 @@ class Renderer:
         return out
 
 
+def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
+    """Every glossary term and alias with its definition as one line of plain text (abbr hovers)."""
+    if handbook.glossary is None:
+        return {}
+    words: dict[str, str] = {}
+    for entry in handbook.glossary.entries:
+        definition = plain_text(entry.definition).replace("\n", " ")
+        for word in [entry.term, *entry.aliases]:
+            words[word] = definition
+    return words
+
+
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),
-                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None) -> list[Page]:
-    """Every generated page of the handbook, in navigation order."""
-    return Renderer(handbook, template_dirs, language, printing).pages()
+                 language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None,
+                 inline_abbreviations: bool = True, cache: PageCache | None = None,
+                 detail_max_items: int = 40) -> list[Page]:
+    """Every generated page of the handbook, in navigation order.
+
+    `inline_abbreviations=False` leaves the glossary's hover definitions out of the
+    pages; the caller passes `glossary_abbreviations(handbook)` to the abbr extension.
+    With a `cache` (kept between builds), pages whose inputs did not change are reused.
+    Past `detail_max_items` steps, role pages list the steps rather than repeat them.
+    """
+    return Renderer(handbook, template_dirs, language, printing, inline_abbreviations=inline_abbreviations,
+                    cache=cache, detail_max_items=detail_max_items).pages()
 
 
 def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
