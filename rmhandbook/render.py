@@ -99,7 +99,7 @@ class Renderer:
         self.env.globals.update(
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
-            sessions=handbook.sessions, session_minutes=handbook.session_minutes,
+            sessions=handbook.sessions,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
             backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
@@ -219,7 +219,7 @@ class Renderer:
         if page is None:
             reads = self._recorder.current = Reads()
             # context beyond the page's own item (a checklist gathered from every step) is not tracked
-            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role"})
+            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role", "session"})
             try:
                 page = self._render(template, path, title, source, **context)
             finally:

@@ -299,3 +299,27 @@ def test_an_organization_can_hide_or_replace_a_session(tmp_path):
     events = occurrences(hb, "de")
     assert [o.week for o in events] == [w for w in range(1, 13) if w != 9]
     assert events[-1].summary == "Das Tandem abschließen (Woche 12)"
+
+
+def test_a_rebuild_after_editing_a_session_renders_only_the_pages_it_reaches(tmp_path):
+    from rmhandbook.handbook import HandbookBuilder
+    from rmhandbook.render import Renderer
+    from rmhandbook.render_cache import PageCache
+
+    content = Path(shutil.copytree(REPO / "content", tmp_path / "content"))
+    builder, cache = HandbookBuilder(), PageCache()
+
+    def render():
+        renderer = Renderer(builder.build(content), inline_abbreviations=False, cache=cache)
+        return {p.path: p.content for p in renderer.pages()}, renderer.rendered
+
+    render()
+    assert render()[1] == []
+    path = content / "sessions" / "stretch-task.yml"
+    path.write_text(path.read_text().replace("title: A stretch task", "title: A bigger stretch task"))
+    pages, rendered = render()
+    assert "sessions/stretch-task.md" in rendered and "sessions/index.md" in rendered
+    assert "sessions/kickoff.md" not in rendered and "steps/set-objectives.md" not in rendered
+    assert len(rendered) < len(pages) / 4, rendered
+    fresh = {p.path: p.content for p in render_pages(load_handbook(content), inline_abbreviations=False)}
+    assert pages == fresh
