@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
 from . import __version__
-from .diagnostics import ContentError, Diagnostics
+from .diagnostics import ContentError, Diagnostics, failing_input
 from .handbook import Handbook, shared_builder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -309,7 +309,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     overrides = config_file.parent / "overrides" / "rmhandbook"
     out = Path(args.out)
     if not args.mkdocs_config:
-        pages = render_pages(handbook, [overrides], handbook.language)
+        try:
+            pages = render_pages(handbook, [overrides], handbook.language)
+        except ContentError as exc:  # an error in the site's own templates
+            print(exc.diagnostics.report())
+            return EXIT_CONTENT
         written = export_pages(pages, out)
         print(f"wrote {len(written)} pages to {args.out}")
         return EXIT_OK
@@ -324,7 +328,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"rmhandbook export: cannot read `{args.config_file}`; --mkdocs-config needs the site's mkdocs.yml "
               "(use -f FILE to name it).", file=sys.stderr)
         return EXIT_USAGE
-    written = _export_for_mkdocs(handbook, site, config_file, out, Path(args.mkdocs_config))
+    try:
+        written = _export_for_mkdocs(handbook, site, config_file, out, Path(args.mkdocs_config))
+    except ContentError as exc:  # an error in the site's own templates
+        print(exc.diagnostics.report())
+        return EXIT_CONTENT
     print(f"wrote {written} pages to {args.out} and {args.mkdocs_config} (plain MkDocs, no plugin)")
     return EXIT_OK
 
@@ -594,7 +602,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a report
-        where = getattr(args, "content", None) or "the content folder"
+        where = failing_input(exc) or getattr(args, "content", None) or "the content folder"
         print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
               f"on {where}. This is a bug in rmhandbook; please report it with that input. "
               "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)

@@ -8,10 +8,11 @@ found, and a valid example.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import difflib
 from pathlib import Path
-from typing import Iterable, Iterator, Literal
+from typing import Any, Iterable, Iterator, Literal
 
 Severity = Literal["error", "warning"]
 
@@ -106,3 +107,27 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """' Did you mean `x`?' when a close match exists, else ''."""
     match = difflib.get_close_matches(word, sorted(set(choices)), n=1, cutoff=0.6)
     return f" Did you mean `{match[0]}`?" if match else ""
+
+
+@contextlib.contextmanager
+def working_on(path: Path | str | None) -> Iterator[None]:
+    """Name the input file on any unexpected exception raised while it is processed.
+
+    Content problems are diagnostics; an exception here is a bug in rmhandbook, and
+    the bug report (`rmhandbook` exits with status 3) should say which file caused it.
+    The innermost file wins.
+    """
+    try:
+        yield
+    except Exception as exc:
+        if path is not None and failing_input(exc) is None:
+            try:
+                exc.rmhandbook_input = str(path)  # type: ignore[attr-defined]
+            except AttributeError:  # pragma: no cover - exception types with __slots__
+                pass
+        raise
+
+
+def failing_input(exc: BaseException) -> Any:
+    """The input file named by `working_on` for this exception, if any."""
+    return getattr(exc, "rmhandbook_input", None)

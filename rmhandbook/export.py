@@ -16,6 +16,7 @@ from typing import Any
 
 from .messages import messages_script
 from .render import Page
+from .safety import unescape_prose_for_export
 
 ASSETS = Path(__file__).parent / "assets"
 
@@ -35,7 +36,8 @@ def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
     for page in pages:
         target = out_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.content, encoding="utf-8")
+        # without our Markdown extension, a `<` from the content is written as the entity `&lt;`
+        target.write_text(unescape_prose_for_export(page.content), encoding="utf-8")
         written.append(target)
     return written
 

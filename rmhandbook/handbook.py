@@ -9,7 +9,7 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
-import html
+import difflib
 import json
 import typing
 from pathlib import Path
@@ -17,10 +17,10 @@ from typing import Any, Iterator
 
 from pydantic import BaseModel, ValidationError
 
-from .diagnostics import ContentError, Diagnostics, did_you_mean
+from .diagnostics import ContentError, Diagnostics, did_you_mean, working_on
 from .loader import Document, load_document
-from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS,
-                    FaqTopic, Glossary, Pitfall, Program, RefTo, Script, Session, Step, Strict)
+from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, NO_MARKUP_PATTERN, REQUIRED_ROLES,
+                    REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, RefTo, Script, Session, Step, Strict)
 from .terms import Terms
 
 import re
@@ -154,7 +154,8 @@ class HandbookBuilder:
             diags.extend(cached[2])
             return cached[1]
         local = Diagnostics(diags.root)
-        doc = load_document(path, local)
+        with working_on(path):
+            doc = load_document(path, local)
         self.stats["parsed"] += 1
         self._docs[path] = (raw, doc, list(local))
         diags.extend(local)
@@ -171,7 +172,8 @@ class HandbookBuilder:
             diags.extend(cached[3])
             return cached[2]
         local = Diagnostics(diags.root)
-        result = validate_document(doc, model, what, terms, local)
+        with working_on(doc.path):
+            result = validate_document(doc, model, what, terms, local)
         self.stats["validated"] += 1
         self._models[key] = (raw, fingerprint, result, list(local))
         diags.extend(local)
@@ -233,8 +235,8 @@ class HandbookBuilder:
                 check_terms(profile, set(raw_terms), diags)
         program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
         if program is not None and profile is not None and profile.model.program_name:
-            # like a term's word, the organization's text lands in Markdown prose: HTML in it is shown as text
-            program = program.model_copy(update={"name": html.escape(profile.model.program_name, quote=False)})
+            # like a term's word, the organization's text is escaped where it lands (render.py, safety.py)
+            program = program.model_copy(update={"name": profile.model.program_name})
 
         glossary = glossary_doc = None
         if "glossary" in singles:
@@ -368,12 +370,17 @@ def _schema_at(schema: dict, defs: dict, loc: tuple) -> dict:
     node = schema
     for part in loc:
         node = _deref(node, defs)
+        if "anyOf" in node and isinstance(part, str):  # a union: the member that has this field
+            members = [_deref(n, defs) for n in node["anyOf"]]
+            node = next((n for n in members if part in n.get("properties", {})), node)
         if isinstance(part, int):
             node = node.get("items", {})
         elif "properties" in node and part in node["properties"]:
             node = node["properties"][part]
         elif isinstance(node.get("additionalProperties"), dict):
             node = node["additionalProperties"]
+        elif node.get("patternProperties"):  # dict[Id, ...]: one pattern, the id pattern
+            node = next(iter(node["patternProperties"].values()))
         else:
             return {}
     return _deref(node, defs)
@@ -476,6 +483,16 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         if err["type"] == "missing":
             loc = _clean_loc(doc.data, tuple(err["loc"]), "missing")
             missing.setdefault(loc[:-1], []).append(str(loc[-1]))
+    # a misspelt key (`titel`) also leaves its field (`title`) missing: one message says both
+    misspelt: dict[tuple, str] = {}
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            loc = _clean_loc(doc.data, tuple(err["loc"]), "extra_forbidden")
+            close = difflib.get_close_matches(str(loc[-1]), missing.get(loc[:-1], []), n=1, cutoff=0.6)
+            if close and close[0] not in misspelt.values():
+                misspelt[loc] = close[0]
+    for loc, field in misspelt.items():
+        missing[loc[:-1]].remove(field)
     for parent, fields in missing.items():
         if len(fields) < 2:
             continue
@@ -487,8 +504,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
     for err in errors:
         etype = err["type"]
         loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
-        if etype == "missing" and len(missing.get(loc[:-1], ())) > 1:
-            continue
+        if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
+            continue  # said in the message for several fields, or for the misspelt key
         if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
             continue  # one message per place, even when a union tried several shapes
         seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
@@ -509,6 +526,13 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             m = doc.key_mark(loc)
             parent = _schema_at(schema, defs, loc[:-1])
             allowed = list(parent.get("properties", {}))
+            if loc in misspelt:
+                right = misspelt[loc]
+                diags.error(doc.path, m.line, m.column,
+                            f"unknown field `{field}` in {_where(loc[:-1], what)}, and the required field `{right}` "
+                            f"is missing. Did you mean `{right}`? For example "
+                            f"{_example(right, _schema_at(schema, defs, loc[:-1] + (right,)))}.")
+                continue
             diags.error(doc.path, m.line, m.column,
                         f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
                         f"Allowed fields: {', '.join(allowed)}.")
@@ -519,8 +543,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             name = f"item {loc[-1] + 1} of `{field}`"
         if not loc:
             diags.error(doc.path, m.line, m.column,
-                        f"a {what} file must be a mapping of fields; found {_describe(value)}. "
-                        f"For example:\n    {_first_example(schema)}")
+                        f"a {what} file must be a mapping of fields; found {_describe(value)}."
+                        f"{_missing_space_hint(value)} For example:\n    {_first_example(schema)}")
             continue
         ex_field = field if field is not None else "value"
         if etype in ("string_type",):
@@ -548,7 +572,11 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} must be a list; found {_describe(value)}. "
                         f"For example {_example(ex_field, node)}.")
         elif etype in ("dict_type", "model_type", "model_attributes_type"):
-            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}. "
+            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}."
+                        f"{_missing_space_hint(value)} For example {_example(ex_field, node)}.")
+        elif etype == "string_pattern_mismatch" and node.get("pattern") == NO_MARKUP_PATTERN:
+            diags.error(doc.path, m.line, m.column, f"{name} must be plain text without `<` or `>`; found "
+                        f"{_describe(value)}. Names are shown as they are written, never as HTML. "
                         f"For example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == CHECKLIST_REF_PATTERN:
             diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a checklist item reference; "
@@ -569,13 +597,43 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} must be one of {', '.join(map(str, choices))}; "
                         f"found {_describe(value)}.{did_you_mean(str(value), map(str, choices))}")
         elif etype == "too_short":
-            diags.error(doc.path, m.line, m.column, f"{name} needs at least {err.get('ctx', {}).get('min_length', 1)} "
-                        f"item(s); found {len(value) if isinstance(value, (list, dict)) else 0}.")
+            least = err.get("ctx", {}).get("min_length", 1)
+            found = len(value) if isinstance(value, (list, dict)) else 0
+            diags.error(doc.path, m.line, m.column,
+                        f"{name} needs at least {least} item{'s' if least != 1 else ''}; found "
+                        f"{found or 'none'}. For example {_list_example(ex_field, node, defs)}.")
+        elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+            low, high = node.get("minimum"), node.get("maximum")
+            bounds = (f"from {low} to {high}" if low is not None and high is not None
+                      else f"at least {low}" if low is not None else f"at most {high}")
+            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number {bounds}; found "
+                        f"{_describe(value)}. For example {_example(ex_field, node)}.")
         elif etype == "union_tag_invalid" or etype.startswith("union"):
             diags.error(doc.path, m.line, m.column, f"{name} has the wrong shape: {err['msg']}.")
         else:
             diags.error(doc.path, m.line, m.column, f"{name}: {err['msg'][0].lower() + err['msg'][1:]}; "
                         f"found {_describe(value)}.")
+
+
+def _list_example(field: str, node: dict, defs: dict) -> str:
+    """A one-line example list, built from the examples of its item's required fields."""
+    item = _deref(node.get("items", {}), defs)
+    if item.get("type") == "object" and item.get("properties"):
+        fields = []
+        for key in item.get("required", []):
+            ex = item["properties"][key].get("examples") or _deref(item["properties"][key], defs).get("examples")
+            fields.append(f"{key}: {ex[0] if ex and not isinstance(ex[0], (dict, list)) else '...'}")
+        return f"`{field}: [{{{', '.join(fields)}}}]`"
+    return _example(field, node)
+
+
+def _missing_space_hint(value: Any) -> str:
+    """`title:Hold` is one text, not a key and a value: say so when a mapping was expected."""
+    if isinstance(value, str):
+        m = re.match(r"([A-Za-z_][\w-]*):(\S.*)", value.split("\n", 1)[0])
+        if m:
+            return f" A key needs a space after its colon: `{m.group(1)}: {m.group(2)}`."
+    return ""
 
 
 def _first_example(schema: dict) -> str:

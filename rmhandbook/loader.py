@@ -62,6 +62,8 @@ class Document:
     values: dict[Path_, Mark]  # where each value starts
     keys: dict[Path_, Mark]  # where each mapping key starts
     scalar_styles: dict[Path_, str | None] = dataclasses.field(default_factory=dict)
+    # where plain values start and end: (start line, start column, end line, end column, text)
+    plain_ends: list[tuple[int, int, int, int, str]] = dataclasses.field(default_factory=list)
 
     def mark(self, loc: Path_) -> Mark:
         """The best known position for `loc`: its value, else its key, else its nearest parent."""
@@ -115,8 +117,20 @@ class Document:
         return Mark(start.line, start.column + quote + len(before))
 
 
+_MAPPING_EXAMPLES = {
+    "steps": "title: Hold the first meeting\n    phase: partnership",
+    "scripts": "title: First-meeting opener\n    situation: The first five minutes of the first meeting.",
+    "pitfalls": "title: Meetings become a monthly tick-box\n    severity: high",
+    "faqs": "title: Basics\n    questions:",
+    "program": "name: Reverse Mentoring Program\n    summary: ...",
+    "glossary": "entries:\n      - term: Reverse mentoring",
+}
+
+
 def _expected_mapping_example(path: Path) -> str:
-    return f"for example:\n    title: Book the first meeting\n    summary: ..."
+    kind = path.stem if path.stem in ("program", "glossary") else path.parent.name
+    example = _MAPPING_EXAMPLES.get(kind, "title: Hold the first meeting\n    summary: ...")
+    return f"for example:\n    {example}"
 
 
 def read_text(path: Path, diags: Diagnostics) -> str | None:
@@ -138,6 +152,12 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     nul = raw.find(b"\x00")
+    head = raw[:200]
+    if nul >= 0 and len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
+        # ASCII text saved as UTF-16 without a byte order mark: every other byte is NUL
+        diags.error(path, 1, 1, "file is encoded as UTF-16 (without a byte order mark); expected UTF-8. "
+                    "Save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8).")
+        return None
     if nul >= 0:
         line = raw.count(b"\n", 0, nul) + 1
         col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
@@ -174,7 +194,15 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
     except yaml.MarkedYAMLError as exc:
         _syntax_error(path, text, exc, diags)
         return None
-    except yaml.YAMLError as exc:  # reader errors without a mark
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow, located by offset
+        pos = exc.position if isinstance(exc.position, int) else 0
+        line = text.count("\n", 0, pos) + 1
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
+        diags.error(path, line, col, f"the character U+{code:04X} (a control character) is not allowed in YAML; "
+                    "delete it. Such characters often come with text copied from a PDF or a word processor.")
+        return None
+    except yaml.YAMLError as exc:  # pragma: no cover - every YAMLError PyYAML raises has a mark or a position
         diags.error(path, 1, 1, f"not valid YAML: {exc}")
         return None
     except RecursionError:
@@ -182,7 +210,8 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
         return None
     finally:
         loader.dispose()
-    if node is None:
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
+        # nothing at all, or only `---` / `~`: an empty document
         diags.error(path, 1, 1, "file is empty; expected a mapping of fields, " + _expected_mapping_example(path))
         return None
     doc = Document(path=path, data=None, text=text, values={}, keys={})
@@ -206,9 +235,49 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
         diags.error(path, line, tab_col, "a tab character is used for indentation; YAML expects spaces. "
                     "Replace the tab with spaces, for example `  - item` (two spaces).")
         return
-    context = f" {exc.context.strip()}," if exc.context else ""
     cm = exc.context_mark
-    started = (f" (it started at line {cm.line + 1}, column {cm.column + 1})"
+    opened = f"line {cm.line + 1}, column {cm.column + 1}" if cm is not None else None
+    context = (exc.context or "").strip()
+    if "found unexpected end of stream" in problem and "quoted scalar" in context and cm is not None:
+        # the place to fix is the opening quote, not the end of the file where the parser gave up
+        diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this quote is never closed, so the rest of the "
+                    "file was read as part of the value. Close it at the end of the value, for example "
+                    "`title: \"Hold the first meeting\"`.")
+        return
+    if "flow sequence" in context and "expected ',' or ']'" in problem and cm is not None:
+        opener = lines[cm.line] if cm.line < len(lines) else ""
+        key = re.match(r"\s*(?:-\s+)?([\w-]+):", opener)
+        diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this `[` list is never closed with `]` "
+                    f"(the parser gave up at line {line}, column {col}). For example "
+                    f"`{key.group(1) if key else 'tags'}: [first, second]`; quote an item that contains a comma.")
+        return
+    if "flow mapping" in context and "expected ',' or '}'" in problem and cm is not None:
+        diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this `{` mapping is never closed with `}` "
+                    f"(the parser gave up at line {line}, column {col}). For example `actions: {{mentor: Listen.}}`.")
+        return
+    if problem.startswith("mapping values are not allowed"):
+        diags.error(path, line, col, "not valid YAML: found `: ` where a value was expected. If the value itself "
+                    "contains `: `, put it in quotes, for example `title: \"Step one: meet\"`; otherwise this line is "
+                    "indented more than the keys around it.")
+        return
+    if "found unknown escape character" in problem:
+        diags.error(path, line, col, "not valid YAML: inside double quotes a backslash starts an escape such as "
+                    "`\\n`, and this one is unknown. Use single quotes, which take backslashes as they are "
+                    "(for example `title: 'C:\\Users'`), or write the backslash twice.")
+        return
+    if "did not find expected '-' indicator" in problem:
+        diags.error(path, line, col, "not valid YAML: this line does not line up with the list above it "
+                    f"(the list started at {opened}). Every item starts with `- ` (a dash and a space) at the same "
+                    "indentation, for example `  - id: book-slots`.")
+        return
+    if "did not find expected key" in problem or "could not find expected ':'" in problem:
+        diags.error(path, line, col, "not valid YAML: this line does not line up with the keys above it"
+                    f"{f' (the mapping started at {opened})' if opened else ''}. Keys of one mapping start at the same "
+                    "column and are followed by `: `, for example `title: Hold the first meeting`; a value that runs "
+                    "over several lines needs `|` or quotes.")
+        return
+    context = f" {context}," if context else ""
+    started = (f" (it started at {opened})"
                if cm is not None and mark is not None and (cm.line, cm.column) != (mark.line, mark.column) else "")
     diags.error(path, line, col, f"not valid YAML:{context} {problem}{started}. "
                 "Check the indentation and quoting around this place; a value containing `: ` "
@@ -217,6 +286,17 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
 
 class _Abort(Exception):
     pass
+
+
+def _first_alias(text: str) -> tuple[int, int] | None:
+    """(line, column) of the first `*alias` in a document that is known to parse."""
+    try:
+        for event in yaml.parse(text, Loader=_ContentLoader):
+            if isinstance(event, yaml.AliasEvent):
+                return event.start_mark.line + 1, event.start_mark.column + 1
+    except yaml.YAMLError:  # pragma: no cover - the text was composed once already
+        return None
+    return None
 
 
 class _Walker:
@@ -234,12 +314,13 @@ class _Walker:
             self.error(node, f"nesting is too deep; content files nest at most {MAX_DEPTH} levels.")
             raise _Abort
         if id(node) in self.seen:
-            # the composer hands back the very same node for an alias
-            self.error(node, "YAML anchors and aliases (`&name` / `*name`) are not supported; "
-                       "write the value out in full where it is needed.")
+            # the composer hands back the very same node for an alias; its marks are the
+            # anchor's, so find where the first alias is written
+            line, col = _first_alias(self.doc.text) or (node.start_mark.line + 1, node.start_mark.column + 1)
+            self.diags.error(self.doc.path, line, col, "YAML aliases (`*name`, repeating an `&name` anchor) are not "
+                             "supported; write the value out in full where it is needed.")
             raise _Abort
-        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
-            self.seen.add(id(node))
+        self.seen.add(id(node))
         self.doc.values[loc] = Mark(node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, loc)
@@ -258,7 +339,7 @@ class _Walker:
             key = key_node.value
             if key == "<<":
                 self.error(key_node, "merge keys (`<<:`) are not supported; write the fields out in full.")
-                continue
+                raise _Abort  # the fields it would merge are unknown: checking the rest would only guess
             key_mark = Mark(key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             if key in out:
                 first = self.doc.keys[loc + (key,)]
@@ -271,7 +352,10 @@ class _Walker:
         return out
 
     def bad_tag(self, node: yaml.Node) -> None:
-        self.error(node, f"explicit YAML tags such as `{node.tag}` are not supported; "
+        tag = node.tag
+        if tag.startswith("tag:yaml.org,2002:"):
+            tag = "!!" + tag[len("tag:yaml.org,2002:"):]  # as the author wrote it
+        self.error(node, f"explicit YAML tags such as `{tag}` are not supported; "
                    "remove the tag, and quote the value if it must stay text.")
         raise _Abort
 
@@ -283,6 +367,9 @@ class _Walker:
         value = node.value
         if style is not None:  # quoted or block scalar: always text
             return value
+        if value:  # where a plain value ends, to tell whether a ` #` cut it short
+            self.doc.plain_ends.append((node.start_mark.line + 1, node.start_mark.column + 1,
+                                        node.end_mark.line + 1, node.end_mark.column + 1, value))
         if value in ("true", "True", "TRUE"):
             return True
         if value in ("false", "False", "FALSE"):
@@ -296,15 +383,25 @@ class _Walker:
         return value
 
 
-_CUT_COMMENT = re.compile(r"^(\s*(?:-\s+)?[\w-]+:\s+)([^'\"|>#\s][^#]*?)\s+#(\S.*)$")
+_AFTER_VALUE = re.compile(r"\s+#(\S.*)$")
 
 
 def _warn_cut_comments(doc: Document, diags: Diagnostics) -> None:
-    """Warn where ` #` silently cut a plain value short (`title: Step #1` is `Step`)."""
-    for n, line in enumerate(doc.text.splitlines(), start=1):
-        m = _CUT_COMMENT.match(line)
-        if m:
-            col = len(m.group(1)) + len(m.group(2)) + 2
-            diags.warning(doc.path, n, col, f"` #` starts a YAML comment, so this value ends at `{m.group(2).strip()}` "
-                          f"and `#{m.group(3)}` is dropped. Quote the whole value if the `#` belongs to it, "
-                          f"for example `title: \"{m.group(2).strip()} #{m.group(3)}\"`.")
+    """Warn where ` #` silently cut a plain value short (`title: Step #1` is `Step`).
+
+    Only plain (unquoted, non-block) values can be cut, and only a `#` glued to what follows
+    (`#1`, `#hashtag`) looks like part of the value; `value  # a note` is an ordinary comment.
+    """
+    lines = doc.text.splitlines()
+    for start_line, start_col, line, col, value in doc.plain_ends:
+        rest = lines[line - 1][col - 1:] if 0 < line <= len(lines) else ""
+        m = _AFTER_VALUE.match(rest)
+        if not m:
+            continue
+        hash_col = col + rest.index("#")
+        shown = value.split("\n")[-1].strip()
+        quoted = f"\"{value.strip()} #{m.group(1)}\"" if start_line == line else f"\"... {shown} #{m.group(1)}\""
+        before = lines[start_line - 1][:start_col - 1].strip() if start_line == line else ""
+        diags.warning(doc.path, line, hash_col, f"` #` starts a YAML comment, so this value ends at `{shown}` "
+                      f"and `#{m.group(1)}` is dropped. Quote the whole value if the `#` belongs to it, "
+                      f"for example `{(before + ' ') if before else ''}{quoted}`.")

@@ -29,15 +29,25 @@ class RefTo:
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80),
                Field(examples=[ID_EXAMPLE])]
 Text = Annotated[str, StringConstraints(min_length=1)]  # one line of plain text (terms allowed)
+# A name shown in the header and the browser tab: plain text, no `<` or `>` (issue 6: a name
+# with markup in it is refused with a located error rather than shown escaped).
+NO_MARKUP_PATTERN = r"^[^<>]+$"
+Name = Annotated[str, StringConstraints(min_length=1, pattern=NO_MARKUP_PATTERN)]
 Markdown = Annotated[str, StringConstraints(min_length=1)]  # Markdown prose (terms allowed)
 
 
+# A plausible id for each kind of reference, for schema examples and error messages.
+REF_EXAMPLES = {"steps": "first-meeting", "scripts": "first-meeting-opener", "pitfalls": "tick-box",
+                "faqs": "basics", "roles": "mentor", "phases": "partnership"}
+
+
 def Refs(kind: str, description: str = "") -> Any:
-    return Annotated[list[Id], RefTo(kind), Field(default_factory=list, description=description or f"ids of related {kind}")]
+    return Annotated[list[Id], RefTo(kind), Field(default_factory=list, description=description or f"ids of related {kind}",
+                                                  examples=[[REF_EXAMPLES.get(kind, ID_EXAMPLE)]])]
 
 
 def Ref(kind: str, description: str) -> Any:
-    return Annotated[Id, RefTo(kind), Field(description=description)]
+    return Annotated[Id, RefTo(kind), Field(description=description, examples=[REF_EXAMPLES.get(kind, ID_EXAMPLE)])]
 
 
 class Strict(BaseModel):
@@ -60,7 +70,8 @@ REQUIRED_ROLES = ("mentor", "mentee", "program-lead", "sponsor")
 class Role(Strict):
     id: Id = Field(description="role id; mentor, mentee, program-lead and sponsor are required", examples=["mentor"])
     name: Text = Field(description="display name; may be a term reference", examples=["[[Mentor]]"])
-    description: Markdown = Field(description="what this role is for")
+    description: Markdown = Field(description="what this role is for",
+                                  examples=["The junior colleague who shares skills and a fresh view."])
     responsibilities: list[Text] = Field(default_factory=list, description="what this role commits to")
     start_with: Refs("steps", "steps this role should read first") = Field(default_factory=list)  # type: ignore[valid-type]
 
@@ -69,13 +80,14 @@ class Phase(Strict):
     id: Id = Field(examples=["design"])
     title: Text = Field(examples=["Design the program"])
     duration: Text = Field(description="typical duration", examples=["4-6 weeks"])
-    summary: Markdown = Field(description="what happens in this phase")
+    summary: Markdown = Field(description="what happens in this phase", examples=["Pairs meet every week."])
 
 
 class Cadence(Strict):
     frequency: Text = Field(examples=["weekly"])
     minutes: int = Field(ge=15, le=480, description="length of one meeting in minutes", examples=[60])
-    summary: Markdown = Field(description="why this rhythm, and what to do when a meeting is missed")
+    summary: Markdown = Field(description="why this rhythm, and what to do when a meeting is missed",
+                              examples=["Meet for an hour every week; move a missed meeting, never drop it."])
 
 
 class Comparison(Strict):
@@ -91,9 +103,12 @@ class Example(Strict):
 
 class Program(Strict):
     name: Text = Field(description="the program's name", examples=["Reverse Mentoring Program"])
-    summary: Markdown = Field(description="one paragraph: what the program is and why it exists")
-    introduction: Markdown = Field(description="home page: what reverse mentoring is")
-    audience: Markdown = Field(description="home page: who this handbook is for")
+    summary: Markdown = Field(description="one paragraph: what the program is and why it exists",
+                              examples=["A twelve-week program in which newer colleagues teach senior leaders."])
+    introduction: Markdown = Field(description="home page: what reverse mentoring is",
+                                   examples=["In reverse mentoring the less senior colleague is the [[mentor]]."])
+    audience: Markdown = Field(description="home page: who this handbook is for",
+                               examples=["This handbook is for [[mentors]], [[mentees]] and the [[program-lead]]."])
     terms: dict[Id, Term] = Field(description="the organization's words; prose refers to them as [[mentor]], "
                                   "[[mentors]], [[Mentor]]; required: " + ", ".join(REQUIRED_TERMS),
                                   examples=[{"mentor": "mentor", "program-lead": {"singular": "program lead",
@@ -120,8 +135,9 @@ class Step(Strict):
     title: Text = Field(examples=["Hold the first meeting"])
     phase: Ref("phases", "the phase this step belongs to")  # type: ignore[valid-type]
     order: int = Field(description="position within the phase (lower first)", examples=[10])
-    summary: Text = Field(description="one sentence")
-    why: Markdown = Field(description="why this step matters")
+    summary: Text = Field(description="one sentence", examples=["Meet, agree goals and how to keep in touch."])
+    why: Markdown = Field(description="why this step matters",
+                          examples=["The first hour sets the tone for the whole partnership."])
     timing: Text = Field(examples=["week 1", "weeks 2-12"])
     actions: dict[Id, Markdown] = Field(description="what each role does, by role id",
                                         examples=[{"mentor": "Prepare two topics you could teach."}])
@@ -141,10 +157,11 @@ class Variation(Strict):
 
 class Script(Strict):
     title: Text = Field(examples=["First-meeting opener"])
-    situation: Markdown = Field(description="when to use it")
+    situation: Markdown = Field(description="when to use it", examples=["The first five minutes of the first meeting."])
     speaker: Ref("roles", "who says it")  # type: ignore[valid-type]
     audience: list[Annotated[Id, RefTo("roles")]] = Field(min_length=1, description="who it is said to (role ids)")
-    text: Markdown = Field(description="the script itself, ready to read aloud or copy")
+    text: Markdown = Field(description="the script itself, ready to read aloud or copy",
+                           examples=["Thanks for taking this on. What would you like to learn first?"])
     variations: list[Variation] = Field(default_factory=list)
     do: list[Markdown] = Field(default_factory=list)
     dont: list[Markdown] = Field(default_factory=list)
@@ -157,10 +174,12 @@ class Script(Strict):
 class Pitfall(Strict):
     title: Text = Field(examples=["Meetings slip to once a month"])
     severity: Literal["low", "medium", "high"]
-    signs: list[Markdown] = Field(min_length=1, description="what you will notice")
-    cause: Markdown = Field(description="why it happens")
-    impact: Markdown
-    workaround: Markdown = Field(description="what to do about it")
+    signs: list[Markdown] = Field(min_length=1, description="what you will notice",
+                                  examples=[["Meetings are moved or shortened."]])
+    cause: Markdown = Field(description="why it happens", examples=["Nobody protected the time."])
+    impact: Markdown = Field(description="what it costs", examples=["The pair stops learning."])
+    workaround: Markdown = Field(description="what to do about it",
+                                 examples=["Book the slots for the whole [[program]] in advance."])
     steps: Refs("steps")  # type: ignore[valid-type]
     scripts: Refs("scripts")  # type: ignore[valid-type]
     tags: list[Text] = Field(default_factory=list)
@@ -171,7 +190,7 @@ class Pitfall(Strict):
 class Question(Strict):
     id: Id = Field(description="anchor of the question on its topic page", examples=["how-often"])
     question: Text = Field(examples=["How often should a pair meet?"])
-    answer: Markdown
+    answer: Markdown = Field(examples=["At least an hour a week."])
     audience: list[Annotated[Id, RefTo("roles")]] = Field(default_factory=list,
                                                           description="roles this answers; empty: everyone")
     steps: Refs("steps")  # type: ignore[valid-type]
@@ -190,7 +209,7 @@ class FaqTopic(Strict):
 
 class GlossaryEntry(Strict):
     term: Text = Field(examples=["Reverse mentoring"])
-    definition: Markdown
+    definition: Markdown = Field(examples=["A junior colleague mentors a senior one."])
     aliases: list[Text] = Field(default_factory=list, description="other spellings that get the same hover definition")
 
 

@@ -25,7 +25,7 @@ from pydantic import Field, StringConstraints
 from .diagnostics import Diagnostics, did_you_mean
 from .loader import Document
 from .messages import LANGUAGES, Messages
-from .model import ID_PATTERN, KINDS, Id, Strict, Term, Text
+from .model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from .handbook import HandbookBuilder
@@ -69,12 +69,12 @@ class Contact(Strict):
 
 
 class Organization(Strict):
-    name: Text = Field(description="the organization's name, shown as the site name", examples=["Northwind Logistics"])
-    short_name: Text = Field(description="a short form for tight spaces", examples=["Northwind"])
+    name: Name = Field(description="the organization's name, shown as the site name", examples=["Northwind Logistics"])
+    short_name: Name = Field(description="a short form for tight spaces", examples=["Northwind"])
     logo: AssetPath = Field(description="SVG or PNG logo in this folder", examples=["logo.svg"])
     favicon: AssetPath | None = Field(default=None, description="SVG, PNG or ICO icon in this folder; "
                                       "default: the logo", examples=["favicon.png"])
-    program_name: Text | None = Field(default=None, description="the program's name on the home page; "
+    program_name: Name | None = Field(default=None, description="the program's name on the home page; "
                                       "default: `name` in program.yml", examples=["The Bridge Program"])
     colors: Colors
     terms: dict[Id, Term] = Field(default_factory=dict,

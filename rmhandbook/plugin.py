@@ -6,7 +6,6 @@ file is the one a port to another site generator would rewrite.
 
 from __future__ import annotations
 
-import html
 import logging
 import os
 from pathlib import Path
@@ -21,6 +20,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
 from .handbook import Handbook, shared_builder
+from .linkcheck import check_site_links
+from .linkcheck import report as link_report
 from .messages import Messages, messages_script
 from .org import OrgProfile, footer_contact, web_manifest
 from .printing import PAPERS, PrintSettings, page_css, pdf_documents
@@ -44,7 +45,9 @@ WEB_MANIFEST = "assets/rmhandbook/org/manifest.webmanifest"  # linked from theme
 
 # Markdown extensions the generated pages are written for.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
-                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+                       # last: strips on*= attributes and javascript:/data: links from every page
+                       "rmhandbook.safety")
 
 
 class RmHandbookConfig(base.Config):
@@ -77,6 +80,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.content_dir = (config_dir / self.config.content_dir).resolve()
         self.handbook: Handbook | None = None
         self.pages: list[Page] = []
+        self.page_sources: dict[str, str] = {}  # built page -> the YAML file it comes from (for messages)
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -97,7 +101,10 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         if self.org is not None:
             self._apply_organization(config, self.org)
         renderer = self._render(config, config_dir)
-        self.pages = renderer.pages()
+        try:
+            self.pages = renderer.pages()
+        except ContentError as exc:  # an error in the site's own templates
+            raise PluginError("rmhandbook: a template has errors:\n" + exc.diagnostics.report()) from None
         self.checklist_docs = renderer.checklists
         self._log_rendered()
         # the glossary's hover definitions go to the abbr extension once, not into every page
@@ -199,14 +206,14 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             f = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source is not None:
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
+                self.page_sources[f.dest_uri] = Diagnostics(Path.cwd()).display_path(page.source)
             files.append(f)
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
-        # the program's name is HTML-safe text (an organization's is escaped at load); CSS wants plain text
-        program_name = html.unescape(self.handbook.program.name)
+        # the program's name is plain text here; page_css writes it as an escaped CSS string
         files.append(File.generated(config, "assets/rmhandbook/page.css",
-                                    content=page_css(self.printing, program_name, Messages(self.language))))
+                                    content=page_css(self.printing, self.handbook.program.name, Messages(self.language))))
         # The PDFs are printed from the built pages in on_post_build; listing them now lets
         # MkDocs check the checklist pages' links to them (the empty file is overwritten).
         for doc in self.pdf_docs:
@@ -221,9 +228,19 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                                         abs_src_path=str(self.org.favicon or self.org.logo)))
         return files
 
-    def on_post_build(self, config):
-        if not self.pdf_docs:
-            return
+    # Run last, when every plugin has written its files. Under `rmhandbook build` the site is
+    # still in its staging folder here, so a broken link fails the build before the swap and
+    # the previous site stays published. The PDFs come first: the checklist pages link to them.
+    @event_priority(-100)
+    def on_post_build(self, config) -> None:
+        if self.pdf_docs:
+            self._write_pdfs(config)
+        broken = check_site_links(Path(config.site_dir))
+        if broken:
+            raise PluginError("rmhandbook: the built site has broken internal links:\n"
+                              + link_report(broken, self.page_sources))
+
+    def _write_pdfs(self, config) -> None:
         from .pdf import PdfError, pdf_jobs, write_pdfs
 
         site_dir = Path(config.site_dir)

@@ -17,11 +17,13 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
+from .diagnostics import ContentError, Diagnostics, working_on
 from .handbook import Handbook
 from .messages import DEFAULT_LANGUAGE, Messages
 from .printing import ChecklistDoc, PrintSettings, checklist_documents
 from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
     DerivedDocs, _Recorder, template_signature
+from .safety import escape_prose, html_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -59,15 +61,42 @@ def plain_text(markdown: str) -> str:
     return " ".join(text.split())
 
 
-def front_matter(**fields: Any) -> str:
-    """YAML front matter; every value is written as JSON, which YAML reads back unchanged."""
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return html_attribute(value)
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _escaped(v) for k, v in value.items()}
+    return value
+
+
+def front_matter(**fields: Any) -> Markup:
+    """YAML front matter; every value is written as JSON, which YAML reads back unchanged.
+
+    Text values are HTML-escaped: MkDocs and Material print `title` and
+    `description` into the page (`<title>`, the nav, `<meta content="...">`)
+    without escaping them.
+    """
     lines = ["---"]
     for key, value in fields.items():
         if value is None or value == [] or value == {}:
             continue
-        lines.append(f"{key}: {json.dumps(value, ensure_ascii=False, sort_keys=True)}")
+        lines.append(f"{key}: {json.dumps(_escaped(value), ensure_ascii=False, sort_keys=True)}")
     lines.append("---")
-    return "\n".join(lines) + "\n"
+    return Markup("\n".join(lines) + "\n")
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints is prose: raw HTML in it is shown as text, never run.
+
+    Markup (our own macros, `|e`, front matter) is trusted; everything else
+    goes through `escape_prose`. Autoescaping is on only so that this
+    function decides, and its Markup result passes through unchanged.
+    """
+    if isinstance(value, Markup) or value is None:
+        return value
+    return Markup(escape_prose(str(value)))
 
 
 SEVERITY_ORDER = ("high", "medium", "low")
@@ -83,11 +112,15 @@ class Renderer:
         self.msg = Messages(language)
         self.printing = printing or PrintSettings()
         self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
-        dirs = [str(d) for d in template_dirs if Path(d).is_dir()] + [str(TEMPLATES)]
+        self.user_template_dirs = [Path(d).resolve() for d in template_dirs if Path(d).is_dir()]
+        dirs = [str(d) for d in self.user_template_dirs] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(dirs),
             undefined=jinja2.StrictUndefined,
-            autoescape=False,  # the output is Markdown; HTML attributes use |e explicitly
+            # the output is Markdown, so HTML-escaping everything would mangle it; instead every
+            # printed value goes through _finalize (raw HTML shown as text), and HTML attributes use |e
+            autoescape=True,
+            finalize=_finalize,
             keep_trailing_newline=True,
             trim_blocks=True,
             lstrip_blocks=True,
@@ -205,7 +238,9 @@ class Renderer:
         """
         words = glossary_abbreviations(self.hb)
         if self.inline_abbreviations:
-            lines = [f"*[{word}]: {definition}" for word, definition in words.items()]
+            # these lines are Markdown that no template prints, so they are escaped here: a line the
+            # abbr extension does not take as a definition is rendered as a paragraph
+            lines = [f"*[{escape_prose(word)}]: {escape_prose(definition)}" for word, definition in words.items()]
         else:
             lines = []
         return "\n" + "\n".join(lines) + "\n" if lines else ""
@@ -228,15 +263,42 @@ class Renderer:
         return page
 
     def _render(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
-        tpl = self.env.get_template(template)
-        content = tpl.render(page_path=path, title=title,
-                             link=lambda target, _p=path: relative_link(_p, target), **context)
+        try:
+            with working_on(source):
+                tpl = self.env.get_template(template)
+                content = tpl.render(page_path=path, title=title,
+                                     link=lambda target, _p=path: relative_link(_p, target), **context)
+        except jinja2.TemplateError as exc:
+            self._user_template_error(exc, template)
+            raise  # in a shipped template: a bug in rmhandbook
         if not path.startswith("glossary"):
             content = content.rstrip("\n") + "\n" + self._abbreviations
         elif not self.inline_abbreviations and self.hb.glossary is not None:
             content = content.rstrip("\n") + "\n\n" + "".join(
-                f"*[{word}]: \"\"\n" for word in glossary_abbreviations(self.hb))
+                f"*[{escape_prose(word)}]: \"\"\n" for word in glossary_abbreviations(self.hb))
         return Page(path, content, source, title)
+
+    def _user_template_error(self, exc: jinja2.TemplateError, template: str) -> None:
+        """A template of the site's own (overrides/rmhandbook/) is input: raise a located ContentError."""
+        where: tuple[Path, int] | None = None
+        if isinstance(exc, jinja2.TemplateSyntaxError) and exc.filename:
+            where = (Path(exc.filename), exc.lineno or 1)
+        tb = exc.__traceback__
+        while tb is not None:  # Jinja maps template frames to the template file and line
+            where = (Path(tb.tb_frame.f_code.co_filename), tb.tb_lineno) if tb.tb_frame.f_code.co_filename.endswith(
+                ".j2") else where
+            tb = tb.tb_next
+        if where is None:
+            return
+        path = where[0].resolve()
+        if not any(d == path.parent or d in path.parents for d in self.user_template_dirs):
+            return
+        message = getattr(exc, "message", None) or str(exc)
+        diags = Diagnostics(Path.cwd())
+        diags.error(path, where[1], 1, f"error in your template `{path.name}` while rendering `{template}`: {message}. "
+                    f"It replaces the shipped template; compare it with {(TEMPLATES / path.name).as_posix()} "
+                    "(templates use StrictUndefined, so a misspelt name is an error).")
+        raise ContentError(diags) from None
 
     def pages(self) -> list[Page]:
         hb = self.hb
@@ -360,4 +422,18 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
                  section(msg("faq"), "faq/index.md", "faq/")]
     if "glossary.md" in titles:
         nav.append({msg("glossary"): "glossary.md"})
-    return nav
+    return _escaped_nav(nav)
+
+
+def _escaped_nav(nav: list) -> list:
+    """Every title in a nav, HTML-escaped: Material prints nav titles into every page unescaped."""
+    out: list = []
+    for entry in nav:
+        if isinstance(entry, dict):
+            # Markup, so that where Material does escape a title (`|e` in the footer's aria-label)
+            # it is not escaped a second time
+            out.append({Markup(html_attribute(str(k))): (_escaped_nav(v) if isinstance(v, list) else v)
+                        for k, v in entry.items()})
+        else:
+            out.append(entry)
+    return out

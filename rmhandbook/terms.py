@@ -8,7 +8,6 @@ silent text.
 
 from __future__ import annotations
 
-import html
 import re
 from typing import Iterator, Mapping
 
@@ -65,12 +64,17 @@ class Terms:
                 yield m.start(), m.group(1)
 
     def substitute(self, text: str) -> str:
-        """Replace every known reference; the word is HTML-escaped, since prose becomes HTML."""
+        """Replace every known reference with the organization's word, as written.
+
+        Not HTML-escaped here: the word is prose like the text around it, and is escaped
+        where it lands (the renderer's escaping for Markdown, front matter and the nav).
+        Escaping it here as well would show `&amp;` in the nav and page titles.
+        """
         if "[[" not in text:
             return text
 
         def repl(m: re.Match[str]) -> str:
             word = self.lookup(m.group(1))
-            return m.group(0) if word is None else html.escape(word, quote=False)
+            return m.group(0) if word is None else word
 
         return TERM_REF.sub(repl, text)

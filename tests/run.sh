@@ -16,4 +16,11 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 python3 -m pip install -q -e '.[test]'
+
+# axe-core for the accessibility tests (tests/test_accessibility.py), from npm into a cache folder
+if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
+  command -v npm >/dev/null 2>&1 || { SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"; $SUDO apt-get update -qq; \
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; }
+  npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null
+fi
 exec python3 -m pytest "$@"

@@ -31,9 +31,8 @@ def test_check_reports_every_problem_and_exits_1(tmp_path, capsys):
         "`impact`, `workaround`; for example `severity: low`.",
         "pitfalls/tick-box.yml:2:1: error: duplicate key `title` (first defined on line 1); each key may appear once "
         "in a mapping. Remove or rename one of them.",
-        "steps/first-meeting.yml:2:1: error: not valid YAML: while parsing a flow sequence, did not find expected ',' "
-        "or ']' (it started at line 1, column 8). Check the indentation and quoting around this place; a value "
-        "containing `: ` or starting with a special character needs quotes, for example `title: \"Step: one\"`.",
+        "steps/first-meeting.yml:1:8: error: not valid YAML: this `[` list is never closed with `]` (the parser gave "
+        "up at line 2, column 1). For example `title: [first, second]`; quote an item that contains a comma.",
         "3 errors, 0 warnings",
     ]
     assert "Traceback" not in "\n".join(out)

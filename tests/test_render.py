@@ -7,7 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import jinja2
 import pytest
 
 from rmhandbook.handbook import load_handbook
@@ -71,8 +70,11 @@ def test_a_site_template_overrides_the_shipped_one(tmp_path):
 
 
 def test_template_typos_are_errors_not_empty_text(tmp_path):
+    from rmhandbook.diagnostics import ContentError
+
     (tmp_path / "glossary.md.j2").write_text("{{ glossary.entires }}\n")
-    with pytest.raises(jinja2.UndefinedError):
+    # a site's own template is input: a located content error, not empty text
+    with pytest.raises(ContentError, match=r"glossary.md.j2:1:1: error: .*has no attribute 'entires'"):
         render_pages(load_handbook(SCAFFOLD), [tmp_path])
 
 
@@ -81,11 +83,13 @@ def test_glossary_terms_become_hover_definitions():
     assert "*[Reverse mentoring]: A junior colleague mentors a senior one." in pages["index.md"]
 
 
-def test_front_matter_is_yaml_safe():
+def test_front_matter_is_yaml_safe_and_html_escaped():
     import yaml
 
+    # MkDocs and Material print title and description into HTML without escaping them
     fm = front_matter(title='Say "no": #1 <b>', tags=["a: b"], search={"boost": 2})
-    assert yaml.safe_load(fm.strip("-\n")) == {"title": 'Say "no": #1 <b>', "tags": ["a: b"], "search": {"boost": 2}}
+    assert yaml.safe_load(fm.strip("-\n")) == {"title": "Say &quot;no&quot;: #1 &lt;b&gt;", "tags": ["a: b"],
+                                               "search": {"boost": 2}}
 
 
 def test_relative_links():
