@@ -20,10 +20,12 @@ from .safety import unescape_prose_for_export
 
 ASSETS = Path(__file__).parent / "assets"
 
-# Markdown extensions the generated pages are written for; the same list as plugin.REQUIRED_EXTENSIONS
-# (a test keeps the two equal: this module may not import the MkDocs adapter).
+# Markdown extensions the generated pages are written for. The MkDocs plugin imports this
+# list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
-                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+                       # last: strips on*= attributes and javascript:/data: links from every page
+                       "rmhandbook.safety")
 
 
 def asset_files() -> tuple[str, ...]:

@@ -19,6 +19,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .diagnostics import ContentError, Diagnostics
+from .export import REQUIRED_EXTENSIONS, asset_files
 from .handbook import Handbook, shared_builder
 from .linkcheck import check_site_links
 from .linkcheck import report as link_report
@@ -35,7 +36,7 @@ log = logging.getLogger("mkdocs.plugins.rmhandbook")
 ASSETS = Path(__file__).parent / "assets"
 # Every file in assets/ is shipped; stylesheets and scripts are linked from every page.
 # Features keep their own files here (print.css, checklists.js, ...) rather than growing one.
-ASSET_FILES = tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js")))
+ASSET_FILES = asset_files()  # one list for the plugin and for `export --mkdocs-config`
 # Theme templates an organization build adds after the site's own custom_dir (the footer contact).
 THEME_DIR = Path(__file__).parent / "theme"
 ORG_CSS = "assets/rmhandbook/org/colors.css"
@@ -43,11 +44,6 @@ ORG_CSS = "assets/rmhandbook/org/colors.css"
 ORG_MANIFEST = "assets/rmhandbook/org/site.json"
 WEB_MANIFEST = "assets/rmhandbook/org/manifest.webmanifest"  # linked from theme/main.html
 
-# Markdown extensions the generated pages are written for.
-REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
-                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
-                       # last: strips on*= attributes and javascript:/data: links from every page
-                       "rmhandbook.safety")
 
 
 class RmHandbookConfig(base.Config):
