@@ -21,6 +21,7 @@ from .diagnostics import ContentError, Diagnostics, failing_input
 from .handbook import Handbook, shared_builder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+DEFAULT_REMINDER = 15
 
 
 class UsageError(Exception):
@@ -88,6 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     with_content(p)
     p.add_argument("--out", metavar="DIR", help="folder for the schema files (default: <content>/schema)")
 
+    p = command("calendar", "Write the session plan as an .ics calendar file (one event per meeting).")
+    with_content(p)
+    p.add_argument("--start", metavar="YYYY-MM-DD", required=True, help="date of the first meeting (week 1)")
+    p.add_argument("--time", metavar="HH:MM", required=True, help="local start time of every meeting, 24-hour clock")
+    p.add_argument("--tz", metavar="ZONE", required=True, help="IANA time zone of that time, e.g. Europe/Berlin")
+    p.add_argument("--weekday", metavar="DAY", help="weekday of the meetings from week 2 on: mon, tue, ... sun "
+                   "(default: the weekday of --start)")
+    p.add_argument("--minutes", metavar="N", help="length of every meeting in minutes "
+                   "(default: each session's planned length)")
+    p.add_argument("--reminder", metavar="N", default=str(DEFAULT_REMINDER), help="reminder N minutes before each "
+                   f"meeting; 0 for none (default {DEFAULT_REMINDER})")
+    p.add_argument("--url", metavar="BASE", help="the handbook's address, e.g. https://intranet.example/handbook/; "
+                   "each event then links to its session page (default: site_url in mkdocs.yml, if set)")
+    p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
+
     p = command("new", "Create a new handbook project.")
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
     return parser
@@ -113,6 +129,21 @@ def _plugin_content_dir(config_file: Path) -> Path | None:
                 return (config_file.parent / str(options["content_dir"])).resolve()
             return (config_file.parent / "content").resolve()
     return None
+
+
+def _site_links(config_file: Path) -> tuple[str | None, bool]:
+    """(site_url, use_directory_urls) from mkdocs.yml, so calendar events can link to the built pages."""
+    if not config_file.is_file():
+        return None, True
+    from mkdocs.utils import yaml as mkdocs_yaml
+
+    try:
+        with config_file.open(encoding="utf-8") as fh:
+            data = mkdocs_yaml.yaml_load(fh) or {}
+    except Exception:  # a broken mkdocs.yml is reported by the build itself
+        return None, True
+    url = data.get("site_url")
+    return (str(url) if url else None), data.get("use_directory_urls") is not False
 
 
 def content_dir_for(args: argparse.Namespace) -> Path:
@@ -175,7 +206,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if handbook is None:
             status = EXIT_CONTENT
             continue
-        counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items())
+        counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items()
+                       if v or k != "sessions")  # session plans are optional
         print(f"{orgs_dir(content) / org if org else content}: ok ({counts})")
     return status
 
@@ -437,6 +469,99 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def calendar_options(args: argparse.Namespace):
+    """Check the calendar command's values; a bad one raises UsageError naming it, with an example."""
+    import datetime as dt
+    import re
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from .ics import CalendarOptions
+    from .sessionplan import WEEKDAYS
+
+    try:
+        start = dt.date.fromisoformat(args.start) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.start) else None
+    except ValueError:
+        start = None
+    if start is None:
+        raise UsageError(f"rmhandbook calendar: --start `{args.start}` is not a date; write it as YYYY-MM-DD, "
+                         "for example --start 2026-03-02.")
+    match = re.fullmatch(r"(\d{1,2}):(\d{2})", args.time)
+    if not match or int(match[1]) > 23 or int(match[2]) > 59:
+        raise UsageError(f"rmhandbook calendar: --time `{args.time}` is not a time of day; write it as HH:MM on "
+                         "the 24-hour clock, for example --time 09:30.")
+    time = dt.time(int(match[1]), int(match[2]))
+    try:
+        if not re.fullmatch(r"[A-Za-z0-9_+\-]+(/[A-Za-z0-9_+\-]+)*", args.tz):
+            raise ValueError(args.tz)
+        ZoneInfo(args.tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise UsageError(f"rmhandbook calendar: --tz `{args.tz}` is not a known time zone; use an IANA name "
+                         "such as Europe/Berlin, America/New_York or UTC.") from None
+    weekday = None
+    if args.weekday is not None:
+        names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        key = args.weekday.strip().lower()
+        if key not in WEEKDAYS and key not in names:
+            raise UsageError(f"rmhandbook calendar: --weekday `{args.weekday}` is not a weekday; use one of "
+                             f"{', '.join(WEEKDAYS)}, for example --weekday thu.")
+        weekday = WEEKDAYS.index(key[:3])
+    minutes = _whole_number(args.minutes, "--minutes", 15, 480, "--minutes 60") if args.minutes is not None else None
+    reminder = _whole_number(args.reminder, "--reminder", 0, 10080, "--reminder 30")
+    if args.url is not None and not re.fullmatch(r"https?://[^\s]+", args.url):
+        raise UsageError(f"rmhandbook calendar: --url `{args.url}` is not a web address; give the handbook's "
+                         "address, for example --url https://intranet.example/handbook/.")
+    site_url, directory_urls = _site_links(Path(args.config_file))
+    return CalendarOptions(start=start, time=time, zone=args.tz, weekday=weekday, minutes=minutes,
+                           url=args.url or site_url, directory_urls=directory_urls, reminder_minutes=reminder,
+                           now=_source_date())
+
+
+def _whole_number(value: str, name: str, low: int, high: int, example: str) -> int:
+    if not value.strip().isdigit() or not low <= int(value) <= high:
+        raise UsageError(f"rmhandbook calendar: {name} `{value}` must be a whole number from {low} to {high}, "
+                         f"for example {example}.")
+    return int(value)
+
+
+def _source_date():
+    """DTSTAMP from SOURCE_DATE_EPOCH when set, so that a calendar can be rebuilt byte for byte."""
+    import datetime as dt
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc)
+    return None
+
+
+def cmd_calendar(args: argparse.Namespace) -> int:
+    from .ics import write_calendar
+    from .messages import DEFAULT_LANGUAGE
+
+    options = calendar_options(args)  # usage errors first: they need no content
+    handbook = _load(content_dir_for(args), lambda s: print(s, file=sys.stderr))
+    if handbook is None:
+        return EXIT_CONTENT
+    if not handbook.sessions:
+        print(f"rmhandbook calendar: {handbook.content_dir} has no session plans (sessions/*.yml), so there is "
+              "nothing to put in a calendar. Add for example sessions/kickoff.yml.", file=sys.stderr)
+        return EXIT_CONTENT
+    # the handbook's own language when it has one (an organization profile can set it), else the default
+    data = write_calendar(handbook, options, getattr(handbook, "language", None) or DEFAULT_LANGUAGE)
+    out = Path(args.out)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(data)
+        tmp.replace(out)
+    except OSError as exc:
+        print(f"rmhandbook calendar: cannot write `{out}`: {exc.strerror or exc}.", file=sys.stderr)
+        return EXIT_USAGE
+    count = data.count(b"BEGIN:VEVENT")
+    print(f"wrote {out}: {count} meetings, from {options.start} at {options.time:%H:%M} {options.zone}",
+          file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
 
@@ -452,7 +577,7 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export,
-    "schema": cmd_schema, "new": cmd_new, "checklists": cmd_checklists,
+    "schema": cmd_schema, "new": cmd_new, "calendar": cmd_calendar, "checklists": cmd_checklists,
 }
 
 
@@ -471,6 +596,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
         return COMMANDS[args.command](args)
+    except UsageError as exc:
+        print(f"{exc}\nRun `rmhandbook {args.command} --help` for usage.", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a report

@@ -19,8 +19,8 @@ from pydantic import BaseModel, ValidationError
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean, working_on
 from .loader import Document, load_document
-from .model import (ID_EXAMPLE, ID_PATTERN, KINDS, NO_MARKUP_PATTERN, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program,
-                    RefTo, Script, Step, Strict)
+from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, NO_MARKUP_PATTERN, REQUIRED_ROLES,
+                    REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, RefTo, Script, Session, Step, Strict)
 from .terms import Terms
 
 import re
@@ -83,6 +83,15 @@ class Handbook:
     @property
     def faqs(self) -> dict[str, FaqTopic]:
         return {k: v.model for k, v in self.items["faqs"].items()}
+
+    @property
+    def sessions(self) -> dict[str, Session]:
+        """Session plans in partnership order (by week); empty when there is no sessions/ folder."""
+        return {k: v.model for k, v in self.items.get("sessions", {}).items()}
+
+    def session_minutes(self, session: Session) -> int:
+        """A session's planned length: its own `minutes`, else the program cadence's."""
+        return session.minutes if session.minutes is not None else self.program.cadence.minutes
 
     def source(self, kind: str, item_id: str) -> Path:
         return self.items[kind][item_id].path
@@ -569,6 +578,10 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} must be plain text without `<` or `>`; found "
                         f"{_describe(value)}. Names are shown as they are written, never as HTML. "
                         f"For example {_example(ex_field, node)}.")
+        elif etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == CHECKLIST_REF_PATTERN:
+            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a checklist item reference; "
+                        "write the step id and the item id with a slash between them, for example "
+                        "`first-meeting/book-slots`.")
         elif etype == "string_pattern_mismatch" and node.get("pattern", ID_PATTERN) != ID_PATTERN:
             # not an id: a colour, an email address, a web address... the field says what it expects
             expected = node.get("description") or f"text matching `{node['pattern']}`"
@@ -652,8 +665,10 @@ def order_items(hb: Handbook) -> None:
     for kind in ("scripts", "pitfalls"):
         hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: (kv[1].model.title.lower(), kv[0])))
     hb.items["faqs"] = dict(sorted(hb.items["faqs"].items(), key=lambda kv: (kv[1].model.order, kv[0])))
+    hb.items["sessions"] = dict(sorted(hb.items.get("sessions", {}).items(),
+                                       key=lambda kv: (kv[1].model.week, kv[0])))
     for kind in hb.items:
-        if kind not in ("steps", "scripts", "pitfalls", "faqs"):
+        if kind not in ("steps", "scripts", "pitfalls", "faqs", "sessions"):
             hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: _sort_key(kv)))
 
 
@@ -699,6 +714,50 @@ def check_items(hb: Handbook, diags: Diagnostics) -> None:
         _dupes(item.doc, item.model.questions, "id", ("questions",), "question id", diags)
     if hb.glossary is not None and hb.glossary_doc is not None:
         _dupes(hb.glossary_doc, hb.glossary.entries, "term", ("entries",), "glossary term", diags)
+    check_sessions(hb, diags)
+
+
+def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
+    """Session plans: known roles, a week range that runs forwards, one meeting per week, and an
+    agenda that fills the meeting exactly (the printed plan and the calendar event must agree)."""
+    role_ids = set(hb.roles)
+    taken: dict[int, str] = {}
+    for sid, item in hb.items.get("sessions", {}).items():
+        session: Session = item.model
+        for role in session.preparation:
+            if role not in role_ids:
+                m = item.doc.key_mark(("preparation", role))
+                diags.error(item.path, m.line, m.column, f"`preparation` names an unknown role `{role}`."
+                            f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
+        if session.until_week is not None and session.until_week < session.week:
+            m = item.doc.mark(("until_week",))
+            diags.error(item.path, m.line, m.column, f"`until_week` ({session.until_week}) is before `week` "
+                        f"({session.week}); a range runs forwards, for example `week: {session.until_week}` and "
+                        f"`until_week: {session.week}`, or leave `until_week` out for a single meeting.")
+            continue
+        for week in session.weeks:
+            if week in taken:
+                m = item.doc.mark(("week",))
+                diags.error(item.path, m.line, m.column, f"week {week} already has a meeting: "
+                            f"`sessions/{taken[week]}.yml`; the pair meets once a week, so give each week one "
+                            "session (change `week` or `until_week`).")
+                break
+            taken[week] = sid
+        for i, part in enumerate(session.agenda):
+            if part.details and "\n\n" in part.details.strip():
+                m = item.doc.mark(("agenda", i, "details"))
+                diags.error(item.path, m.line, m.column, f"`details` of agenda item {i + 1} has several paragraphs; "
+                            "it is printed in one table cell, so write one paragraph (move the rest to the "
+                            "session's `goal` or `preparation`).")
+        planned = hb.session_minutes(session)
+        total = sum(a.minutes for a in session.agenda)
+        if total != planned:
+            m = item.doc.key_mark(("agenda",))
+            parts = " + ".join(str(a.minutes) for a in session.agenda)
+            source = "its `minutes`" if session.minutes is not None else "the program's `cadence.minutes`"
+            diags.error(item.path, m.line, m.column, f"the agenda adds up to {total} minutes ({parts}) but the "
+                        f"meeting lasts {planned} minutes ({source}); change the agenda's minutes so they add up "
+                        f"to {planned}, or set the session's length, for example `minutes: {total}`.")
 
 
 def reference_index(hb: Handbook) -> dict[str, set[str]]:
@@ -774,7 +833,8 @@ def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[
             return
 
 
-KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs"}
+KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs",
+                       "sessions": "sessions"}
 
 
 def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[str]] | None = None) -> None:
@@ -818,22 +878,29 @@ def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
     slug = profile.slug
     hide_line = profile.doc.key_mark(("hide",)).line
 
+    def is_hidden(kind: str, ref: str) -> bool:
+        if kind == "checklist":  # `step-id/item-id`: hidden with its step
+            return ref.partition("/")[0] in hb.hidden.get("steps", ())
+        return ref in hb.hidden.get(kind, ())
+
     def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
-        drop = [loc for loc, kind, ref in iter_references(model) if ref in hb.hidden.get(kind, ())]
+        drop = [loc for loc, kind, ref in iter_references(model) if is_hidden(kind, ref)]
         if not drop:
             return model
         for loc in drop:
             kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
             ref = _get(model, loc)
             m = doc.mark(loc)
+            what = "checklist item" if kind == "checklist" else KINDS[kind].singular
+            hidden_id = ref.partition("/")[0] if kind == "checklist" else ref
             in_overlay = doc.path.resolve().is_relative_to(profile.folder.resolve())
             fix = ("Remove the link from this file" if in_overlay else
                    f"To link something else instead, put your own version of this file in "
                    f"orgs/{slug}/{doc.path.parent.name}/")
             diags.warning(doc.path, m.line, m.column,
-                          f"`{_field_name(loc)}` links to the {KINDS[kind].singular} `{ref}`, which organization "
+                          f"`{_field_name(loc)}` links to the {what} `{ref}`, which organization "
                           f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
-                          f"handbook. {fix}, or stop hiding `{ref}`.")
+                          f"handbook. {fix}, or stop hiding `{hidden_id}`.")
         data = model.model_dump()
         for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
             parent = data

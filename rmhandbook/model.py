@@ -217,6 +217,56 @@ class Glossary(Strict):
     entries: list[GlossaryEntry] = Field(min_length=1)
 
 
+# --- sessions/<id>.yml -----------------------------------------------------
+# One meeting of a pair (or one plan used for a run of weekly meetings). The
+# calendar turns every week of every session into one event.
+
+CHECKLIST_REF_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*/[a-z0-9]+(?:-[a-z0-9]+)*$"
+ChecklistRef = Annotated[str, StringConstraints(pattern=CHECKLIST_REF_PATTERN, min_length=3, max_length=161),
+                         RefTo("checklist"), Field(examples=["first-meeting/confirm-series"])]
+
+
+class AgendaItem(Strict):
+    minutes: int = Field(ge=1, le=480, description="how long this part takes", examples=[10])
+    title: Text = Field(description="what happens, in a few words", examples=["Check-in"])
+    details: Markdown | None = Field(default=None, description="what the pair does in this part (one paragraph: "
+                                    "it is printed in a table cell)")
+
+
+class Reflection(Strict):
+    mentor: Text = Field(description="a question the mentor answers after the meeting",
+                         examples=["What did I explain well, and what would I explain differently?"])
+    mentee: Text = Field(description="a question the mentee answers after the meeting",
+                         examples=["What will I try before we meet again?"])
+
+
+class Session(Strict):
+    title: Text = Field(examples=["Kick-off: get to know each other"])
+    week: int = Field(ge=1, le=104, description="the partnership week of this meeting (week 1 is the first meeting)",
+                      examples=[1])
+    until_week: int | None = Field(default=None, ge=1, le=104,
+                                   description="last week for a plan used in several weekly meetings "
+                                               "(weeks `week` to `until_week`, one meeting each)", examples=[8])
+    minutes: int | None = Field(default=None, ge=15, le=480,
+                                description="length of the meeting; default: the program cadence's minutes. "
+                                            "The agenda's minutes must add up to it", examples=[90])
+    goal: Markdown = Field(description="what the pair should have at the end of the meeting")
+    preparation: dict[Id, list[Markdown]] = Field(min_length=1, description="what each role prepares, by role id",
+                                                  examples=[{"mentor": ["Pick two tools you use every day."]}])
+    agenda: list[AgendaItem] = Field(min_length=1, description="the timed agenda, in order")
+    scripts: Refs("scripts", "ids of the framing scripts used in this meeting")  # type: ignore[valid-type]
+    checklist_items: list[ChecklistRef] = Field(default_factory=list,
+                                                description="checklist items this meeting ticks off, "
+                                                            "written as `step-id/item-id`")
+    steps: Refs("steps", "ids of the steps this meeting belongs to")  # type: ignore[valid-type]
+    reflection: Reflection = Field(description="one question for each side to think about afterwards")
+    tags: list[Text] = Field(default_factory=list)
+
+    @property
+    def weeks(self) -> range:
+        return range(self.week, (self.until_week or self.week) + 1)
+
+
 @dataclasses.dataclass(frozen=True)
 class Kind:
     """A folder of content items, one item per file, the file name its id."""
@@ -232,6 +282,7 @@ KINDS: dict[str, Kind] = {
     "scripts": Kind("scripts", Script, "script", "script"),
     "pitfalls": Kind("pitfalls", Pitfall, "pitfall", "pitfall"),
     "faqs": Kind("faqs", FaqTopic, "FAQ topic", "faq"),
+    "sessions": Kind("sessions", Session, "session", "session"),
 }
 
 SINGLE_FILES: dict[str, type[Strict]] = {

@@ -324,8 +324,8 @@ def _nav_paths(nav: list):
 def _user_pages(config) -> list:
     """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
     docs_dir = Path(config.docs_dir)
-    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "roles", "checklists", "scripts",
-                       "pitfalls", "faq"}
+    generated_roots = {"index.md", "overview.md", "glossary.md", "steps", "sessions", "roles", "checklists",
+                       "scripts", "pitfalls", "faq"}
     out = []
     for p in sorted(docs_dir.rglob("*.md")):
         rel = p.relative_to(docs_dir)

@@ -132,6 +132,7 @@ class Renderer:
         self.env.globals.update(
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
+            sessions=handbook.sessions,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
             backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
@@ -215,6 +216,11 @@ class Renderer:
             for x in pit.scripts:
                 add("scripts", x, "pitfalls", pid)
                 add("pitfalls", pid, "scripts", x)
+        for sid, session in self.hb.sessions.items():  # the session page lists its own; link back to it
+            for x in session.scripts:
+                add("scripts", x, "sessions", sid)
+            for s in session.steps:
+                add("steps", s, "sessions", sid)
         # position lookups by dict: `list.index` here made a large handbook quadratic
         order = {kind: {item_id: i for i, item_id in enumerate(items)} for kind, items in self.hb.items.items()}
         return {key: {k: sorted(v, key=order[k].__getitem__) for k, v in kinds.items()}
@@ -248,7 +254,7 @@ class Renderer:
         if page is None:
             reads = self._recorder.current = Reads()
             # context beyond the page's own item (a checklist gathered from every step) is not tracked
-            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role"})
+            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role", "session"})
             try:
                 page = self._render(template, path, title, source, **context)
             finally:
@@ -305,6 +311,7 @@ class Renderer:
         ]
         for sid, item in hb.items["steps"].items():
             out.append(self.page("step.md.j2", f"steps/{sid}.md", item.model.title, item.path, id=sid, step=item.model))
+        out += self.session_pages()
         out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
@@ -324,6 +331,23 @@ class Renderer:
             out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
         return out
 
+    def session_pages(self) -> list[Page]:
+        """The session plan (with the calendar form and its data) and one page per session; none
+        when the content has no sessions/ folder."""
+        from .sessionplan import WEEKDAYS, calendar_data, json_for_script
+
+        sessions = self.hb.items.get("sessions", {})
+        if not sessions:
+            return []
+        # Markup: the JSON is already safe inside its script element (no `<`, `>` or `&`); it must reach
+        # the page byte for byte, never HTML-escaped like prose
+        data = Markup(json_for_script(calendar_data(self.hb, self.msg.language)))
+        out = [self.page("sessions_index.md.j2", "sessions/index.md", self.msg("sessions"), None,
+                         calendar_json=data, weekdays=WEEKDAYS)]
+        for sid, item in sessions.items():
+            out.append(self.page("session.md.j2", f"sessions/{sid}.md", item.model.title, item.path, id=sid,
+                                 session=item.model))
+        return out
 
     def checklist_pages(self) -> list[Page]:
         """The checklists index, then a page per role checklist, facilitator pack and phase checklist."""
@@ -390,6 +414,7 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
                 steps_section.append({phase.title: group})
     nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
                  {msg("steps"): steps_section},
+                 *([section(msg("sessions"), "sessions/index.md", "sessions/")] if "sessions/index.md" in titles else []),
                  section(msg("roles"), "roles/index.md", "roles/"),
                  {msg("checklists"): "checklists/index.md"},
                  {msg("scripts"): "scripts/index.md"},

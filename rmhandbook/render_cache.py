@@ -50,7 +50,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE = _MemoryBytecodeCache()
 
 ALL = "*"
-TRACKED_KINDS = ("steps", "scripts", "pitfalls", "faqs")
+TRACKED_KINDS = ("steps", "scripts", "pitfalls", "faqs", "sessions")
 
 
 class Reads:
