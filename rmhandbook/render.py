@@ -18,7 +18,7 @@ import jinja2
 from markupsafe import Markup
 
 from .diagnostics import ContentError, Diagnostics, working_on
-from .handbook import Handbook
+from .handbook import Handbook, iter_references
 from .messages import DEFAULT_LANGUAGE, Messages
 from .printing import ChecklistDoc, PrintSettings, checklist_documents
 from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
@@ -192,35 +192,25 @@ class Renderer:
 
     # -- derived data --------------------------------------------------------
     def backlinks(self) -> dict[str, dict[str, list[str]]]:
-        """Links in both directions: which steps mention a script, which scripts a step, and so on."""
+        """Links in both directions between steps, scripts, pitfalls and sessions.
+
+        Derived from the references the model declares (`RefTo` in a field's type), so a
+        step that names a script and a script that names a step both link each other, and
+        a new content kind gets its links without code here.
+        """
+        linked = ("steps", "scripts", "pitfalls", "sessions")
         back: dict[str, dict[str, set[str]]] = {}
 
         def add(kind: str, item: str, other_kind: str, other: str) -> None:
             back.setdefault(f"{kind}/{item}", {}).setdefault(other_kind, set()).add(other)
 
-        for sid, step in self.hb.steps.items():
-            for x in step.scripts:
-                add("scripts", x, "steps", sid)
-                add("steps", sid, "scripts", x)
-            for x in step.pitfalls:
-                add("pitfalls", x, "steps", sid)
-                add("steps", sid, "pitfalls", x)
-        for xid, script in self.hb.scripts.items():
-            for s in script.steps:
-                add("steps", s, "scripts", xid)
-                add("scripts", xid, "steps", s)
-        for pid, pit in self.hb.pitfalls.items():
-            for s in pit.steps:
-                add("steps", s, "pitfalls", pid)
-                add("pitfalls", pid, "steps", s)
-            for x in pit.scripts:
-                add("scripts", x, "pitfalls", pid)
-                add("pitfalls", pid, "scripts", x)
-        for sid, session in self.hb.sessions.items():  # the session page lists its own; link back to it
-            for x in session.scripts:
-                add("scripts", x, "sessions", sid)
-            for s in session.steps:
-                add("steps", s, "sessions", sid)
+        for kind in linked:
+            for item_id, item in self.hb.items.get(kind, {}).items():
+                for loc, ref_kind, ref in iter_references(item.model):
+                    # a top-level list of ids (`scripts: [...]`), not a reference inside a nested entry
+                    if ref_kind in linked and len(loc) == 2:
+                        add(ref_kind, ref, kind, item_id)
+                        add(kind, item_id, ref_kind, ref)
         # position lookups by dict: `list.index` here made a large handbook quadratic
         order = {kind: {item_id: i for i, item_id in enumerate(items)} for kind, items in self.hb.items.items()}
         return {key: {k: sorted(v, key=order[k].__getitem__) for k, v in kinds.items()}
