@@ -74,9 +74,20 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             self.config[key] = value
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (config_dir / self.config.content_dir).resolve()
-        self.handbook: Handbook | None = None
-        self.pages: list[Page] = []
         self.page_sources: dict[str, str] = {}  # built page -> the YAML file it comes from (for messages)
+        self._add_extensions_and_assets(config)
+        self.handbook: Handbook = self._load()
+        self.org: OrgProfile | None = self.handbook.organization
+        self.language = self.handbook.language
+        self.printing = self._print_settings()
+        if self.org is not None:
+            self._apply_organization(config, self.org)
+        self._render_pages(config, config_dir)
+        self._check_pdf_engine()
+        self._generate_nav(config)
+        return config
+
+    def _add_extensions_and_assets(self, config) -> None:
         for ext in REQUIRED_EXTENSIONS:
             if ext not in config.markdown_extensions:
                 config.markdown_extensions.append(ext)
@@ -85,20 +96,19 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             uri = f"assets/rmhandbook/{name}"
             if uri not in [str(x) for x in target]:
                 target.append(uri)
-        self.handbook = self._load()
-        self.org: OrgProfile | None = self.handbook.organization
-        self.language = self.handbook.language
+
+    def _print_settings(self) -> PrintSettings:
         # the one place the paper is read: a paper the CLI asks for (`checklists --paper`), else the
         # organization's, else the plugin option
         explicit = self.overrides.get("paper")
         self.paper = explicit or (self.org.model.paper if self.org is not None else self.config.paper)
-        self.printing = PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs,
-                                      organization=self.org.model.name if self.org is not None else None)
-        if self.org is not None:
-            self._apply_organization(config, self.org)
+        return PrintSettings(paper=self.paper, pdfs=self.config.checklist_pdfs,
+                             organization=self.org.model.name if self.org is not None else None)
+
+    def _render_pages(self, config, config_dir: Path) -> None:
         renderer = self._render(config, config_dir)
         try:
-            self.pages = renderer.pages()
+            self.pages: list[Page] = renderer.pages()
         except ContentError as exc:  # an error in the site's own templates
             raise PluginError("rmhandbook: a template has errors:\n" + exc.diagnostics.report()) from None
         self.checklist_docs = renderer.checklists
@@ -107,18 +117,21 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         abbr = config.mdx_configs.setdefault("abbr", {})
         abbr["glossary"] = {**glossary_abbreviations(self.handbook), **(abbr.get("glossary") or {})}
         self.pdf_docs = pdf_documents(renderer.checklists) if self.printing.pdfs else []
+
+    def _check_pdf_engine(self) -> None:
         if self.pdf_docs:  # fail before building, not after
             from .pdf import PdfError, check_pdf_engine
             try:
                 check_pdf_engine()
             except PdfError as exc:
                 raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
+
+    def _generate_nav(self, config) -> None:
         self.nav_paths: set[str] | None = None  # pages our generated nav lists; None: the user's nav rules
         if self.config.generate_nav and config.nav is None:
             nav = nav_for(self.pages, self.handbook, self.config.nav_max_section_items, self.language)
             self.nav_paths = set(_nav_paths(nav))
             config.nav = nav + _user_pages(config)
-        return config
 
     def _load(self) -> Handbook:
         builder = shared_builder(self.content_dir)
