@@ -115,16 +115,36 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
     """Every broken internal link or anchor in the HTML files under `site_dir`, sorted."""
     site_dir = Path(site_dir)
     pages: dict[str, _Page] = {}
+    # the site's files and folders, read once: a large site has hundreds of thousands of links,
+    # and a stat() per link cost more than reading the pages
+    files: set[str] = set()
+    folders: set[str] = {""}
     for dirpath, _dirnames, filenames in os.walk(site_dir):
+        rel_dir = Path(dirpath).relative_to(site_dir).as_posix()
+        rel_dir = "" if rel_dir == "." else rel_dir
+        folders.add(rel_dir)
         for name in filenames:
+            rel = posixpath.join(rel_dir, name) if rel_dir else name
+            files.add(rel)
             if name.endswith(".html"):
-                path = Path(dirpath) / name
-                pages[path.relative_to(site_dir).as_posix()] = _parse(path)
+                pages[rel] = _parse(Path(dirpath) / name)
 
-    def target_ids(rel: str) -> set[str] | None:
-        if rel not in pages and rel.endswith(".html") and (site_dir / rel).is_file():
-            pages[rel] = _parse(site_dir / rel)
-        return pages[rel].ids if rel in pages else None
+    resolved: dict[tuple[str, str], tuple[str, str | None]] = {}
+
+    def resolve(base: str, path: str) -> tuple[str, str | None]:
+        """(the file a link's path points at, or why it is broken); the same nav link recurs on every page."""
+        key = (base, path)
+        if key not in resolved:
+            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base, path)
+            rel = posixpath.normpath(joined)
+            if rel.startswith("../") or rel == "..":
+                resolved[key] = (rel, "it points outside the site")
+            else:
+                rel = "" if rel == "." else rel
+                if path.endswith("/") or rel in folders:
+                    rel = posixpath.join(rel, "index.html") if rel else "index.html"
+                resolved[key] = (rel, None if rel in files else f"there is no `{rel}` in the site")
+        return resolved[key]
 
     broken: list[BrokenLink] = []
     for page, parsed in sorted(pages.items()):
@@ -137,23 +157,13 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
             if not path:
                 rel = page  # `#anchor` or `?query` on the same page
             else:
-                joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base, path)
-                rel = posixpath.normpath(joined)
-                if rel.startswith("../") or rel == "..":
-                    broken.append(BrokenLink(page, link, "it points outside the site"))
-                    continue
-                if rel == ".":
-                    rel = ""
-                target = site_dir / rel
-                if path.endswith("/") or target.is_dir():
-                    rel = posixpath.join(rel, "index.html") if rel else "index.html"
-                    target = site_dir / rel
-                if not target.is_file():
-                    broken.append(BrokenLink(page, link, f"there is no `{rel}` in the site"))
+                rel, problem = resolve(base, path)
+                if problem:
+                    broken.append(BrokenLink(page, link, problem))
                     continue
             if fragment and rel.endswith(".html"):
-                ids = target_ids(rel)
-                if ids is not None and fragment not in ids:
+                target = pages.get(rel)
+                if target is not None and fragment not in target.ids:
                     broken.append(BrokenLink(page, link, f"`{rel}` has no anchor `#{fragment}`"))
     return sorted(set(broken))
 
