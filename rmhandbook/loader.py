@@ -192,7 +192,13 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
                     "expected exactly one. Put each item in a file of its own.")
         return None
     except yaml.MarkedYAMLError as exc:
-        _syntax_error(path, text, exc, diags)
+        # newer libyaml refuses deep nesting itself, with its own words and position:
+        # report it exactly as the walker below does, wherever the limit was met
+        deep = _too_deep(text) if "nesting depth" in str(exc.problem or "") else None
+        if deep is not None:
+            diags.error(path, deep.line, deep.column, _TOO_DEEP)
+        else:
+            _syntax_error(path, text, exc, diags)
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, located by offset
         pos = exc.position if isinstance(exc.position, int) else 0
@@ -206,7 +212,7 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
         diags.error(path, 1, 1, f"not valid YAML: {exc}")
         return None
     except RecursionError:
-        diags.error(path, 1, 1, f"nesting is too deep; content files nest at most {MAX_DEPTH} levels.")
+        diags.error(path, 1, 1, _TOO_DEEP)
         return None
     finally:
         loader.dispose()
@@ -222,6 +228,34 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
         return None
     _warn_cut_comments(doc, diags)
     return doc
+
+
+_TOO_DEEP = f"nesting is too deep; content files nest at most {MAX_DEPTH} levels."
+
+
+def _too_deep(text: str) -> Mark | None:
+    """Where the first collection nested deeper than MAX_DEPTH starts (the node the walker would name).
+
+    Read with the pure-Python parser: libyaml's scanner looks ahead across a whole flow
+    collection and meets its own depth limit before it hands out the first event; the
+    Python parser produces events without recursion, so deep input is no problem here.
+    """
+    loader = yaml.SafeLoader(text)
+    depth = 0  # collections open around the next event
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                if depth > MAX_DEPTH:
+                    return Mark(event.start_mark.line + 1, event.start_mark.column + 1)
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagnostics) -> None:
@@ -311,7 +345,7 @@ class _Walker:
 
     def build(self, node: yaml.Node, loc: Path_, depth: int) -> Any:
         if depth > MAX_DEPTH:
-            self.error(node, f"nesting is too deep; content files nest at most {MAX_DEPTH} levels.")
+            self.error(node, _TOO_DEEP)
             raise _Abort
         if id(node) in self.seen:
             # the composer hands back the very same node for an alias; its marks are the
