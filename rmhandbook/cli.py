@@ -113,15 +113,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _plugin_content_dir(config_file: Path) -> Path | None:
     """The rmhandbook plugin's content_dir as set in mkdocs.yml, if the file exists and sets it."""
-    if not config_file.is_file():
-        return None
-    from mkdocs.utils import yaml as mkdocs_yaml  # understands !ENV and friends
-
-    try:
-        with config_file.open(encoding="utf-8") as fh:
-            data = mkdocs_yaml.yaml_load(fh) or {}
-    except Exception:  # a broken mkdocs.yml is reported by the build itself
-        return None
+    data = _site_config(config_file) or {}
     for entry in data.get("plugins") or []:
         if isinstance(entry, dict) and "rmhandbook" in entry:
             options = entry["rmhandbook"] or {}
@@ -133,14 +125,8 @@ def _plugin_content_dir(config_file: Path) -> Path | None:
 
 def _site_links(config_file: Path) -> tuple[str | None, bool]:
     """(site_url, use_directory_urls) from mkdocs.yml, so calendar events can link to the built pages."""
-    if not config_file.is_file():
-        return None, True
-    from mkdocs.utils import yaml as mkdocs_yaml
-
-    try:
-        with config_file.open(encoding="utf-8") as fh:
-            data = mkdocs_yaml.yaml_load(fh) or {}
-    except Exception:  # a broken mkdocs.yml is reported by the build itself
+    data = _site_config(config_file)
+    if data is None:
         return None, True
     url = data.get("site_url")
     return (str(url) if url else None), data.get("use_directory_urls") is not False
@@ -338,6 +324,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def _site_config(config_file: Path) -> dict | None:
+    """mkdocs.yml as data (MkDocs' own YAML reader understands !ENV and friends); None if absent or broken."""
     if not config_file.is_file():
         return None
     from mkdocs.utils import yaml as mkdocs_yaml  # understands !ENV and friends
