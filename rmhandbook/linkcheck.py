@@ -14,9 +14,13 @@ from __future__ import annotations
 
 import dataclasses
 import html
+import json
 import os
-import re
+import pickle
 import posixpath
+import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -111,14 +115,12 @@ def _is_internal(link: str) -> bool:
     return not parts.scheme and not parts.netloc and not link.startswith("//")
 
 
-def check_site_links(site_dir: Path) -> list[BrokenLink]:
-    """Every broken internal link or anchor in the HTML files under `site_dir`, sorted."""
-    site_dir = Path(site_dir)
-    pages: dict[str, _Page] = {}
-    # the site's files and folders, read once: a large site has hundreds of thousands of links,
-    # and a stat() per link cost more than reading the pages
+def _site_files(site_dir: Path) -> tuple[set[str], set[str], dict[str, int]]:
+    """The site's files and folders, read once, and the size of each HTML file: a large site has
+    hundreds of thousands of links, and a stat() per link cost more than reading the pages."""
     files: set[str] = set()
     folders: set[str] = {""}
+    html_sizes: dict[str, int] = {}
     for dirpath, _dirnames, filenames in os.walk(site_dir):
         rel_dir = Path(dirpath).relative_to(site_dir).as_posix()
         rel_dir = "" if rel_dir == "." else rel_dir
@@ -127,8 +129,28 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
             rel = posixpath.join(rel_dir, name) if rel_dir else name
             files.add(rel)
             if name.endswith(".html"):
-                pages[rel] = _parse(Path(dirpath) / name)
+                html_sizes[rel] = os.stat(os.path.join(dirpath, name)).st_size
+    return files, folders, html_sizes
 
+
+def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | None = None) -> list[BrokenLink]:
+    """Every broken internal link or anchor in the HTML files under `site_dir`, sorted.
+
+    `scanned` holds pages already read while they were written (site-relative path ->
+    (size in bytes, what it holds)); a page whose file is gone or has another size
+    now is read again from the site, and every other HTML file is read here.
+    """
+    site_dir = Path(site_dir)
+    files, folders, html_sizes = _site_files(site_dir)
+    scanned = scanned or {}
+    pages: dict[str, _Page] = {}
+    for rel, size in html_sizes.items():
+        known = scanned.get(rel)
+        pages[rel] = known[1] if known is not None and known[0] == size else _parse(site_dir / rel)
+    return _broken_links(pages, files, folders)
+
+
+def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str]) -> list[BrokenLink]:
     resolved: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def resolve(base: str, path: str) -> tuple[str, str | None]:
@@ -168,6 +190,137 @@ def check_site_links(site_dir: Path) -> list[BrokenLink]:
     return sorted(set(broken))
 
 
+# --- checking while the site is written ------------------------------------------------------
+#
+# Reading the pages back after the build cost a large site 6 % of its build time. A
+# `SiteChecker` is given each page as it is written instead: a large site's pages go to a
+# worker process that reads them on the other core while the build goes on (the pages
+# arrive far slower than they are read), a small site's are read at once. `finish` reads
+# whatever HTML nobody handed in (a theme's 404 page, a user's own .html file) and follows
+# every link. The worker is a plain child process (`python -m rmhandbook.linkcheck`) fed
+# through a pipe: no fork of a process that holds MkDocs' state, and the same on every OS.
+
+WORKER_MIN_PAGES = 300  # below this, starting a second Python costs more than it saves
+
+
+def _frame(*parts: bytes) -> bytes:
+    return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
+
+
+def _read_exact(stream, n: int) -> bytes:
+    data = stream.read(n)
+    if len(data) != n:
+        raise EOFError
+    return data
+
+
+def _read_frame(stream) -> tuple[bytes, bytes]:
+    first = _read_exact(stream, int.from_bytes(_read_exact(stream, 4), "big"))
+    second = _read_exact(stream, int.from_bytes(_read_exact(stream, 4), "big"))
+    return first, second
+
+
+class SiteChecker:
+    """Follow every internal link of a site whose pages are handed in as they are written."""
+
+    def __init__(self, expected_pages: int = 0, *, worker: bool | None = None) -> None:
+        self._scanned: dict[str, tuple[int, _Page]] = {}
+        self._proc: subprocess.Popen | None = None
+        if worker if worker is not None else expected_pages >= WORKER_MIN_PAGES:
+            self._proc = self._start_worker()
+
+    @property
+    def parallel(self) -> bool:
+        return self._proc is not None
+
+    @staticmethod
+    def _start_worker() -> subprocess.Popen | None:
+        try:
+            # this copy of the package, whatever the working folder or the installed one is
+            package_parent = str(Path(__file__).resolve().parent.parent)
+            path = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH", "")) if p)
+            return subprocess.Popen([sys.executable, "-m", "rmhandbook.linkcheck", "--worker"],
+                                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                    env={**os.environ, "PYTHONPATH": path})
+        except OSError:
+            return None  # read the pages here instead
+
+    def add_page(self, rel: str, html_text: str) -> None:
+        """A page about to be written to `rel` (relative to the site folder) with this HTML."""
+        data = html_text.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
+        if self._proc is not None:
+            try:
+                self._proc.stdin.write(_frame(rel.encode("utf-8"), data))
+                return
+            except (BrokenPipeError, OSError, ValueError):
+                self._stop()  # the worker is gone: the pages are read from the site at the end
+        self._scanned[rel] = (len(data), _scan(html_text))
+
+    def finish(self, site_dir: Path) -> list[BrokenLink]:
+        """Every broken internal link or anchor in the site, once every file is written."""
+        if self._proc is not None:
+            try:
+                self._proc.stdin.write(_frame(b"", os.fsencode(str(site_dir))))
+                self._proc.stdin.close()
+                out = self._proc.stdout.read()
+                if self._proc.wait() == 0:
+                    return [BrokenLink(*b) for b in json.loads(out)]
+            except (BrokenPipeError, OSError, ValueError):
+                pass
+            finally:
+                self._stop()
+            # the worker failed: check here, reading every page from the site
+        return check_site_links(site_dir, self._scanned)
+
+    def save(self, path: Path) -> None:
+        """Write what was read so far to `path`, for `check_site_links(..., load_scans(paths))` in
+        the process that puts a parallel build's shares together (pages here are read inline)."""
+        with open(path, "wb") as fh:
+            pickle.dump(self._scanned, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def close(self) -> None:
+        """Stop the worker of a build that failed before `finish`."""
+        self._stop()
+
+    def _stop(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait()
+
+
+def load_scans(paths) -> dict[str, tuple[int, _Page]]:
+    """The pages several `SiteChecker.save` calls wrote, merged."""
+    scanned: dict[str, tuple[int, _Page]] = {}
+    for path in paths:
+        with open(path, "rb") as fh:
+            scanned.update(pickle.load(fh))
+    return scanned
+
+
+def _worker(stdin, stdout) -> int:
+    """The worker's side of `SiteChecker`: frames of (page, html) until (b"", site folder)."""
+    scanned: dict[str, tuple[int, _Page]] = {}
+    while True:
+        try:
+            rel, data = _read_frame(stdin)
+        except EOFError:
+            return 1  # the build stopped without finishing
+        if not rel:
+            broken = check_site_links(Path(os.fsdecode(data)), scanned)
+            stdout.write(json.dumps([dataclasses.astuple(b) for b in broken]).encode("utf-8"))
+            stdout.flush()
+            return 0
+        scanned[rel.decode("utf-8")] = (len(data), _scan(data.decode("utf-8", errors="replace")))
+
+
 def report(broken: list[BrokenLink], sources: dict[str, str] | None = None) -> str:
     """One line per broken link; `sources` maps a page to the file it was generated from."""
     n = len(broken)
@@ -176,3 +329,9 @@ def report(broken: list[BrokenLink], sources: dict[str, str] | None = None) -> s
     lines.append(f"{n} broken link{'s' if n != 1 else ''}: fix the content or template that writes "
                  f"{'them' if n != 1 else 'it'}; the site was not published.")
     return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] != ["--worker"]:
+        sys.exit("usage: python -m rmhandbook.linkcheck --worker  (started by the MkDocs plugin; reads pages on stdin)")
+    sys.exit(_worker(sys.stdin.buffer, sys.stdout.buffer))
