@@ -64,6 +64,10 @@ class Diagnostics:
                 self._seen.add(d)
                 self._items.append(d)
 
+    def since(self, count: int) -> list[Diagnostic]:
+        """The problems added after the first `count`, in the order they came."""
+        return self._items[count:]
+
     @property
     def errors(self) -> list[Diagnostic]:
         return [d for d in self._items if d.severity == "error"]

@@ -141,6 +141,8 @@ class HandbookBuilder:
     def __init__(self) -> None:
         self._docs: dict[Path, tuple[bytes, Document | None, list]] = {}
         self._models: dict[tuple[Path, str], tuple[bytes, str, Any, list]] = {}
+        # the last handbook built from each content folder, and what it was built from
+        self._built: dict[Path, tuple[tuple, Handbook, list]] = {}
         self.stats = {"parsed": 0, "validated": 0, "reused": 0}
 
     # -- files --------------------------------------------------------------
@@ -261,6 +263,20 @@ class HandbookBuilder:
 
         if program is None or (organization is not None and profile is None):
             raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
+        # Built from the very same validated objects as last time (`rmhandbook build` checks the
+        # content, then the plugin builds it again): the cross-checks would find what they found.
+        # Only for the default handbook: an organization's profile is read afresh every time.
+        signature = None
+        if organization is None and not diags.errors:
+            signature = (diags.root, id(program), id(program_doc), id(glossary), terms.fingerprint if terms else "",
+                         tuple((kind, item_id, id(item.model), id(item.doc))
+                               for kind, kind_items in items.items() for item_id, item in kind_items.items()),
+                         tuple((kind, tuple(files)) for kind, files in kinds.items()))
+            previous = self._built.get(content_dir)
+            if previous is not None and previous[0] == signature:
+                diags.extend(previous[2])
+                return previous[1]
+        checks_from = len(diags)
         handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc,
                             organization=profile, hidden=hidden, overlaid=overlaid)
         order_items(handbook)
@@ -274,6 +290,8 @@ class HandbookBuilder:
         if diags.errors:
             raise ContentError(diags)
         handbook.warnings = diags.warnings
+        if signature is not None:  # (the objects it names stay alive in the caches above)
+            self._built[content_dir] = (signature, handbook, diags.since(checks_from))
         return handbook
 
 
