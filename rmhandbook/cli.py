@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into <site>/SLUG/")
     which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <site>/SLUG/")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="with --all-orgs: processes to use "
-                   "(default: one per organization, up to the number of CPUs)")
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: the number of CPUs). "
+                   "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
+                   "more) is split between them, a smaller one is built in one")
 
     p = command("serve", "Serve the handbook with live reload.")
     with_content(p)
@@ -199,9 +200,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    if args.jobs is not None and (not args.all_orgs or args.jobs < 1):
-        print("rmhandbook build: --jobs N goes with --all-orgs and N is at least 1, for example "
-              "`rmhandbook build --all-orgs --jobs 2`.", file=sys.stderr)
+    if args.jobs is not None and args.jobs < 1:
+        print("rmhandbook build: --jobs N needs N of at least 1, for example `rmhandbook build --jobs 2`.",
+              file=sys.stderr)
         return EXIT_USAGE
     if args.all_orgs:
         return _build_all_orgs(args)
@@ -218,7 +219,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
             # an organization's site goes into its own folder, beside the other organizations'
             target = base / args.org if args.org else base
-            mkdocs_build(args.config_file, target, overrides, args.strict)
+            mkdocs_build(args.config_file, target, overrides, args.strict, args.jobs or os.cpu_count() or 1)
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT

@@ -21,14 +21,15 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from .diagnostics import ContentError, Diagnostics
 from .export import REQUIRED_EXTENSIONS, asset_files
 from .handbook import Handbook, shared_builder
-from .linkcheck import check_site_links
+from .linkcheck import SiteChecker
 from .linkcheck import report as link_report
 from .messages import Messages, messages_script
 from .org import OrgProfile, footer_contact, web_manifest
 from .printing import PAPERS, PrintSettings, page_css, pdf_documents
 from .render import Page, Renderer, glossary_abbreviations, nav_for
 from .render_cache import BYTECODE, shared_page_cache
-from .sites import site_manifest
+from .safety import html_attribute
+from .sites import Share, site_manifest
 from .theming import palette_css, palette_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
@@ -66,6 +67,8 @@ class RmHandbookConfig(base.Config):
 class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # Values the `rmhandbook` CLI sets for this process (e.g. `--content`), applied over mkdocs.yml.
     overrides: ClassVar[dict[str, Any]] = {}
+    # Set by a parallel build (sites.py) in each of its processes: this process's share of the pages.
+    share: ClassVar[Share | None] = None
 
     # Before the search plugin's on_config: it reads theme.language, which an organization sets.
     @event_priority(100)
@@ -155,7 +158,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self._cache_before = dict(self._cache.stats)
         return Renderer(self.handbook, self._template_dirs(config, config_dir), self.language, self.printing,
                         inline_abbreviations=False, cache=self._cache,
-                        detail_max_items=self.config.nav_max_section_items)
+                        detail_max_items=self.config.nav_max_section_items,
+                        share=(self.share.index, self.share.count) if self.share else None)
 
     def _log_rendered(self) -> None:
         rendered = self._cache.stats["rendered"] - self._cache_before["rendered"]
@@ -164,9 +168,27 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
     # Compiled theme templates are kept for the life of the process: `mkdocs serve`
     # makes a new theme environment for every rebuild and would compile them all again.
+    # The link check starts here, just before the pages are written: it reads each page
+    # as MkDocs writes it (a large site's in a worker process on another core).
     def on_env(self, env, config, files):
         env.bytecode_cache = BYTECODE
+        # in a parallel build each process reads its own pages, and sites.py checks the whole site
+        pages = files.documentation_pages()
+        self._links = SiteChecker(len(pages), worker=False if self.share else None)
+        # the build order, as the search index writes page locations (a parallel build joins the indexes by it)
+        self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
+
+    # Last, so the page is read as it is written, after every other plugin changed it.
+    @event_priority(-100)
+    def on_post_page(self, output, page, config):
+        self._links.add_page(page.file.dest_uri, output)
+        return output
+
+    def on_build_error(self, error):
+        links = getattr(self, "_links", None)
+        if links is not None:
+            links.close()
 
     def _apply_organization(self, config, org: OrgProfile) -> None:
         """Name, logo, colours, language and footer contact from the profile (all checked by the core)."""
@@ -219,6 +241,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             files.append(f)
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
+        if self.share is not None:
+            self._take_share(files)
         files.append(File.generated(config, "assets/rmhandbook/messages.js", content=messages_script(self.language)))
         # the program's name is plain text here; page_css writes it as an escaped CSS string
         files.append(File.generated(config, "assets/rmhandbook/page.css",
@@ -237,14 +261,47 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                                         abs_src_path=str(self.org.favicon or self.org.logo)))
         return files
 
+    def _take_share(self, files: Files) -> None:
+        """In one process of a parallel build: build only this process's pages (the k-th of every n;
+        the generated ones as the renderer split them, the docs folder's own pages likewise), and
+        let only the first process copy the static files. MkDocs skips a file whose `is_modified()`
+        is false when it builds with `dirty=True`, which is how sites.py runs each process."""
+        share = self.share
+        generated = {p.path: i for i, p in enumerate(self.pages)}
+        own_pages = [f for f in files.documentation_pages() if f.src_uri not in generated]
+        mine = {f.src_uri for i, f in enumerate(own_pages) if i % share.count == share.index}
+        mine |= {path for path, i in generated.items() if i % share.count == share.index}
+        for f in files:
+            if f.is_documentation_page():
+                take = f.src_uri in mine
+            else:
+                take = share.index == 0
+            if not take:
+                f.is_modified = _false
+        self._titles = {p.path: html_attribute(p.title) for p in self.pages}
+
+    # The pages another process builds are never read here, so MkDocs does not know the titles
+    # it takes from their front matter; the nav (and the footer's previous/next links) print them
+    # on every page. A title the nav gives (`{Home: index.md}`) is already set on the page:
+    # MkDocs' `title` is a non-data descriptor, so a set title lives in the page's __dict__.
+    def on_nav(self, nav, config, files):
+        if self.share is not None:
+            for page in nav.pages:
+                if "title" not in vars(page) and page.file.src_uri in self._titles:
+                    page.title = self._titles[page.file.src_uri]
+        return nav
+
     # Run last, when every plugin has written its files. Under `rmhandbook build` the site is
     # still in its staging folder here, so a broken link fails the build before the swap and
     # the previous site stays published. The PDFs come first: the checklist pages link to them.
     @event_priority(-100)
     def on_post_build(self, config) -> None:
+        if self.share is not None:  # sites.py puts the shares together, then checks the links
+            self._links.save(self.share.links_file)
+            return
         if self.pdf_docs:
             self._write_pdfs(config)
-        broken = check_site_links(Path(config.site_dir))
+        broken = self._links.finish(Path(config.site_dir))
         if broken:
             raise PluginError("rmhandbook: the built site has broken internal links:\n"
                               + link_report(broken, self.page_sources))
@@ -297,6 +354,10 @@ def poll_faster(server, folders: list[Path]) -> int:
             emitter._timeout = FAST_POLL_SECONDS
             changed += 1
     return changed
+
+
+def _false() -> bool:
+    return False
 
 
 def _is_content_data(path: Path, content_dir: Path) -> bool:

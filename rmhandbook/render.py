@@ -106,8 +106,12 @@ class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
                  language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None,
                  inline_abbreviations: bool = True, cache: PageCache | None = None,
-                 detail_max_items: int = 40) -> None:
+                 detail_max_items: int = 40, share: tuple[int, int] | None = None) -> None:
         self.hb = handbook
+        # (k, n): render only every n-th page, starting at the k-th, and give the others' titles only
+        # (a parallel build, sites.py: each process writes its share of the pages)
+        self.share = share
+        self._count = 0
         self.inline_abbreviations = inline_abbreviations
         self.msg = Messages(language)
         self.printing = printing or PrintSettings()
@@ -237,6 +241,9 @@ class Renderer:
 
     # -- pages ---------------------------------------------------------------
     def page(self, template: str, path: str, title: str, source: Path | None, **context: Any) -> Page:
+        index, self._count = self._count, self._count + 1
+        if self.share is not None and index % self.share[1] != self.share[0]:
+            return Page(path, "", source, title)  # another process renders this one
         if self._build is None:
             return self._render(template, path, title, source, **context)
         key = (template, path, title)
@@ -292,6 +299,7 @@ class Renderer:
 
     def pages(self) -> list[Page]:
         hb = self.hb
+        self._count = 0
         program_src = hb.program_doc.path
         msg = self.msg
         out = [

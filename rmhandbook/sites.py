@@ -15,6 +15,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -30,10 +31,12 @@ def count_pages(site_dir: Path) -> int:
     return sum(1 for p in Path(site_dir).rglob("*.html") if p.name != "404.html")
 
 
-def mkdocs_build(config_file: str | Path, target: Path, overrides: dict, strict: bool) -> int:
+def mkdocs_build(config_file: str | Path, target: Path, overrides: dict, strict: bool, jobs: int = 1) -> int:
     """Build with MkDocs and this plugin into `target` (atomically); returns the number of pages.
 
-    Raises MkDocsException (PluginError, Abort, ...) when the build fails; `target` is then unchanged.
+    With `jobs` > 1 a large handbook is built by that many processes, each writing its
+    share of the pages (see `_parallel_build`). Raises MkDocsException (PluginError,
+    Abort, ...) when the build fails; `target` is then unchanged.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -44,19 +47,221 @@ def mkdocs_build(config_file: str | Path, target: Path, overrides: dict, strict:
     RmHandbookPlugin.overrides = dict(overrides)
     try:
         cfg = load_config(str(config_file), **({"strict": True} if strict else {}))
+        shares = shares_for(cfg, overrides, jobs)
         # MkDocs cleans its site folder first and leaves a partial site on failure:
         # build beside the target and swap it in only when the build succeeded
         with atomic_directory(target) as staging:
             cfg.site_dir = str(staging)
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
+            if shares > 1:
+                _parallel_build(cfg, str(config_file), staging, overrides, strict, shares)
+            else:
+                cfg.plugins.on_startup(command="build", dirty=False)
+                try:
+                    build(cfg)
+                finally:
+                    cfg.plugins.on_shutdown()
             pages = count_pages(staging)
     finally:
         RmHandbookPlugin.overrides = {}
     return pages
+
+
+# --- one handbook, several processes ---------------------------------------------------------
+#
+# MkDocs builds pages one after another, and a large handbook spends nearly all its time
+# there (Markdown, the theme's templates, the search index), one page at a time. With
+# `--jobs N`, N processes each build the whole site's structure (content, nav, theme) but
+# write only every N-th page: MkDocs' own `dirty` mode skips a page whose file says it is
+# not modified, and the plugin says so for the others' pages (`RmHandbookPlugin.share`).
+# This process builds the first share itself; the others run in fresh processes (spawn:
+# MkDocs keeps global state). Then the shares' pages are moved into one folder, their
+# search indexes joined in page order, and every link of the whole site is checked.
+# The result is the same site, byte for byte, as a build in one process (a test holds it).
+
+PARALLEL_MIN_PAGES = 600  # below this, another process's start-up costs more than its share saves
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    """One process's part of a parallel build: every `count`-th page, from the `index`-th."""
+
+    index: int
+    count: int
+    links_file: Path  # where the process saves what it read of its pages, for the link check
+
+
+@dataclasses.dataclass
+class ShareResult:
+    ok: bool
+    messages: list[tuple[int, str]]  # (logging level, message) of its warnings and errors, in order
+    page_urls: list[str]  # every page of the site in build order (the same in every share)
+    page_sources: dict[str, str]  # built page -> the YAML file it comes from (for link messages)
+
+
+def shares_for(cfg, overrides: dict, jobs: int) -> int:
+    """How many processes to build this site with: 1 unless `jobs` > 1 and the handbook is large.
+
+    Also 1 when the site prints PDFs (they are printed from the whole built site) or keeps a
+    nav of its own (the shares give MkDocs the titles of the pages in the generated nav).
+    """
+    from .handbook import KINDS
+
+    plugin = cfg.plugins.get("rmhandbook")
+    if jobs <= 1 or plugin is None or cfg.nav is not None or not plugin.config.generate_nav:
+        return 1
+    if plugin.config.checklist_pdfs:
+        return 1
+    config_dir = Path(cfg.config_file_path or ".").resolve().parent
+    content = config_dir / overrides.get("content_dir", plugin.config.content_dir)
+    items = sum(1 for kind in KINDS for p in (content / kind).glob("*.y*ml"))
+    return min(jobs, max(1, items // (PARALLEL_MIN_PAGES // 2))) if items >= PARALLEL_MIN_PAGES else 1
+
+
+class _DirtyNotice(logging.Filter):
+    """MkDocs warns that a `dirty` build may leave stale navigation; a share builds into a fresh
+    folder with the whole nav, so the warning does not apply (and would fail `--strict`)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("A 'dirty' build is being performed")
+
+
+class _Keep(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.records: list[tuple[int, str]] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append((record.levelno, record.getMessage()))
+
+
+def _build_share(cfg, share: Share) -> ShareResult:
+    """Build one share of the pages with `cfg` (its site_dir is the share's folder)."""
+    from mkdocs.commands.build import build
+    from mkdocs.exceptions import MkDocsException
+
+    from .plugin import RmHandbookPlugin
+
+    notice = _DirtyNotice()
+    logging.getLogger("mkdocs.commands.build").addFilter(notice)
+    RmHandbookPlugin.share = share
+    ok = True
+    try:
+        cfg.plugins.on_startup(command="build", dirty=False)
+        try:
+            build(cfg, dirty=True)
+        except MkDocsException:
+            ok = False  # MkDocs has logged why
+        finally:
+            cfg.plugins.on_shutdown()
+    finally:
+        RmHandbookPlugin.share = None
+        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
+    plugin = cfg.plugins["rmhandbook"]
+    return ShareResult(ok, [], list(getattr(plugin, "page_urls", [])), dict(getattr(plugin, "page_sources", {})))
+
+
+def _build_share_process(config_file: str, site_dir: str, overrides: dict, strict: bool,
+                         share: Share) -> ShareResult:
+    """A share in a worker process: its warnings and errors go back to the first process."""
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    from mkdocs.config import load_config
+
+    from .plugin import RmHandbookPlugin
+
+    keep = _Keep()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(keep)
+    logger.setLevel(logging.INFO)
+    RmHandbookPlugin.overrides = dict(overrides)
+    try:
+        cfg = load_config(config_file, **({"strict": True} if strict else {}))
+        cfg.site_dir = site_dir
+        result = _build_share(cfg, share)
+    except Exception as exc:  # noqa: BLE001 - reported by the first process as this share's failure
+        keep.records.append((logging.ERROR, f"{type(exc).__name__}: {exc}"))
+        result = ShareResult(False, [], [], {})
+    finally:
+        logger.removeHandler(keep)
+        RmHandbookPlugin.overrides = {}
+    result.messages = keep.records
+    return result
+
+
+def _parallel_build(cfg, config_file: str, staging: Path, overrides: dict, strict: bool, count: int) -> None:
+    from mkdocs.exceptions import Abort, PluginError
+
+    from .linkcheck import check_site_links, load_scans
+    from .linkcheck import report as link_report
+
+    log = logging.getLogger("mkdocs.plugins.rmhandbook")
+    log.info(f"rmhandbook: building the pages in {count} processes")
+    folders = [staging] + [Path(tempfile.mkdtemp(prefix=f"{staging.name}.share-", dir=staging.parent))
+                           for _ in range(count - 1)]
+    links = [Path(f"{folder}.links") for folder in folders]
+    try:
+        context = multiprocessing.get_context("spawn")
+        with concurrent.futures.ProcessPoolExecutor(max_workers=count - 1, mp_context=context) as pool:
+            futures = [pool.submit(_build_share_process, config_file, str(folders[i]), overrides, strict,
+                                   Share(i, count, links[i])) for i in range(1, count)]
+            first = _build_share(cfg, Share(0, count, links[0]))
+            results = [first] + [f.result() for f in futures]
+        for result in results[1:]:
+            for level, message in result.messages:
+                log.log(level, message)
+        if not all(r.ok for r in results):
+            raise Abort("Aborted: a share of the parallel build failed (see above)")
+        _join_shares(staging, folders[1:], first.page_urls)
+        broken = check_site_links(staging, load_scans(links))
+        if broken:
+            sources = {k: v for r in results for k, v in r.page_sources.items()}
+            raise PluginError("rmhandbook: the built site has broken internal links:\n" + link_report(broken, sources))
+    finally:
+        for folder in folders[1:]:
+            shutil.rmtree(folder, ignore_errors=True)
+        for path in links:
+            path.unlink(missing_ok=True)
+
+
+SEARCH_INDEX = "search/search_index.json"
+
+
+def _join_shares(site: Path, others: list[Path], page_urls: list[str]) -> None:
+    """Move the other shares' pages into `site` and join the search indexes in page order.
+
+    Files every share writes alike (the 404 page, the sitemap) are kept from the first.
+    """
+    indexes = [site / SEARCH_INDEX] if (site / SEARCH_INDEX).is_file() else []
+    for other in others:
+        for dirpath, _dirnames, filenames in os.walk(other):
+            for name in filenames:
+                source = Path(dirpath) / name
+                rel = source.relative_to(other).as_posix()
+                if rel == SEARCH_INDEX:
+                    indexes.append(source)
+                    continue
+                dest = site / rel
+                if dest.exists():
+                    continue
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(source, dest)
+    if len(indexes) > 1:
+        _join_search_indexes(indexes, page_urls, site / SEARCH_INDEX)
+
+
+def _join_search_indexes(paths: list[Path], page_urls: list[str], out: Path) -> None:
+    """One search index from the shares', with each page's entries where a one-process build puts them."""
+    config = None
+    by_page: dict[str, list] = {}
+    for path in paths:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        config = config if config is not None else data.get("config")
+        for entry in data.get("docs", []):
+            by_page.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
+    docs = [entry for url in page_urls for entry in by_page.pop(url, [])]
+    docs += [entry for entries in by_page.values() for entry in entries]  # (none: every page is in page_urls)
+    # written as Material writes it
+    out.write_text(json.dumps({"config": config, "docs": docs}, separators=(",", ":"), default=str),
+                   encoding="utf-8")
 
 
 def default_site_dir(config_file: str | Path) -> Path:
