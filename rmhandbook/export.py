@@ -28,9 +28,17 @@ REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_htm
                        "rmhandbook.safety")
 
 
+# Scripts the others call at load time, so they are linked before them (after messages.js).
+FIRST_SCRIPTS = ("onpage.js",)
+
+
 def asset_files() -> tuple[str, ...]:
-    """The stylesheets and scripts every page links (besides messages.js, which is generated)."""
-    return tuple(sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js")))
+    """The stylesheets and scripts every page links, in link order (besides the generated ones).
+
+    `FIRST_SCRIPTS` first, then by name; the plugin and `export --mkdocs-config` link them in this order.
+    """
+    names = sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js"))
+    return tuple(sorted(names, key=lambda name: name not in FIRST_SCRIPTS))
 
 
 def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:

@@ -78,6 +78,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (config_dir / self.config.content_dir).resolve()
         self.page_sources: dict[str, str] = {}  # built page -> the YAML file it comes from (for messages)
+        self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._add_extensions_and_assets(config)
         self.handbook: Handbook = self._load()
         self.org: OrgProfile | None = self.handbook.organization
@@ -166,6 +167,14 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         reused = self._cache.stats["reused"] - self._cache_before["reused"]
         log.info(f"rmhandbook: pages: {rendered} rendered, {reused} unchanged and reused")
 
+    # Our front matter's titles are HTML already (render.front_matter: Material prints them unescaped).
+    # With a nav of the site's own, a page's title comes from there, and the one place Material
+    # escapes it, the footer's "Next:"/"Previous:" aria-label, made `Q&amp;amp;A`: Markup stops `|e`.
+    def on_page_markdown(self, markdown, page, config, files):
+        if page.file.src_uri in self.generated_pages and isinstance(page.meta.get("title"), str):
+            page.meta["title"] = Markup(page.meta["title"])
+        return markdown
+
     # Compiled theme templates are kept for the life of the process: `mkdocs serve`
     # makes a new theme environment for every rebuild and would compile them all again.
     # The link check starts here, just before the pages are written: it reads each page
@@ -239,6 +248,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
                 self.page_sources[f.dest_uri] = Diagnostics(Path.cwd()).display_path(page.source)
             files.append(f)
+            self.generated_pages.add(f.src_uri)
         for name in ASSET_FILES:
             files.append(File.generated(config, f"assets/rmhandbook/{name}", abs_src_path=str(ASSETS / name)))
         if self.share is not None:

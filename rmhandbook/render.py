@@ -337,7 +337,7 @@ class Renderer:
         sessions = self.hb.items.get("sessions", {})
         if not sessions:
             return []
-        # Markup: the JSON is already safe inside its script element (no `<`, `>` or `&`); it must reach
+        # Markup: the JSON is already safe inside its template element (no `<`, `>` or `&`); it must reach
         # the page byte for byte, never HTML-escaped like prose
         data = Markup(json_for_script(calendar_data(self.hb, self.msg.language)))
         out = [self.page("sessions_index.md.j2", "sessions/index.md", self.msg("sessions"), None,

@@ -89,8 +89,9 @@ def calendar_data(hb: Handbook, language: str = DEFAULT_LANGUAGE) -> dict:
 
 
 def json_for_script(data: object) -> str:
-    """JSON that is safe inside `<script type="application/json">`: no `<`, `>` or `&` survives as such,
-    so no text in the content can close the element or open a comment."""
+    """JSON that is safe as the text of an HTML element (`<template>`, `<script>`): no `<`, `>` or `&`
+    survives as such, so no text in the content can close the element, open a comment or be read as
+    an entity."""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))

@@ -43,4 +43,6 @@ def test_plain_mkdocs_builds_the_exported_pages_like_the_plugin(tmp_path, monkey
     assert "<abbr" not in _article((plain / "glossary/index.html").read_text())  # no hover on its own definition
     for asset in ("rmhandbook.css", "rmhandbook.js", "messages.js"):
         assert (plain / "assets" / "rmhandbook" / asset).is_file() and f"assets/rmhandbook/{asset}" in home
+    scripts = re.findall(r'<script src="[^"]*assets/rmhandbook/([^"/]+\.js)"', home)
+    assert scripts[:2] == ["messages.js", "onpage.js"] and len(scripts) > 2  # the bootstrap before its users
 

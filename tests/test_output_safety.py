@@ -323,3 +323,40 @@ def test_a_word_with_html_characters_is_escaped_once_everywhere(tmp_path):
                      page, re.S)
     assert nav == ["R&amp;D &lt;guide&gt;"]
     assert "&amp;lt;" not in page and "&amp;amp;" not in page
+
+
+OWN_NAV = """nav:
+  - index.md
+  - steps/set-objectives.md
+  - steps/first-meeting.md
+  - steps/index.md
+"""
+
+
+@pytest.mark.parametrize("nav", ["generated", "own"])
+def test_a_title_with_html_characters_is_escaped_once_in_the_footer(tmp_path, nav):
+    """`Q&A <first> meeting` as a step's title: Material escapes a page title in one place, the footer's
+    "Next:"/"Previous:" aria-label. Our titles arrive escaped, from the generated nav or, with a nav of
+    the site's own, from the front matter, and must be escaped once there too."""
+    shutil.copytree(SCAFFOLD, tmp_path / "content")
+    step = tmp_path / "content" / "steps" / "first-meeting.yml"
+    step.write_text(step.read_text().replace("title: Hold the first meeting", 'title: "Q&A <first> meeting"'))
+    config = MKDOCS_YML.format(name="Once").replace("    - navigation.top\n",
+                                                     "    - navigation.top\n    - navigation.footer\n")
+    assert "navigation.footer" in config
+    (tmp_path / "mkdocs.yml").write_text(config + (OWN_NAV if nav == "own" else ""))
+    # not --strict with our own short nav: MkDocs warns about every page it leaves out
+    site = build_site(tmp_path / "mkdocs.yml", tmp_path / "site", strict=nav == "generated")
+    shown = "Q&amp;A &lt;first&gt; meeting"
+    labels = []
+    for path in sorted(site.rglob("*.html")):
+        page = path.read_text(encoding="utf-8")
+        assert "&amp;amp;" not in page and "&amp;lt;" not in page, path
+        labels += re.findall(r'class="md-footer__link md-footer__link--(?:prev|next)" aria-label="([^"]*)"', page)
+    assert f"Next: {shown}" in labels and f"Previous: {shown}" in labels
+    page = (site / "steps" / "first-meeting" / "index.html").read_text(encoding="utf-8")
+    assert f"<title>{shown} - Once</title>" in page
+    assert f'<h1 id="qa-first-meeting">{shown}</h1>' in page
+    nav_text = re.findall(r'<a href="\./" class="md-nav__link md-nav__link--active">\s*<span class="md-ellipsis">'
+                          r'\s*(.*?)\s*</span>', page, re.S)
+    assert nav_text == [shown]

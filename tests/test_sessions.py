@@ -206,8 +206,8 @@ def test_plan_page_embeds_calendar_data_safely(content):
     write(content, "first", hostile)
     hb = load_handbook(content)
     plan = next(p for p in render_pages(hb) if p.path == "sessions/index.md").content
-    match = re.search(r'<script type="application/json" class="rmh-calendar__data">(.*?)</script>', plan)
-    assert match, "the calendar data must be in one script element"
+    match = re.search(r'<template class="rmh-calendar__data" data-search-exclude>(.*?)</template>', plan)
+    assert match, "the calendar data must be in one template element"
     raw = match.group(1)
     assert "<" not in raw and ">" not in raw and "&" not in raw
     data = json.loads(raw)

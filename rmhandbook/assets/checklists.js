@@ -145,12 +145,5 @@
     refresh();
   });
 
-  // Material's instant navigation swaps pages without a reload; document$ tells us when.
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.RMH.onPage(init);  // onpage.js: on load, and after each instant page change
 })();

@@ -270,7 +270,8 @@
   function setUp(box) {
     if (box.dataset.ready) return;
     box.dataset.ready = "1";
-    var data = JSON.parse(box.querySelector(".rmh-calendar__data").textContent);
+    // a <template>, not a <script type="application/json">: instant navigation runs every script it swaps in
+    var data = JSON.parse(box.querySelector("template.rmh-calendar__data").content.textContent);
     var form = box.querySelector("form");
     var error = box.querySelector(".rmh-calendar__error");
     var zones = [];
@@ -299,11 +300,5 @@
   window.rmhCalendar = { fold: fold, escapeText: escapeText, instantOf: instantOf, offsetAt: offsetAt,
                          transitions: transitions, meetingDate: meetingDate };
 
-  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
-    window.document$.subscribe(init);
-  } else if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", init);
-  } else {
-    init();
-  }
+  window.RMH.onPage(init);  // onpage.js: on load, and after each instant page change
 })();
