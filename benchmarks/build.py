@@ -259,19 +259,25 @@ def measure_size(work: Path, n: int, runs: int, skip: set[str]) -> dict:
     counts = generate(project, n)
     cfg = project / "mkdocs.yml"
     py = sys.executable
-    result: dict = {"items": n, "content": counts}
-    print(f"  N={n}: rmhandbook build x{runs} ...", file=sys.stderr, flush=True)
-    result["rmhandbook_build"] = timed_builds([py, "-m", "rmhandbook", "build", "-q", "-f", str(cfg)], project,
-                                              project / "site", runs)
+    jobs = os.cpu_count() or 1
+    result: dict = {"items": n, "content": counts, "jobs": jobs}
+    print(f"  N={n}: rmhandbook build (--jobs {jobs}, the default) x{runs} ...", file=sys.stderr, flush=True)
+    result["rmhandbook_build"] = timed_builds([py, "-m", "rmhandbook", "build", "-q", "-f", str(cfg), "--jobs", str(jobs)],
+                                              project, project / "site", runs)
+    print(f"  N={n}: rmhandbook build --jobs 1 x{runs} ...", file=sys.stderr, flush=True)
+    result["rmhandbook_build_1"] = timed_builds([py, "-m", "rmhandbook", "build", "-q", "-f", str(cfg), "--jobs", "1"],
+                                                project, project / "site", runs)
     if "plain" not in skip:
         exported = project / "exported"
         run([py, "-m", "rmhandbook", "export", "-f", str(cfg), "--out", str(exported / "docs"),
              "--mkdocs-config", str(exported / "mkdocs.yml")], project)
         print(f"  N={n}: plain mkdocs build x{runs} ...", file=sys.stderr, flush=True)
-        result["plain_mkdocs_build"] = timed_builds([py, "-m", "mkdocs", "build", "-q", "-f",
-                                                     str(exported / "mkdocs.yml")], exported, exported / "site", runs)
-        result["plugin_overhead"] = result["rmhandbook_build"]["wall_s"] / result["plain_mkdocs_build"]["wall_s"]
-        result["plugin_overhead_cpu"] = result["rmhandbook_build"]["cpu_s"] / result["plain_mkdocs_build"]["cpu_s"]
+        plain = timed_builds([py, "-m", "mkdocs", "build", "-q", "-f", str(exported / "mkdocs.yml")],
+                             exported, exported / "site", runs)
+        result["plain_mkdocs_build"] = plain
+        result["plugin_overhead"] = result["rmhandbook_build"]["wall_s"] / plain["wall_s"]
+        result["plugin_overhead_1"] = result["rmhandbook_build_1"]["wall_s"] / plain["wall_s"]
+        result["plugin_overhead_1_cpu"] = result["rmhandbook_build_1"]["cpu_s"] / plain["cpu_s"]
     if "stages" not in skip:
         st = measure_stages(project / "content", runs)
         result["stages"] = st | {f"{k[:-2]}_ms_per_item": st[k] * 1000 / n for k in ("load_s", "validate_s", "render_s")}
@@ -282,23 +288,28 @@ def measure_size(work: Path, n: int, runs: int, skip: set[str]) -> dict:
 def report(results: dict) -> str:
     lines = []
     sizes = results["sizes"]
-    head = ("| items | pages | rmhandbook build (s) | CPU (s) | peak memory (MB) | plain mkdocs (s) | plugin / plain "
-            "| load / validate / render (ms per item) |")
-    lines += [head, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    head = ("| items | pages | rmhandbook build | peak memory | --jobs 1 | CPU | peak memory | plain mkdocs "
+            "| build / plain | --jobs 1 / plain | load / validate / render (ms per item) |")
+    lines += [head, "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for s in sizes:
-        b = s["rmhandbook_build"]
+        b, b1 = s["rmhandbook_build"], s["rmhandbook_build_1"]
         plain = s.get("plain_mkdocs_build")
         st = s.get("stages")
         lines.append(
-            f"| {s['items']:,} | {s['pages']:,} | {b['wall_s']:.2f} | {b['cpu_s']:.2f} | {b['peak_rss_mb']:.0f} | "
-            + (f"{plain['wall_s']:.2f} | {s['plugin_overhead']:.3f} | " if plain else "- | - | ")
+            f"| {s['items']:,} | {s['pages']:,} | {b['wall_s']:.2f} s | {b['peak_rss_mb']:.0f} MB | "
+            f"{b1['wall_s']:.2f} s | {b1['cpu_s']:.2f} s | {b1['peak_rss_mb']:.0f} MB | "
+            + (f"{plain['wall_s']:.2f} s | {s['plugin_overhead']:.2f} | {s['plugin_overhead_1']:.2f} "
+               f"(CPU {s['plugin_overhead_1_cpu']:.2f}) | " if plain else "- | - | - | ")
             + (f"{st['load_ms_per_item']:.2f} / {st['validate_ms_per_item']:.2f} / {st['render_ms_per_item']:.2f} |"
                if st else "- |"))
+    lines.append(f"(rmhandbook build: --jobs {sizes[0]['jobs']}, the default here; peak memory is the largest "
+                 "process's.)")
     sc = results.get("scaling")
     if sc:
         lines.append("")
-        lines.append(f"Scaling t({sc['large']:,}) / t({sc['small']:,}): {sc['ratio']:.2f} wall, "
-                     f"{sc['ratio_cpu']:.2f} CPU (items x{sc['items_ratio']:.1f}).")
+        lines.append(f"Scaling t({sc['large']:,}) / t({sc['small']:,}): {sc['ratio']:.2f} (rmhandbook build), "
+                     f"{sc['ratio_1']:.2f} (--jobs 1), {sc['ratio_1_cpu']:.2f} (--jobs 1, CPU); "
+                     f"items x{sc['items_ratio']:.1f}.")
     for key, label in (("reload_default", "Live reload, default handbook"), ("reload_synthetic", "Live reload, synthetic")):
         r = results.get(key)
         if r:
@@ -325,27 +336,34 @@ def report(results: dict) -> str:
 def check_targets(results: dict) -> dict:
     """Each target: (met, what was compared).
 
-    Ratios and the 3,000-item time are judged on CPU time. The builds are
-    single-threaded, so on an idle machine wall time is CPU time plus a little
-    I/O; CPU time is what other processes on a shared machine do not distort.
-    The wall times are shown beside them.
+    Times are wall times, what a person waits for: `rmhandbook build` uses every core
+    (--jobs), plain MkDocs one. So the plugin's own cost is also judged with the pages
+    built in one process (--jobs 1), on wall time and shown with CPU time beside it.
+    Run it on an otherwise idle machine: other work slows the parallel builds most.
     """
     out: dict = {}
     sizes = {s["items"]: s for s in results["sizes"]}
     sc = results.get("scaling")
     if sc:
-        out["scaling"] = (sc["ratio_cpu"] <= TARGETS["scaling"],
-                          f"CPU {sc['ratio_cpu']:.2f} <= {TARGETS['scaling']} (wall {sc['ratio']:.2f})")
-    overheads = [(s["plugin_overhead_cpu"], s["plugin_overhead"], s["items"]) for s in results["sizes"]
-                 if "plugin_overhead" in s and s["items"] >= 1000]
-    if overheads:
-        cpu, wall, n = max(overheads)
-        out["plugin_overhead"] = (cpu <= TARGETS["plugin_overhead"],
-                                  f"CPU {cpu:.3f} <= {TARGETS['plugin_overhead']} at N={n} (wall {wall:.3f})")
+        worst = max(sc["ratio"], sc["ratio_1"])
+        out["scaling"] = (worst <= TARGETS["scaling"],
+                          f"{sc['ratio']:.2f} and {sc['ratio_1']:.2f} with --jobs 1 <= {TARGETS['scaling']}")
+    large = [s for s in results["sizes"] if "plugin_overhead" in s and s["items"] >= 1000]
+    if large:
+        worst = max(large, key=lambda s: s["plugin_overhead"])
+        out["plugin_overhead"] = (worst["plugin_overhead"] <= TARGETS["plugin_overhead"],
+                                  f"rmhandbook build / plain {worst['plugin_overhead']:.2f} <= "
+                                  f"{TARGETS['plugin_overhead']} at N={worst['items']}")
+        worst = max(large, key=lambda s: s["plugin_overhead_1"])
+        out["plugin_overhead_one_process"] = (
+            worst["plugin_overhead_1"] <= TARGETS["plugin_overhead"],
+            f"--jobs 1 / plain {worst['plugin_overhead_1']:.2f} <= {TARGETS['plugin_overhead']} at N={worst['items']} "
+            f"(CPU {worst['plugin_overhead_1_cpu']:.2f})")
     if 3000 in sizes:
         b = sizes[3000]["rmhandbook_build"]
-        out["build_3000_s"] = (b["cpu_s"] < TARGETS["build_3000_s"],
-                               f"CPU {b['cpu_s']:.1f} s < {TARGETS['build_3000_s']} s (wall {b['wall_s']:.1f} s)")
+        out["build_3000_s"] = (b["wall_s"] < TARGETS["build_3000_s"],
+                               f"{b['wall_s']:.1f} s < {TARGETS['build_3000_s']} s "
+                               f"(--jobs 1: {sizes[3000]['rmhandbook_build_1']['wall_s']:.1f} s)")
     r = results.get("reload_default")
     if r:
         out["reload_default_s"] = (r["median_s"] < TARGETS["reload_default_s"],
@@ -353,10 +371,10 @@ def check_targets(results: dict) -> dict:
     o = results.get("orgs")
     if o and o.get("status") == "measured":
         out["orgs_speedup"] = (o["speedup"] >= TARGETS["orgs_speedup"], f"{o['speedup']:.2f}x >= {TARGETS['orgs_speedup']}x")
-    per_item = [s["rmhandbook_build"]["peak_rss_mb"] / s["items"] for s in results["sizes"]]
+    per_item = [s["rmhandbook_build_1"]["peak_rss_mb"] / s["items"] for s in results["sizes"]]
     if len(per_item) > 1:
         out["memory_per_item"] = (per_item[-1] <= per_item[-2] * 1.2,
-                                  "MB per item " + " -> ".join(f"{x:.3f}" for x in per_item))
+                                  "MB per item (--jobs 1) " + " -> ".join(f"{x:.3f}" for x in per_item))
     return out
 
 
@@ -397,7 +415,8 @@ def main(argv: list[str] | None = None) -> int:
         results["scaling"] = {
             "small": small["items"], "large": large["items"], "items_ratio": large["items"] / small["items"],
             "ratio": large["rmhandbook_build"]["wall_s"] / small["rmhandbook_build"]["wall_s"],
-            "ratio_cpu": large["rmhandbook_build"]["cpu_s"] / small["rmhandbook_build"]["cpu_s"]}
+            "ratio_1": large["rmhandbook_build_1"]["wall_s"] / small["rmhandbook_build_1"]["wall_s"],
+            "ratio_1_cpu": large["rmhandbook_build_1"]["cpu_s"] / small["rmhandbook_build_1"]["cpu_s"]}
     if "serve" not in skip:
         print("  live reload: default handbook ...", file=sys.stderr, flush=True)
         project = default_project(work)

@@ -165,7 +165,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     def _log_rendered(self) -> None:
         rendered = self._cache.stats["rendered"] - self._cache_before["rendered"]
         reused = self._cache.stats["reused"] - self._cache_before["reused"]
-        log.info(f"rmhandbook: pages: {rendered} rendered, {reused} unchanged and reused")
+        share = f" (this process's share of {len(self.pages)})" if self.share else ""
+        log.info(f"rmhandbook: pages: {rendered} rendered{share}, {reused} unchanged and reused")
 
     # Our front matter's titles are HTML already (render.front_matter: Material prints them unescaped).
     # With a nav of the site's own, a page's title comes from there, and the one place Material

@@ -227,3 +227,18 @@ def atomic_directory(target: Path) -> Iterator[Path]:
         _swap_in(staging, target)  # the lock follows the folder through the rename
     finally:
         _release(lock)
+
+
+@contextlib.contextmanager
+def scratch_folder(target: Path) -> Iterator[Path]:
+    """A locked temporary folder beside `target`, removed afterwards (a parallel build's share).
+
+    Named and locked like a staging folder, so a sweep removes it if its build is killed.
+    """
+    target = Path(target).resolve()
+    folder, lock = _locked_folder(target.parent, f".{target.name}.building-")
+    try:
+        yield folder
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+        _release(lock)

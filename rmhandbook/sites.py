@@ -9,13 +9,13 @@ imported only inside the functions that build.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import html
 import json
 import logging
 import multiprocessing
 import os
-import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -53,7 +53,7 @@ def mkdocs_build(config_file: str | Path, target: Path, overrides: dict, strict:
         with atomic_directory(target) as staging:
             cfg.site_dir = str(staging)
             if shares > 1:
-                _parallel_build(cfg, str(config_file), staging, overrides, strict, shares)
+                _parallel_build(cfg, str(config_file), target, staging, overrides, strict, shares)
             else:
                 cfg.plugins.on_startup(command="build", dirty=False)
                 try:
@@ -96,6 +96,7 @@ class ShareResult:
     messages: list[tuple[int, str]]  # (logging level, message) of its warnings and errors, in order
     page_urls: list[str]  # every page of the site in build order (the same in every share)
     page_sources: dict[str, str]  # built page -> the YAML file it comes from (for link messages)
+    error: str = ""  # why it failed (MkDocs' exception, e.g. "Aborted with 2 warnings in strict mode!")
 
 
 def shares_for(cfg, overrides: dict, jobs: int) -> int:
@@ -144,20 +145,21 @@ def _build_share(cfg, share: Share) -> ShareResult:
     notice = _DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     RmHandbookPlugin.share = share
-    ok = True
+    error = ""
     try:
         cfg.plugins.on_startup(command="build", dirty=False)
         try:
             build(cfg, dirty=True)
-        except MkDocsException:
-            ok = False  # MkDocs has logged why
+        except MkDocsException as exc:
+            error = str(exc) or type(exc).__name__  # the details are logged
         finally:
             cfg.plugins.on_shutdown()
     finally:
         RmHandbookPlugin.share = None
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
     plugin = cfg.plugins["rmhandbook"]
-    return ShareResult(ok, [], list(getattr(plugin, "page_urls", [])), dict(getattr(plugin, "page_sources", {})))
+    return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), dict(getattr(plugin, "page_sources", {})),
+                       error)
 
 
 def _build_share_process(config_file: str, site_dir: str, overrides: dict, strict: bool,
@@ -179,7 +181,7 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
         result = _build_share(cfg, share)
     except Exception as exc:  # noqa: BLE001 - reported by the first process as this share's failure
         keep.records.append((logging.ERROR, f"{type(exc).__name__}: {exc}"))
-        result = ShareResult(False, [], [], {})
+        result = ShareResult(False, [], [], {}, f"internal error: {type(exc).__name__}: {exc}")
     finally:
         logger.removeHandler(keep)
         RmHandbookPlugin.overrides = {}
@@ -187,18 +189,21 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
     return result
 
 
-def _parallel_build(cfg, config_file: str, staging: Path, overrides: dict, strict: bool, count: int) -> None:
+def _parallel_build(cfg, config_file: str, target: Path, staging: Path, overrides: dict, strict: bool,
+                    count: int) -> None:
     from mkdocs.exceptions import Abort, PluginError
 
     from .linkcheck import check_site_links, load_scans
     from .linkcheck import report as link_report
+    from .publish import scratch_folder
 
     log = logging.getLogger("mkdocs.plugins.rmhandbook")
     log.info(f"rmhandbook: building the pages in {count} processes")
-    folders = [staging] + [Path(tempfile.mkdtemp(prefix=f"{staging.name}.share-", dir=staging.parent))
-                           for _ in range(count - 1)]
-    links = [Path(f"{folder}.links") for folder in folders]
-    try:
+    with contextlib.ExitStack() as scratch:
+        # the other shares' sites, and one folder for what each share read of its pages
+        folders = [staging] + [scratch.enter_context(scratch_folder(target)) for _ in range(count - 1)]
+        notes = scratch.enter_context(scratch_folder(target))
+        links = [notes / f"share-{i}.links" for i in range(count)]
         context = multiprocessing.get_context("spawn")
         with concurrent.futures.ProcessPoolExecutor(max_workers=count - 1, mp_context=context) as pool:
             futures = [pool.submit(_build_share_process, config_file, str(folders[i]), overrides, strict,
@@ -208,18 +213,14 @@ def _parallel_build(cfg, config_file: str, staging: Path, overrides: dict, stric
         for result in results[1:]:
             for level, message in result.messages:
                 log.log(level, message)
-        if not all(r.ok for r in results):
-            raise Abort("Aborted: a share of the parallel build failed (see above)")
+        failed = [r for r in results if not r.ok]
+        if failed:  # one share's reason stands for all (each checked the same content and config)
+            raise Abort(failed[0].error)
         _join_shares(staging, folders[1:], first.page_urls)
         broken = check_site_links(staging, load_scans(links))
         if broken:
             sources = {k: v for r in results for k, v in r.page_sources.items()}
             raise PluginError("rmhandbook: the built site has broken internal links:\n" + link_report(broken, sources))
-    finally:
-        for folder in folders[1:]:
-            shutil.rmtree(folder, ignore_errors=True)
-        for path in links:
-            path.unlink(missing_ok=True)
 
 
 SEARCH_INDEX = "search/search_index.json"

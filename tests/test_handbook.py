@@ -165,3 +165,25 @@ def test_builder_reuses_unchanged_files(content):
     assert builder.stats["parsed"] - before["parsed"] == 1
     assert builder.stats["validated"] - before["validated"] == 7
     assert "guide" in hb.faqs["basics"].questions[0].answer
+
+
+def test_building_again_from_unchanged_files_returns_the_checked_handbook(content):
+    """`rmhandbook build` checks the content and the plugin builds it again: the second build
+    reuses the first's cross-checks, warnings included, until a file changes."""
+    step = content / "steps" / "first-meeting.yml"
+    edit(step, "title: Hold the first meeting", "title: Hold meeting #1 together")  # a content warning
+    builder = HandbookBuilder()
+    first_diags, second_diags = Diagnostics(content.parent), Diagnostics(content.parent)
+    first = builder.build(content, first_diags)
+    second = builder.build(content, second_diags)
+    assert second is first
+    assert [d.format() for d in second_diags] == [d.format() for d in first_diags] != []
+    assert builder.stats["parsed"] == len(list(content.rglob("*.yml")))  # nothing was parsed twice
+
+    edit(step, "Hold meeting #1 together", "Hold the very first meeting")
+    third = builder.build(content, Diagnostics(content.parent))
+    assert third is not first
+    assert third.steps["first-meeting"].title == "Hold the very first meeting"
+    assert third.warnings == []
+    # unchanged again: reused again
+    assert builder.build(content, Diagnostics(content.parent)) is third

@@ -128,3 +128,68 @@ def test_fast_scanner_reads_pages_like_the_html_parser(default_site):
         assert scanned.links == reference.links
     assert _scan(tricky).links == ["Upper.html", "single.html", "unquoted.html", "q.html?a=1&b=2#f", "js/x.js",
                                    "i.png"]
+
+
+# --- reading pages as they are written (SiteChecker) ----------------------------------------
+
+def _hand_in(checker, site: Path, skip: tuple[str, ...] = ()) -> None:
+    for page in sorted(site.rglob("*.html")):
+        rel = page.relative_to(site).as_posix()
+        if rel not in skip:
+            checker.add_page(rel, page.read_text(encoding="utf-8"))
+
+
+def _broken_site(tmp_path: Path) -> Path:
+    return write(tmp_path / "site", {
+        "index.html": '<a href="a/">a</a> <a href="a/#why">why</a> <a href="a/#nope">nope</a> <a href="b/">b</a>',
+        "a/index.html": '<h2 id="why">Why</h2><a href="../404.html">lost</a>',
+        "404.html": '<a href="./#gone">gone</a>',  # written by the theme: nobody hands it in
+    })
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_pages_handed_in_while_written_give_the_same_result(tmp_path, worker):
+    from rmhandbook.linkcheck import SiteChecker
+
+    site = _broken_site(tmp_path)
+    checker = SiteChecker(worker=worker)
+    assert checker.parallel is worker
+    _hand_in(checker, site, skip=("404.html",))
+    assert checker.finish(site) == check_site_links(site)
+    assert len(check_site_links(site)) == 3  # a/#nope, b/, and #gone on the 404 page nobody handed in
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_a_page_changed_after_it_was_handed_in_is_read_again(tmp_path, worker):
+    from rmhandbook.linkcheck import SiteChecker
+
+    site = _broken_site(tmp_path)
+    checker = SiteChecker(worker=worker)
+    _hand_in(checker, site)
+    # another plugin rewrites the home page after it was handed in: the file on disk is what counts
+    (site / "index.html").write_text('<a href="a/#why">why</a> <a href="c/">c</a>', encoding="utf-8")
+    assert [b.link for b in checker.finish(site)] == ["./#gone", "c/"]
+
+
+def test_a_worker_that_dies_leaves_the_check_to_the_build(tmp_path):
+    from rmhandbook.linkcheck import SiteChecker
+
+    site = _broken_site(tmp_path)
+    checker = SiteChecker(worker=True)
+    checker.add_page("index.html", (site / "index.html").read_text())
+    checker._proc.kill()
+    checker._proc.wait()
+    _hand_in(checker, site)  # (buffered: the dead worker shows when the pages are flushed)
+    assert checker.finish(site) == check_site_links(site)  # every page read again from the site
+    assert not checker.parallel
+
+
+def test_a_large_site_is_read_by_a_worker_and_a_small_one_in_process():
+    from rmhandbook.linkcheck import WORKER_MIN_PAGES, SiteChecker
+
+    small, large = SiteChecker(WORKER_MIN_PAGES - 1), SiteChecker(WORKER_MIN_PAGES)
+    try:
+        assert (small.parallel, large.parallel) == (False, True)
+    finally:
+        large.close()
+    assert not large.parallel

@@ -378,7 +378,7 @@ def test_check_stops_before_the_organizations_when_the_default_content_is_broken
     assert "they are checked once it has no errors" in out
 
 
-@pytest.mark.parametrize("argv", [["build", "--jobs", "2"], ["build", "--all-orgs", "--jobs", "0"],
+@pytest.mark.parametrize("argv", [["build", "--jobs", "0"], ["build", "--all-orgs", "--jobs", "0"],
                                   ["build", "--org", "acme", "--all-orgs"]])
 def test_build_usage_errors(argv, capsys):
     from rmhandbook.cli import main
