@@ -275,7 +275,8 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
     with _mkdocs_logging(False):
         try:
             options = {"dev_addr": args.dev_addr} if args.dev_addr else {}
-            serve(config_file=args.config_file, livereload=True, **options)
+            # dirty: after an edit MkDocs writes only the pages the plugin finds changed (incremental.py)
+            serve(config_file=args.config_file, livereload=True, build_type="dirty", **options)
         except MkDocsException as exc:
             print(f"rmhandbook: serve failed: {exc}", file=sys.stderr)
             return EXIT_CONTENT

@@ -133,12 +133,14 @@ def _site_files(site_dir: Path) -> tuple[set[str], set[str], dict[str, int]]:
     return files, folders, html_sizes
 
 
-def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | None = None) -> list[BrokenLink]:
+def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | None = None,
+                     read: dict[str, tuple[int, _Page]] | None = None) -> list[BrokenLink]:
     """Every broken internal link or anchor in the HTML files under `site_dir`, sorted.
 
     `scanned` holds pages already read while they were written (site-relative path ->
     (size in bytes, what it holds)); a page whose file is gone or has another size
-    now is read again from the site, and every other HTML file is read here.
+    now is read again from the site, and every other HTML file is read here. `read`, if
+    given, receives every page as it was used (for the next build of a live reload).
     """
     site_dir = Path(site_dir)
     files, folders, html_sizes = _site_files(site_dir)
@@ -147,6 +149,8 @@ def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | Non
     for rel, size in html_sizes.items():
         known = scanned.get(rel)
         pages[rel] = known[1] if known is not None and known[0] == size else _parse(site_dir / rel)
+        if read is not None:
+            read[rel] = (size, pages[rel])
     return _broken_links(pages, files, folders)
 
 
@@ -223,8 +227,12 @@ def _read_frame(stream) -> tuple[bytes, bytes]:
 class SiteChecker:
     """Follow every internal link of a site whose pages are handed in as they are written."""
 
-    def __init__(self, expected_pages: int = 0, *, worker: bool | None = None) -> None:
-        self._scanned: dict[str, tuple[int, _Page]] = {}
+    def __init__(self, expected_pages: int = 0, *, worker: bool | None = None,
+                 known: dict[str, tuple[int, _Page]] | None = None) -> None:
+        """`known`: pages read in an earlier build and not written since (a live reload's);
+        they are used as long as their files keep their size. A worker does not use them."""
+        self._scanned: dict[str, tuple[int, _Page]] = dict(known or {})
+        self.scans: dict[str, tuple[int, _Page]] = {}  # every page as `finish` used it (without a worker)
         self._proc: subprocess.Popen | None = None
         if worker if worker is not None else expected_pages >= WORKER_MIN_PAGES:
             self._proc = self._start_worker()
@@ -270,7 +278,7 @@ class SiteChecker:
             finally:
                 self._stop()
             # the worker failed: check here, reading every page from the site
-        return check_site_links(site_dir, self._scanned)
+        return check_site_links(site_dir, self._scanned, self.scans)
 
     def save(self, path: Path) -> None:
         """Write what was read so far to `path`, for `check_site_links(..., load_scans(paths))` in

@@ -29,7 +29,8 @@ from .printing import PAPERS, PrintSettings, page_css, pdf_documents
 from .render import Page, Renderer, glossary_abbreviations, nav_for
 from .render_cache import BYTECODE, shared_page_cache
 from .safety import html_attribute
-from .sites import Share, site_manifest
+from .incremental import Previous, fingerprint, folder_fingerprint, update_search_index
+from .sites import DirtyNotice, Share, site_manifest
 from .theming import palette_css, palette_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
@@ -79,6 +80,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.content_dir = (config_dir / self.config.content_dir).resolve()
         self.page_sources: dict[str, str] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
+        # MkDocs keeps a plugin object between the rebuilds of `serve` when its config is unchanged
+        self._incremental = None  # set by on_nav in a live reload that may skip unchanged pages
         self._add_extensions_and_assets(config)
         self.handbook: Handbook = self._load()
         self.org: OrgProfile | None = self.handbook.organization
@@ -183,11 +186,26 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     def on_env(self, env, config, files):
         env.bytecode_cache = BYTECODE
         # in a parallel build each process reads its own pages, and sites.py checks the whole site
-        pages = files.documentation_pages()
-        self._links = SiteChecker(len(pages), worker=False if self.share else None)
+        pages = self._doc_files = files.documentation_pages()
+        incremental = self._incremental
+        if incremental is not None:  # the pages not written again were read in the last build
+            self._links = SiteChecker(worker=False, known=incremental[0].scans)
+        else:
+            self._links = SiteChecker(len(pages), worker=False if self.share else None)
         # the build order, as the search index writes page locations (a parallel build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
+
+    # After the search plugin indexed the page: in a live reload, the entries it made for this page
+    # (the index it writes is joined from these and the unchanged pages' entries of earlier builds).
+    @event_priority(-50)
+    def on_page_context(self, context, page, config, nav):
+        if self._incremental is not None:
+            entries = _search_entries(config)
+            if entries is not None:
+                self._search_pages[page.url] = entries[self._search_seen:]
+                self._search_seen = len(entries)
+        return context
 
     # Last, so the page is read as it is written, after every other plugin changed it.
     @event_priority(-100)
@@ -199,6 +217,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         links = getattr(self, "_links", None)
         if links is not None:
             links.close()
+        incremental = getattr(self, "_incremental", None)
+        if incremental is not None:  # what is on disk is unknown now: the next build writes everything
+            incremental[0].forget()
 
     def _apply_organization(self, config, org: OrgProfile) -> None:
         """Name, logo, colours, language and footer contact from the profile (all checked by the core)."""
@@ -289,18 +310,72 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                 take = share.index == 0
             if not take:
                 f.is_modified = _false
-        self._titles = {p.path: html_attribute(p.title) for p in self.pages}
 
     # The pages another process builds are never read here, so MkDocs does not know the titles
     # it takes from their front matter; the nav (and the footer's previous/next links) print them
     # on every page. A title the nav gives (`{Home: index.md}`) is already set on the page:
     # MkDocs' `title` is a non-data descriptor, so a set title lives in the page's __dict__.
+    # (Markup, as on_page_markdown makes the titles of the pages that are read.)
     def on_nav(self, nav, config, files):
-        if self.share is not None:
+        if self.share is not None or _INCREMENTAL:
+            titles = {p.path: Markup(html_attribute(p.title)) for p in self.pages}
             for page in nav.pages:
-                if "title" not in vars(page) and page.file.src_uri in self._titles:
-                    page.title = self._titles[page.file.src_uri]
+                if "title" not in vars(page) and page.file.src_uri in titles:
+                    page.title = titles[page.file.src_uri]
+        if _INCREMENTAL and self.share is None:
+            self._skip_unchanged(nav, config, files)
         return nav
+
+    # --- live reload: write only the pages that changed (see incremental.py) -------------------
+
+    def on_startup(self, *, command, dirty):
+        global _INCREMENTAL
+        # `rmhandbook serve` (and `mkdocs serve --dirty`): MkDocs builds with dirty=True, and the
+        # plugin tells it which pages are really unchanged
+        _INCREMENTAL = command == "serve" and dirty
+        if _INCREMENTAL:
+            logging.getLogger("mkdocs.commands.build").addFilter(_DIRTY_NOTICE)
+
+    def _skip_unchanged(self, nav, config, files: Files) -> None:
+        previous = _PREVIOUS.setdefault(str(Path(config.site_dir).resolve()), Previous())
+        docs = files.documentation_pages()
+        generated = {p.path: p.content for p in self.pages if p.path in self.generated_pages}
+        own = [f for f in docs if f.src_uri not in generated]  # the docs folder's pages: always rebuilt
+        site = fingerprint(
+            Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
+            config.site_name, config.site_url, config.copyright, config.repo_url, config.edit_uri,
+            config.use_directory_urls, sorted((k, repr(v)) for k, v in config.theme.items()), config.extra,
+            [str(x) for x in config.extra_css], [str(x) for x in config.extra_javascript],
+            config.markdown_extensions, config.mdx_configs, _nav_signature(nav.items),
+            folder_fingerprint(d for d in config.theme.dirs if "site-packages" not in d),
+            [(f.src_uri, f.abs_src_path and os.stat(f.abs_src_path).st_mtime_ns) for f in own])
+        unchanged = {path for path in previous.unchanged(site, generated)
+                     if os.path.isfile(files.get_file_from_path(path).abs_dest_path)}
+        if "search" in config.plugins or "material/search" in config.plugins:
+            if _search_entries(config) is None:
+                unchanged = set()  # a search plugin whose entries cannot be read: rebuild its whole index
+        self._search_pages: dict[str, list] = {}
+        self._search_seen = 0
+        if not unchanged:  # everything is written again: start from an empty folder, as a full build does
+            from mkdocs.utils import clean_directory
+            clean_directory(config.site_dir)
+        for f in docs:
+            if f.src_uri in unchanged:
+                f.is_modified = _false
+            elif f in own:
+                f.is_modified = _true  # (MkDocs' own test compares file times)
+        self._incremental = (previous, site, generated, unchanged)
+
+    def _finish_incremental(self, config) -> None:
+        previous, site, generated, unchanged = self._incremental
+        rebuilt = {url for f, url in zip(self._doc_files, self.page_urls) if f.src_uri not in unchanged}
+        index = Path(config.site_dir) / "search" / "search_index.json"
+        if index.is_file() and _search_entries(config) is not None:
+            update_search_index(index, previous, self._search_pages, rebuilt, self.page_urls)
+        previous.remember(site, generated)
+        log.info(f"rmhandbook: live reload: wrote {len(rebuilt)} of {len(self.page_urls)} pages, "
+                 f"{len(unchanged)} unchanged")
+
 
     # Run last, when every plugin has written its files. Under `rmhandbook build` the site is
     # still in its staging folder here, so a broken link fails the build before the swap and
@@ -312,7 +387,14 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             return
         if self.pdf_docs:
             self._write_pdfs(config)
+        incremental = self._incremental
         broken = self._links.finish(Path(config.site_dir))
+        if incremental is not None:
+            incremental[0].scans = self._links.scans
+            if broken:
+                incremental[0].forget()
+            else:
+                self._finish_incremental(config)
         if broken:
             raise PluginError("rmhandbook: the built site has broken internal links:\n"
                               + link_report(broken, self.page_sources))
@@ -369,6 +451,34 @@ def poll_faster(server, folders: list[Path]) -> int:
 
 def _false() -> bool:
     return False
+
+
+def _true() -> bool:
+    return True
+
+
+# Live reload: whether this process serves with dirty builds, and what each site's last build
+# was made of (MkDocs makes new plugin objects for every rebuild, so this lives in the module).
+_INCREMENTAL = False
+_PREVIOUS: dict[str, Previous] = {}
+_DIRTY_NOTICE = DirtyNotice()
+
+
+def _search_entries(config) -> list | None:
+    """The entries the search plugin has made so far in this build (Material's `SearchIndex.entries`)."""
+    search = config.plugins.get("material/search") or config.plugins.get("search")
+    entries = getattr(getattr(search, "search_index", None), "entries", None)
+    return entries if isinstance(entries, list) else None
+
+
+def _nav_signature(items) -> list:
+    """The nav as every page prints it: sections, links and pages with their titles and URLs."""
+    out = []
+    for item in items:
+        children = getattr(item, "children", None)
+        out.append((type(item).__name__, str(item.title), getattr(item, "url", None),
+                    _nav_signature(children) if children else None))
+    return out
 
 
 def _is_content_data(path: Path, content_dir: Path) -> bool:

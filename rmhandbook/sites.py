@@ -118,9 +118,10 @@ def shares_for(cfg, overrides: dict, jobs: int) -> int:
     return min(jobs, max(1, items // (PARALLEL_MIN_PAGES // 2))) if items >= PARALLEL_MIN_PAGES else 1
 
 
-class _DirtyNotice(logging.Filter):
-    """MkDocs warns that a `dirty` build may leave stale navigation; a share builds into a fresh
-    folder with the whole nav, so the warning does not apply (and would fail `--strict`)."""
+class DirtyNotice(logging.Filter):
+    """MkDocs warns that a `dirty` build may leave stale navigation. It does not apply to a share
+    (it builds into a fresh folder with the whole nav) or to a live reload (the plugin rebuilds
+    every page when anything but a page's own text changed); it would fail `--strict`."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         return not str(record.msg).startswith("A 'dirty' build is being performed")
@@ -142,7 +143,7 @@ def _build_share(cfg, share: Share) -> ShareResult:
 
     from .plugin import RmHandbookPlugin
 
-    notice = _DirtyNotice()
+    notice = DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
     RmHandbookPlugin.share = share
     error = ""
@@ -251,18 +252,16 @@ def _join_shares(site: Path, others: list[Path], page_urls: list[str]) -> None:
 
 def _join_search_indexes(paths: list[Path], page_urls: list[str], out: Path) -> None:
     """One search index from the shares', with each page's entries where a one-process build puts them."""
+    from .incremental import entries_by_page, search_index_json
+
     config = None
     by_page: dict[str, list] = {}
     for path in paths:
         data = json.loads(path.read_text(encoding="utf-8"))
         config = config if config is not None else data.get("config")
-        for entry in data.get("docs", []):
-            by_page.setdefault(str(entry.get("location", "")).split("#")[0], []).append(entry)
-    docs = [entry for url in page_urls for entry in by_page.pop(url, [])]
-    docs += [entry for entries in by_page.values() for entry in entries]  # (none: every page is in page_urls)
-    # written as Material writes it
-    out.write_text(json.dumps({"config": config, "docs": docs}, separators=(",", ":"), default=str),
-                   encoding="utf-8")
+        for url, entries in entries_by_page(data).items():
+            by_page.setdefault(url, []).extend(entries)
+    out.write_text(search_index_json(config, by_page, page_urls), encoding="utf-8")
 
 
 def default_site_dir(config_file: str | Path) -> Path:

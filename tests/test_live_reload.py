@@ -1,0 +1,166 @@
+"""Live reload writes only the pages an edit changed, and the site is the one a full build makes.
+
+`rmhandbook serve` builds with MkDocs' `dirty` mode, and the plugin tells MkDocs
+which pages are unchanged (incremental.py). The promise is strict: after any edit
+the served folder holds, byte for byte, what a full build of the same content
+writes: every page, the search index, no page of a removed item. These tests
+drive the builds as `mkdocs serve` does (a fresh config per rebuild, one folder)
+and compare with a full build after each kind of edit.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rmhandbook import plugin as plugin_module
+
+from sitecompare import snapshot
+
+REPO = Path(__file__).resolve().parents[1]
+SERVE_URL = "http://127.0.0.1:8000/"
+
+
+def plugin_cache() -> dict:
+    """MkDocs keeps plugin objects (those with on_startup) for the whole process, as `serve` needs;
+    a test that plays `serve` gives back fresh ones, so no other test sees a dirty search plugin."""
+    from mkdocs.config.defaults import MkDocsConfig
+
+    return dict(MkDocsConfig._schema)["plugins"].plugin_cache
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    shutil.copytree(REPO / "content", tmp_path / "content", ignore=shutil.ignore_patterns("orgs"))
+    shutil.copy(REPO / "mkdocs.yml", tmp_path / "mkdocs.yml")
+    if (REPO / "overrides").is_dir():
+        shutil.copytree(REPO / "overrides", tmp_path / "overrides")
+    monkeypatch.chdir(tmp_path)
+    # what `rmhandbook serve` sets up once per process, undone after the test
+    monkeypatch.setattr(plugin_module, "_INCREMENTAL", False)
+    monkeypatch.setattr(plugin_module, "_PREVIOUS", {})
+    plugin_cache().clear()
+    yield tmp_path
+    plugin_cache().clear()
+    logging.getLogger("mkdocs.commands.build").removeFilter(plugin_module._DIRTY_NOTICE)
+
+
+def _config(project: Path, site: Path):
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
+    cfg.site_url = SERVE_URL
+    return cfg
+
+
+class Server:
+    """Builds as `mkdocs serve --dirty` does: on_startup once, then a fresh config per build."""
+
+    def __init__(self, project: Path) -> None:
+        self.project = project
+        self.site = project / "served"
+        self.site.mkdir()
+        _config(project, self.site).plugins.on_startup(command="serve", dirty=True)
+
+    def rebuild(self, caplog) -> str:
+        from mkdocs.commands.build import build
+
+        caplog.clear()
+        build(_config(self.project, self.site), serve_url=SERVE_URL, dirty=True)
+        lines = [r.getMessage() for r in caplog.records if "live reload:" in r.getMessage()]
+        assert len(lines) == 1, [r.getMessage() for r in caplog.records]
+        return lines[0]
+
+
+def full_build(project: Path, name: str) -> dict:
+    from mkdocs.commands.build import build
+
+    site = project / name
+    if site.exists():
+        shutil.rmtree(site)
+    saved, cache = plugin_module._INCREMENTAL, plugin_cache()
+    served_plugins = dict(cache)
+    plugin_module._INCREMENTAL = False
+    cache.clear()  # a separate process's build, with plugin objects of its own
+    try:
+        build(_config(project, site), serve_url=SERVE_URL, dirty=False)
+    finally:
+        plugin_module._INCREMENTAL = saved
+        cache.clear()
+        cache.update(served_plugins)
+    return contents(site)
+
+
+def contents(site: Path) -> dict:
+    return {k: digest for k, (_mode, digest) in snapshot(site).items()}
+
+
+def differences(a: dict, b: dict) -> list[str]:
+    return sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.fixture
+def server(project, caplog):
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    server = Server(project)
+    first = server.rebuild(caplog)
+    assert first.startswith("rmhandbook: live reload: wrote 94 of 94 pages")
+    return server
+
+
+def test_a_summary_edit_writes_a_few_pages_and_the_site_is_the_full_builds(project, server, caplog):
+    step = project / "content" / "steps" / "first-meeting.yml"
+    edit(step, "summary:", "summary: Bring one question.")
+    line = server.rebuild(caplog)
+    written = int(line.split("wrote ")[1].split(" of")[0])
+    assert 1 <= written <= 5, line  # the step, and the pages that show its summary
+    assert differences(contents(server.site), full_build(project, "full")) == []
+    # nothing changed: nothing is written, and the site still matches
+    assert "wrote 0 of 94 pages, 94 unchanged" in server.rebuild(caplog)
+    assert differences(contents(server.site), full_build(project, "full")) == []
+
+
+@pytest.mark.parametrize("change", ["title", "glossary", "removed topic", "theme override"])
+def test_an_edit_that_reaches_every_page_rewrites_them_all(project, server, caplog, change):
+    content = project / "content"
+    if change == "title":  # the default nav lists the steps: every page prints the new title
+        edit(content / "steps" / "first-meeting.yml", "title: ", "title: Renamed ")
+    elif change == "glossary":  # the hover definitions are the Markdown extension's, not the pages'
+        edit(content / "glossary.yml", "definition: ", "definition: Changed. ")
+    elif change == "removed topic":  # its page goes, and the nav's FAQ section changes
+        victim = content / "faqs" / "for-mentees.yml"
+        victim.unlink()
+    else:
+        (project / "overrides" / "main.html").write_text(
+            '{% extends "base.html" %}\n{% block announce %}Maintenance on Friday{% endblock %}\n')
+    line = server.rebuild(caplog)
+    assert " 0 unchanged" in line, line
+    full = full_build(project, "full")
+    assert differences(contents(server.site), full) == []
+    if change == "removed topic":
+        assert not any(victim.stem in k for k in contents(server.site))
+    if change == "theme override":
+        assert "Maintenance on Friday" in (server.site / "index.html").read_text()
+
+
+def test_a_failed_build_is_followed_by_a_full_one(project, server, caplog):
+    from mkdocs.exceptions import Abort
+
+    notes = project / "content" / "notes.md"
+    notes.write_text('# Notes\n\n<a href="../steps/no-such-step/">the plan</a>\n')
+    with pytest.raises(Abort):
+        server.rebuild(caplog)
+    assert any("broken internal links" in r.getMessage() for r in caplog.records)
+    notes.write_text("# Notes\n\nNothing broken.\n")
+    line = server.rebuild(caplog)
+    assert " 0 unchanged" in line, line
+    assert differences(contents(server.site), full_build(project, "full")) == []
