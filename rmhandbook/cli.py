@@ -211,21 +211,27 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     from mkdocs.exceptions import MkDocsException
 
-    from .sites import default_site_dir, mkdocs_build, write_site_index
+    from .sites import mkdocs_build, write_site_index
 
     overrides = _plugin_overrides(args)
+    chosen: dict[str, Path] = {}
+
+    def publish_to(site_dir: Path) -> Path:
+        """--site-dir, else mkdocs.yml's site_dir; an organization's site goes into its own folder there,
+        beside the other organizations' (a function: mkdocs_build reads mkdocs.yml once, for both)."""
+        base = chosen["base"] = Path(args.site_dir).resolve() if args.site_dir else site_dir.resolve()
+        chosen["target"] = base / args.org if args.org else base
+        return chosen["target"]
+
     with _mkdocs_logging(args.quiet):
         try:
-            base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
-            # an organization's site goes into its own folder, beside the other organizations'
-            target = base / args.org if args.org else base
-            mkdocs_build(args.config_file, target, overrides, args.strict, args.jobs or os.cpu_count() or 1)
+            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or os.cpu_count() or 1)
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
     if args.org:
-        write_site_index(base)
-    print(f"rmhandbook: site written to {target}", file=sys.stderr)
+        write_site_index(chosen["base"])
+    print(f"rmhandbook: site written to {chosen['target']}", file=sys.stderr)
     return EXIT_OK
 
 

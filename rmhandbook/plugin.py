@@ -78,7 +78,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             self.config[key] = value
         config_dir = Path(config.config_file_path or ".").resolve().parent
         self.content_dir = (config_dir / self.config.content_dir).resolve()
-        self.page_sources: dict[str, str] = {}  # built page -> the YAML file it comes from (for messages)
+        self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         # MkDocs keeps a plugin object between the rebuilds of `serve` when its config is unchanged
         self._incremental = None  # set by on_nav in a live reload that may skip unchanged pages
@@ -254,9 +254,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(-50)
     def on_files(self, files: Files, config) -> Files:
         docs_dir = Path(config.docs_dir).resolve()
-        for f in list(files):
-            if f.abs_src_path and _is_content_data(Path(f.abs_src_path), self.content_dir):
-                files.remove(f)
+        for f in [f for f in files if f.abs_src_path and _is_content_data(f.abs_src_path, self.content_dir)]:
+            files.remove(f)
         for page in self.pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"rmhandbook: {page.path} in the docs folder replaces the generated page")
@@ -268,7 +267,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             f = File.generated(config, page.path, content=page.content, inclusion=inclusion)
             if page.source is not None:
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
-                self.page_sources[f.dest_uri] = Diagnostics(Path.cwd()).display_path(page.source)
+                self.page_sources[f.dest_uri] = page.source
             files.append(f)
             self.generated_pages.add(f.src_uri)
         for name in ASSET_FILES:
@@ -341,13 +340,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         docs = files.documentation_pages()
         generated = {p.path: p.content for p in self.pages if p.path in self.generated_pages}
         own = [f for f in docs if f.src_uri not in generated]  # the docs folder's pages: always rebuilt
+        # the theme folders a site edits (its custom_dir, ours); the installed theme does not change
+        theme_dirs = [d for d in config.theme.dirs if d == config.theme.custom_dir or Path(d) == THEME_DIR]
         site = fingerprint(
             Path(config.config_file_path).read_bytes() if config.config_file_path else b"",
             config.site_name, config.site_url, config.copyright, config.repo_url, config.edit_uri,
             config.use_directory_urls, sorted((k, repr(v)) for k, v in config.theme.items()), config.extra,
             [str(x) for x in config.extra_css], [str(x) for x in config.extra_javascript],
             config.markdown_extensions, config.mdx_configs, _nav_signature(nav.items),
-            folder_fingerprint(d for d in config.theme.dirs if "site-packages" not in d),
+            folder_fingerprint(theme_dirs),
             [(f.src_uri, f.abs_src_path and os.stat(f.abs_src_path).st_mtime_ns) for f in own])
         unchanged = {path for path in previous.unchanged(site, generated)
                      if os.path.isfile(files.get_file_from_path(path).abs_dest_path)}
@@ -362,7 +363,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         for f in docs:
             if f.src_uri in unchanged:
                 f.is_modified = _false
-            elif f in own:
+            elif f.src_uri not in generated:
                 f.is_modified = _true  # (MkDocs' own test compares file times)
         self._incremental = (previous, site, generated, unchanged)
 
@@ -397,7 +398,12 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                 self._finish_incremental(config)
         if broken:
             raise PluginError("rmhandbook: the built site has broken internal links:\n"
-                              + link_report(broken, self.page_sources))
+                              + link_report(broken, self.source_names()))
+
+    def source_names(self) -> dict[str, str]:
+        """Built page -> the YAML file it comes from, as messages name files (only worked out for a message)."""
+        diags = Diagnostics(Path.cwd())
+        return {page: diags.display_path(source) for page, source in self.page_sources.items()}
 
     def _write_pdfs(self, config) -> None:
         from .pdf import PdfError, pdf_jobs, write_pdfs
@@ -481,13 +487,18 @@ def _nav_signature(items) -> list:
     return out
 
 
-def _is_content_data(path: Path, content_dir: Path) -> bool:
+def _is_content_data(path: str, content_dir: Path) -> bool:
     """YAML, schema files and organization folders in the content folder are data, not site files."""
-    try:
-        rel = path.resolve().relative_to(content_dir)
-    except ValueError:
-        return False
-    return path.suffix in (".yml", ".yaml", ".json") or rel.parts[:1] in (("orgs",), ("schema",))
+    prefix = str(content_dir) + os.sep
+    if not path.startswith(prefix):  # MkDocs' paths are absolute; a link or `..` needs resolving
+        try:
+            path = str(Path(path).resolve().relative_to(content_dir))
+        except ValueError:
+            return False
+    else:
+        path = path[len(prefix):]
+    first = path.split(os.sep, 1)[0]
+    return path.endswith((".yml", ".yaml", ".json")) or first in ("orgs", "schema")
 
 
 def _custom_palette(palette, msg: Messages) -> list | dict:

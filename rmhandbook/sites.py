@@ -31,8 +31,11 @@ def count_pages(site_dir: Path) -> int:
     return sum(1 for p in Path(site_dir).rglob("*.html") if p.name != "404.html")
 
 
-def mkdocs_build(config_file: str | Path, target: Path, overrides: dict, strict: bool, jobs: int = 1) -> int:
+def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path], overrides: dict, strict: bool,
+                 jobs: int = 1) -> int:
     """Build with MkDocs and this plugin into `target` (atomically); returns the number of pages.
+
+    `target` may be a function of the config's `site_dir` (the config is read once).
 
     With `jobs` > 1 a large handbook is built by that many processes, each writing its
     share of the pages (see `_parallel_build`). Raises MkDocsException (PluginError,
@@ -47,6 +50,8 @@ def mkdocs_build(config_file: str | Path, target: Path, overrides: dict, strict:
     RmHandbookPlugin.overrides = dict(overrides)
     try:
         cfg = load_config(str(config_file), **({"strict": True} if strict else {}))
+        if callable(target):
+            target = target(Path(cfg.site_dir))
         shares = shares_for(cfg, overrides, jobs)
         # MkDocs cleans its site folder first and leaves a partial site on failure:
         # build beside the target and swap it in only when the build succeeded
@@ -159,7 +164,7 @@ def _build_share(cfg, share: Share) -> ShareResult:
         RmHandbookPlugin.share = None
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
     plugin = cfg.plugins["rmhandbook"]
-    return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), dict(getattr(plugin, "page_sources", {})),
+    return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), plugin.source_names() if hasattr(plugin, "source_names") else {},
                        error)
 
 
