@@ -1,6 +1,7 @@
 """Assemble a validated `Handbook` from a content folder.
 
-load (YAML with marks) -> terms -> model validation -> cross-checks.
+load (YAML with marks, loader.py) -> terms -> model validation (validation.py) -> cross-checks
+(here; references are found by references.py) -> an organization's overlay (org.py, overlay.py).
 Every problem in every file is collected; `load_handbook` raises one
 `ContentError` carrying all of them, or returns a handbook that is
 complete and consistent (every reference resolves).
@@ -9,24 +10,22 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import json
+import re
 import typing
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
 from .diagnostics import ContentError, Diagnostics, did_you_mean, working_on
 from .loader import Document, load_document
-from .model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, NO_MARKUP_PATTERN, REQUIRED_ROLES,
-                    REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, RefTo, Script, Session, Step, Strict)
+from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, Script,
+                    Session, Step, Strict)
+from .org import OrgProfile, check_terms, load_profile, resolve_hidden
+from .overlay import drop_hidden_references
+from .references import iter_references
 from .terms import Terms
-
-import re
-
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from .org import OrgProfile
+from .validation import validate_document
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -191,8 +190,6 @@ class HandbookBuilder:
         replaces, new id adds), the items its `hide` list names left out,
         and its `terms` put over program.yml's.
         """
-        from .org import check_terms, load_profile, resolve_hidden
-
         content_dir = Path(content_dir)
         if diags is None:  # (an empty collection is falsy: test for None)
             diags = Diagnostics(content_dir.parent)
@@ -335,344 +332,6 @@ def program_terms(doc: Document, diags: Diagnostics, org_terms: typing.Mapping[s
     return Terms({**usable, **(org_terms or {})})
 
 
-def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:
-    if isinstance(value, str):
-        yield loc, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, loc + (k,))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            yield from _strings(v, loc + (i,))
-
-
-def _substituted(value: Any, terms: Terms) -> Any:
-    if isinstance(value, str):
-        return terms.substitute(value)
-    if isinstance(value, dict):
-        return {k: _substituted(v, terms) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_substituted(v, terms) for v in value]
-    return value
-
-
-# --- validation --------------------------------------------------------------
-
-def validate_document(doc: Document, model: type[Strict], what: str, terms: Terms | None,
-                      diags: Diagnostics) -> Any | None:
-    data = doc.data
-    if terms is not None:
-        skip_terms = model is Program  # the terms mapping itself is not prose
-        for loc, text in _strings(data, ()):
-            if skip_terms and loc[:1] == ("terms",):
-                continue
-            for offset, name in terms.unknown(text):
-                m = doc.text_mark(loc, offset)
-                diags.error(doc.path, m.line, m.column,
-                            f"unknown term `[[{name}]]`.{did_you_mean(name, terms.names())} "
-                            f"Terms defined in program.yml: {', '.join(sorted(terms.forms))}; "
-                            "write for example `[[mentor]]`, `[[mentors]]` or `[[Mentor]]`.")
-        if model is Program and isinstance(data, dict):
-            data = {k: (v if k == "terms" else _substituted(v, terms)) for k, v in data.items()}
-        else:
-            data = _substituted(data, terms)
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        report_validation_error(doc, model, what, exc, diags)
-        return None
-
-
-def _schema_at(schema: dict, defs: dict, loc: tuple) -> dict:
-    """The JSON schema of the value at `loc` (best effort), for examples and allowed keys."""
-    node = schema
-    for part in loc:
-        node = _deref(node, defs)
-        if "anyOf" in node and isinstance(part, str):  # a union: the member that has this field
-            members = [_deref(n, defs) for n in node["anyOf"]]
-            node = next((n for n in members if part in n.get("properties", {})), node)
-        if isinstance(part, int):
-            node = node.get("items", {})
-        elif "properties" in node and part in node["properties"]:
-            node = node["properties"][part]
-        elif isinstance(node.get("additionalProperties"), dict):
-            node = node["additionalProperties"]
-        elif node.get("patternProperties"):  # dict[Id, ...]: one pattern, the id pattern
-            node = next(iter(node["patternProperties"].values()))
-        else:
-            return {}
-    return _deref(node, defs)
-
-
-def _deref(node: dict, defs: dict) -> dict:
-    for _ in range(10):
-        if "$ref" in node:
-            node = defs.get(node["$ref"].split("/")[-1], {})
-        elif "anyOf" in node and len([n for n in node["anyOf"] if n.get("type") != "null"]) == 1:
-            node = next(n for n in node["anyOf"] if n.get("type") != "null")
-        else:
-            return node
-    return node
-
-
-_SCHEMAS: dict[type, dict] = {}
-
-
-def _schema(model: type[Strict]) -> dict:
-    if model not in _SCHEMAS:
-        _SCHEMAS[model] = model.model_json_schema()
-    return _SCHEMAS[model]
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}` (a true/false value)"
-    if isinstance(value, (int, float)):
-        return f"the number `{value}`"
-    if isinstance(value, str):
-        short = value if len(value) <= 40 else value[:37] + "..."
-        return f"the text `{short}`" if value else "empty text"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if value is None:
-        return "nothing (an empty value)"
-    return type(value).__name__
-
-
-def _example(field: str, node: dict) -> str:
-    ex = node.get("examples")
-    if ex:
-        v = ex[0]
-        if isinstance(v, (dict, list)):
-            return f"`{field}: {json.dumps(v)}`"
-        if isinstance(v, str) and (v.startswith(("#", "*", "&", "!", "%", "@", "`")) or ": " in v):
-            return f"`{field}: {json.dumps(v, ensure_ascii=False)}`"  # would not survive YAML unquoted
-        return f"`{field}: {v}`"
-    t = node.get("type")
-    if t == "array":
-        item = node.get("items", {})
-        if item.get("examples"):
-            return f"`{field}: [{item['examples'][0]}]`"
-        return f"`{field}: [first, second]`"
-    if t == "integer":
-        return f"`{field}: 10`"
-    if t == "boolean":
-        return f"`{field}: true`"
-    if t == "object":
-        return f"`{field}:` followed by indented `key: value` lines"
-    if "enum" in node:
-        return f"`{field}: {node['enum'][0]}`"
-    return f"`{field}: ...`"
-
-
-def _clean_loc(data: Any, loc: tuple, error_type: str) -> tuple:
-    """Drop the union-member and validator names pydantic puts into `loc`."""
-    out: list = []
-    cur = data
-    for i, part in enumerate(loc):
-        last = i == len(loc) - 1
-        if isinstance(cur, dict) and isinstance(part, str) and part in cur:
-            out.append(part)
-            cur = cur[part]
-        elif isinstance(cur, list) and isinstance(part, int) and 0 <= part < len(cur):
-            out.append(part)
-            cur = cur[part]
-        elif last and error_type in ("missing", "extra_forbidden") and isinstance(part, str):
-            out.append(part)
-        elif isinstance(part, str) and (part[:1].isupper() or part in ("str", "int", "bool", "list", "dict")
-                                         or "[" in part or "-" in part and not isinstance(cur, dict)):
-            continue
-        else:
-            out.append(part)
-    return tuple(out)
-
-
-def report_validation_error(doc: Document, model: type[Strict], what: str, exc: ValidationError,
-                            diags: Diagnostics) -> None:
-    schema = _schema(model)
-    defs = schema.get("$defs", {})
-    seen_locs: set[tuple] = set()
-    errors = exc.errors(include_url=False)
-    # several missing fields in one mapping make one message, not one line each
-    missing: dict[tuple, list[str]] = {}
-    for err in errors:
-        if err["type"] == "missing":
-            loc = _clean_loc(doc.data, tuple(err["loc"]), "missing")
-            missing.setdefault(loc[:-1], []).append(str(loc[-1]))
-    # a misspelt key (`titel`) also leaves its field (`title`) missing: one message says both
-    misspelt: dict[tuple, str] = {}
-    for err in errors:
-        if err["type"] == "extra_forbidden":
-            loc = _clean_loc(doc.data, tuple(err["loc"]), "extra_forbidden")
-            close = difflib.get_close_matches(str(loc[-1]), missing.get(loc[:-1], []), n=1, cutoff=0.6)
-            if close and close[0] not in misspelt.values():
-                misspelt[loc] = close[0]
-    for loc, field in misspelt.items():
-        missing[loc[:-1]].remove(field)
-    for parent, fields in missing.items():
-        if len(fields) < 2:
-            continue
-        m = doc.mark(parent)
-        first = fields[0]
-        diags.error(doc.path, m.line, m.column,
-                    f"missing required fields in {_where(parent, what)}: {', '.join(f'`{f}`' for f in fields)}; "
-                    f"for example {_example(first, _schema_at(schema, defs, parent + (first,)))}.")
-    for err in errors:
-        etype = err["type"]
-        loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
-        if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
-            continue  # said in the message for several fields, or for the misspelt key
-        if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
-            continue  # one message per place, even when a union tried several shapes
-        seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
-        field = next((p for p in reversed(loc) if isinstance(p, str)), None)
-        node = _schema_at(schema, defs, loc)
-        where = _where(loc, what)
-        value = err.get("input")
-        if etype == "missing":
-            m = doc.mark(loc[:-1])
-            parent_node = _schema_at(schema, defs, loc[:-1])
-            desc = node.get("description")
-            diags.error(doc.path, m.line, m.column,
-                        f"missing required field `{field}` in {_where(loc[:-1], what)}"
-                        f"{f' ({desc})' if desc else ''}; for example {_example(field, node)}.")
-            del parent_node
-            continue
-        if etype == "extra_forbidden":
-            m = doc.key_mark(loc)
-            parent = _schema_at(schema, defs, loc[:-1])
-            allowed = list(parent.get("properties", {}))
-            if loc in misspelt:
-                right = misspelt[loc]
-                diags.error(doc.path, m.line, m.column,
-                            f"unknown field `{field}` in {_where(loc[:-1], what)}, and the required field `{right}` "
-                            f"is missing. Did you mean `{right}`? For example "
-                            f"{_example(right, _schema_at(schema, defs, loc[:-1] + (right,)))}.")
-                continue
-            diags.error(doc.path, m.line, m.column,
-                        f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
-                        f"Allowed fields: {', '.join(allowed)}.")
-            continue
-        m = doc.mark(loc)
-        name = f"`{field}`" if field is not None and not isinstance(loc[-1] if loc else None, int) else where
-        if loc and isinstance(loc[-1], int) and field is not None:
-            name = f"item {loc[-1] + 1} of `{field}`"
-        if not loc:
-            diags.error(doc.path, m.line, m.column,
-                        f"a {what} file must be a mapping of fields; found {_describe(value)}."
-                        f"{_missing_space_hint(value)} For example:\n    {_first_example(schema)}")
-            continue
-        ex_field = field if field is not None else "value"
-        if etype in ("string_type",):
-            hint = ""
-            if isinstance(value, bool):
-                hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{str(value).lower()}\"`."
-            elif isinstance(value, (int, float)):
-                hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{value}\"`."
-            elif value is None and str((node.get("examples") or [""])[0]).startswith("#"):
-                hint = (" An unquoted `#` starts a YAML comment, so the value is empty; put it in quotes, "
-                        f"for example {_example(ex_field, node)}.")
-            diags.error(doc.path, m.line, m.column, f"{name} must be text; found {_describe(value)}.{hint or ' For example ' + _example(ex_field, node) + '.'}")
-        elif etype in ("int_type", "int_parsing"):
-            hint = ""
-            if isinstance(value, str) and value.strip().lstrip("0").isdigit() and value.strip().startswith("0"):
-                hint = " Numbers do not start with 0 here (YAML 1.1 would read `0755` as an octal number)."
-            elif isinstance(value, str) and value.strip().isdigit():
-                hint = " Remove the quotes around the number."
-            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number; found {_describe(value)}.{hint} "
-                        f"For example {_example(ex_field, node)}.")
-        elif etype == "bool_type":
-            diags.error(doc.path, m.line, m.column, f"{name} must be `true` or `false`; found {_describe(value)}. "
-                        "Words such as yes, no, on and off are not booleans here.")
-        elif etype == "list_type":
-            diags.error(doc.path, m.line, m.column, f"{name} must be a list; found {_describe(value)}. "
-                        f"For example {_example(ex_field, node)}.")
-        elif etype in ("dict_type", "model_type", "model_attributes_type"):
-            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}."
-                        f"{_missing_space_hint(value)} For example {_example(ex_field, node)}.")
-        elif etype == "string_pattern_mismatch" and node.get("pattern") == NO_MARKUP_PATTERN:
-            diags.error(doc.path, m.line, m.column, f"{name} must be plain text without `<` or `>`; found "
-                        f"{_describe(value)}. Names are shown as they are written, never as HTML. "
-                        f"For example {_example(ex_field, node)}.")
-        elif etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == CHECKLIST_REF_PATTERN:
-            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a checklist item reference; "
-                        "write the step id and the item id with a slash between them, for example "
-                        "`first-meeting/book-slots`.")
-        elif etype == "string_pattern_mismatch" and node.get("pattern", ID_PATTERN) != ID_PATTERN:
-            # not an id: a colour, an email address, a web address... the field says what it expects
-            expected = node.get("description") or f"text matching `{node['pattern']}`"
-            diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not valid: expected {expected}; "
-                        f"for example {_example(ex_field, node)}.")
-        elif etype == "string_pattern_mismatch":
-            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
-                        f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
-        elif etype == "string_too_short":
-            diags.error(doc.path, m.line, m.column, f"{name} must not be empty; for example {_example(ex_field, node)}.")
-        elif etype == "literal_error":
-            choices = node.get("enum") or [c.strip("'") for c in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(", ")]
-            diags.error(doc.path, m.line, m.column, f"{name} must be one of {', '.join(map(str, choices))}; "
-                        f"found {_describe(value)}.{did_you_mean(str(value), map(str, choices))}")
-        elif etype == "too_short":
-            least = err.get("ctx", {}).get("min_length", 1)
-            found = len(value) if isinstance(value, (list, dict)) else 0
-            diags.error(doc.path, m.line, m.column,
-                        f"{name} needs at least {least} item{'s' if least != 1 else ''}; found "
-                        f"{found or 'none'}. For example {_list_example(ex_field, node, defs)}.")
-        elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            low, high = node.get("minimum"), node.get("maximum")
-            bounds = (f"from {low} to {high}" if low is not None and high is not None
-                      else f"at least {low}" if low is not None else f"at most {high}")
-            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number {bounds}; found "
-                        f"{_describe(value)}. For example {_example(ex_field, node)}.")
-        elif etype == "union_tag_invalid" or etype.startswith("union"):
-            diags.error(doc.path, m.line, m.column, f"{name} has the wrong shape: {err['msg']}.")
-        else:
-            diags.error(doc.path, m.line, m.column, f"{name}: {err['msg'][0].lower() + err['msg'][1:]}; "
-                        f"found {_describe(value)}.")
-
-
-def _list_example(field: str, node: dict, defs: dict) -> str:
-    """A one-line example list, built from the examples of its item's required fields."""
-    item = _deref(node.get("items", {}), defs)
-    if item.get("type") == "object" and item.get("properties"):
-        fields = []
-        for key in item.get("required", []):
-            ex = item["properties"][key].get("examples") or _deref(item["properties"][key], defs).get("examples")
-            fields.append(f"{key}: {ex[0] if ex and not isinstance(ex[0], (dict, list)) else '...'}")
-        return f"`{field}: [{{{', '.join(fields)}}}]`"
-    return _example(field, node)
-
-
-def _missing_space_hint(value: Any) -> str:
-    """`title:Hold` is one text, not a key and a value: say so when a mapping was expected."""
-    if isinstance(value, str):
-        m = re.match(r"([A-Za-z_][\w-]*):(\S.*)", value.split("\n", 1)[0])
-        if m:
-            return f" A key needs a space after its colon: `{m.group(1)}: {m.group(2)}`."
-    return ""
-
-
-def _first_example(schema: dict) -> str:
-    required = schema.get("required", [])
-    props = schema.get("properties", {})
-    lines = []
-    for key in required[:2]:
-        ex = props.get(key, {}).get("examples")
-        lines.append(f"{key}: {ex[0] if ex and not isinstance(ex[0], (dict, list)) else '...'}")
-    return "\n    ".join(lines) or "title: ..."
-
-
-def _where(loc: tuple, what: str) -> str:
-    if not loc:
-        return f"this {what}"
-    parts = []
-    for p in loc:
-        parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
-    return "`" + "".join(parts) + "`"
-
-
 # --- cross-checks ------------------------------------------------------------
 
 def order_items(hb: Handbook) -> None:
@@ -787,70 +446,6 @@ def reference_index(hb: Handbook) -> dict[str, set[str]]:
     return index
 
 
-def iter_references(model: BaseModel, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
-    """(loc, kind, id) of every reference in a model, found through `RefTo` in its field types."""
-    for name, annotation, kind in _reference_fields(type(model)):
-        yield from _walk(annotation, getattr(model, name), loc + (name,), kind)
-
-
-_REFERENCE_FIELDS: dict[type, list[tuple[str, Any, str | None]]] = {}
-
-
-def _reference_fields(cls: type[BaseModel]) -> list[tuple[str, Any, str | None]]:
-    """The fields of a model class that can hold references (prose fields are skipped: a large
-    handbook has tens of thousands of them, and walking them showed up in profiles)."""
-    plan = _REFERENCE_FIELDS.get(cls)
-    if plan is None:
-        plan = []
-        for name, field in cls.model_fields.items():
-            refs = [m for m in field.metadata if isinstance(m, RefTo)]
-            if refs or _may_refer(field.annotation):
-                plan.append((name, field.annotation, refs[0].kind if refs else None))
-        _REFERENCE_FIELDS[cls] = plan
-    return plan
-
-
-def _may_refer(ann: Any) -> bool:
-    if ann is Any:
-        return True
-    if isinstance(ann, type):
-        return issubclass(ann, BaseModel)
-    if typing.get_origin(ann) is typing.Annotated:
-        base, *meta = typing.get_args(ann)
-        return any(isinstance(m, RefTo) for m in meta) or _may_refer(base)
-    return any(_may_refer(arg) for arg in typing.get_args(ann))
-
-
-def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[tuple, str, str]]:
-    origin = typing.get_origin(ann)
-    if origin is typing.Annotated:
-        base, *meta = typing.get_args(ann)
-        refs = [m for m in meta if isinstance(m, RefTo)]
-        yield from _walk(base, value, loc, refs[0].kind if refs else kind)
-        return
-    if isinstance(value, BaseModel):
-        yield from iter_references(value, loc)
-        return
-    if isinstance(value, str):
-        if kind:
-            yield loc, kind, value
-        return
-    if isinstance(value, list):
-        args = typing.get_args(ann)
-        for i, v in enumerate(value):
-            yield from _walk(args[0] if args else Any, v, loc + (i,), kind)
-        return
-    if isinstance(value, dict):
-        args = typing.get_args(ann)
-        for k, v in value.items():
-            yield from _walk(args[1] if len(args) > 1 else Any, v, loc + (k,), None)
-        return
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        for arg in typing.get_args(ann):
-            yield from _walk(arg, value, loc, kind)
-            return
-
-
 KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs",
                        "sessions": "sessions"}
 
@@ -879,66 +474,3 @@ def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[st
             choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
             diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
                         f"{' Known ids: ' + choices + '.' if known else ''}")
-
-
-# --- organization overlays -----------------------------------------------------
-
-def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
-    """Take links to hidden items out of the items that remain, reporting each one where it is written.
-
-    A hidden item has no page, so a link to it would dangle; the link is left
-    out of the organization's handbook, and a warning names the place so the
-    author can check that the prose around it still reads well.
-    """
-    profile = hb.organization
-    if profile is None or not any(hb.hidden.values()):
-        return
-    slug = profile.slug
-    hide_line = profile.doc.key_mark(("hide",)).line
-
-    def is_hidden(kind: str, ref: str) -> bool:
-        if kind == "checklist":  # `step-id/item-id`: hidden with its step
-            return ref.partition("/")[0] in hb.hidden.get("steps", ())
-        return ref in hb.hidden.get(kind, ())
-
-    def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
-        drop = [loc for loc, kind, ref in iter_references(model) if is_hidden(kind, ref)]
-        if not drop:
-            return model
-        for loc in drop:
-            kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
-            ref = _get(model, loc)
-            m = doc.mark(loc)
-            what = "checklist item" if kind == "checklist" else KINDS[kind].singular
-            hidden_id = ref.partition("/")[0] if kind == "checklist" else ref
-            in_overlay = doc.path.resolve().is_relative_to(profile.folder.resolve())
-            fix = ("Remove the link from this file" if in_overlay else
-                   f"To link something else instead, put your own version of this file in "
-                   f"orgs/{slug}/{doc.path.parent.name}/")
-            diags.warning(doc.path, m.line, m.column,
-                          f"`{_field_name(loc)}` links to the {what} `{ref}`, which organization "
-                          f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
-                          f"handbook. {fix}, or stop hiding `{hidden_id}`.")
-        data = model.model_dump()
-        for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
-            parent = data
-            for part in loc[:-1]:
-                parent = parent[part]
-            del parent[loc[-1]]
-        return type(model).model_validate(data)
-
-    hb.program = without_hidden(hb.program_doc, hb.program)  # roles' `start_with`
-    for items in hb.items.values():
-        for item in items.values():
-            item.model = without_hidden(item.doc, item.model)
-
-
-def _get(model: BaseModel, loc: tuple) -> Any:
-    value: Any = model
-    for part in loc:
-        value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
-    return value
-
-
-def _field_name(loc: tuple) -> str:
-    return next((p for p in reversed(loc) if isinstance(p, str)), "reference")

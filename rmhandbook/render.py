@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import posixpath
 import re
 from pathlib import Path
 from typing import Any, Iterable
@@ -18,7 +17,8 @@ import jinja2
 from markupsafe import Markup
 
 from .diagnostics import ContentError, Diagnostics, working_on
-from .handbook import Handbook, iter_references
+from .handbook import Handbook
+from .references import iter_references
 from .messages import DEFAULT_LANGUAGE, Messages
 from .printing import ChecklistDoc, PrintSettings, checklist_documents
 from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \

@@ -102,7 +102,7 @@ PAYLOAD = st.lists(st.one_of(st.sampled_from(HOSTILE), NOISE), min_size=1, max_s
 
 def _prose_fields(data, schema: dict, defs: dict, loc=()):
     """Paths of every free-text value in a content file (ids, references and choices are not prose)."""
-    from rmhandbook.handbook import _schema_at
+    from rmhandbook.validation import _schema_at
 
     if isinstance(data, dict):
         for k, v in data.items():
@@ -190,7 +190,7 @@ def _content_files() -> list[tuple[Path, type]]:
 
 
 def test_the_property_test_reaches_every_prose_field_of_every_model():
-    from rmhandbook.handbook import _schema
+    from rmhandbook.validation import _schema
 
     for model in {m for _, m in _content_files()}:
         schema = _schema(model)
@@ -271,7 +271,7 @@ def our_scripts(tmp_path_factory) -> set:
                                                                  HealthCheck.too_slow])
 @given(payloads=st.lists(PAYLOAD, min_size=1, max_size=8))
 def test_hostile_prose_never_reaches_the_page(payloads, our_scripts, tmp_path_factory):
-    from rmhandbook.handbook import _schema
+    from rmhandbook.validation import _schema
 
     root = tmp_path_factory.mktemp("hostile")
     content = root / "content"

@@ -1,0 +1,77 @@
+"""An organization's handbook: the links to items it hides are taken out of the items that remain."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from .diagnostics import Diagnostics
+from .loader import Document
+from .model import KINDS
+from .references import iter_references
+
+if typing.TYPE_CHECKING:  # pragma: no cover
+    from .handbook import Handbook
+
+
+def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
+    """Take links to hidden items out of the items that remain, reporting each one where it is written.
+
+    A hidden item has no page, so a link to it would dangle; the link is left
+    out of the organization's handbook, and a warning names the place so the
+    author can check that the prose around it still reads well.
+    """
+    profile = hb.organization
+    if profile is None or not any(hb.hidden.values()):
+        return
+    slug = profile.slug
+    hide_line = profile.doc.key_mark(("hide",)).line
+
+    def is_hidden(kind: str, ref: str) -> bool:
+        if kind == "checklist":  # `step-id/item-id`: hidden with its step
+            return ref.partition("/")[0] in hb.hidden.get("steps", ())
+        return ref in hb.hidden.get(kind, ())
+
+    def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
+        drop = [loc for loc, kind, ref in iter_references(model) if is_hidden(kind, ref)]
+        if not drop:
+            return model
+        for loc in drop:
+            kind = next(k for lc, k, _ in iter_references(model) if lc == loc)
+            ref = _get(model, loc)
+            m = doc.mark(loc)
+            what = "checklist item" if kind == "checklist" else KINDS[kind].singular
+            hidden_id = ref.partition("/")[0] if kind == "checklist" else ref
+            in_overlay = doc.path.resolve().is_relative_to(profile.folder.resolve())
+            fix = ("Remove the link from this file" if in_overlay else
+                   f"To link something else instead, put your own version of this file in "
+                   f"orgs/{slug}/{doc.path.parent.name}/")
+            diags.warning(doc.path, m.line, m.column,
+                          f"`{_field_name(loc)}` links to the {what} `{ref}`, which organization "
+                          f"`{slug}` hides (orgs/{slug}/org.yml line {hide_line}); the link is left out of its "
+                          f"handbook. {fix}, or stop hiding `{hidden_id}`.")
+        data = model.model_dump()
+        for loc in sorted(drop, reverse=True):  # later list items first, so earlier indices stay valid
+            parent = data
+            for part in loc[:-1]:
+                parent = parent[part]
+            del parent[loc[-1]]
+        return type(model).model_validate(data)
+
+    hb.program = without_hidden(hb.program_doc, hb.program)  # roles' `start_with`
+    for items in hb.items.values():
+        for item in items.values():
+            item.model = without_hidden(item.doc, item.model)
+
+
+def _get(model: BaseModel, loc: tuple) -> Any:
+    value: Any = model
+    for part in loc:
+        value = value[part] if isinstance(part, int) or isinstance(value, dict) else getattr(value, part)
+    return value
+
+
+def _field_name(loc: tuple) -> str:
+    return next((p for p in reversed(loc) if isinstance(p, str)), "reference")
