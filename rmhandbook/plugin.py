@@ -349,7 +349,10 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             [str(x) for x in config.extra_css], [str(x) for x in config.extra_javascript],
             config.markdown_extensions, config.mdx_configs, _nav_signature(nav.items),
             folder_fingerprint(theme_dirs),
-            [(f.src_uri, f.abs_src_path and os.stat(f.abs_src_path).st_mtime_ns) for f in own])
+            [(f.src_uri, f.abs_src_path and os.stat(f.abs_src_path).st_mtime_ns) for f in own],
+            # which other files there are: a removed image or download must leave the served folder,
+            # and a dirty build deletes nothing
+            sorted(f.src_uri for f in files if not f.is_documentation_page()))
         unchanged = {path for path in previous.unchanged(site, generated)
                      if os.path.isfile(files.get_file_from_path(path).abs_dest_path)}
         if "search" in config.plugins or "material/search" in config.plugins:

@@ -129,7 +129,7 @@ def test_a_summary_edit_writes_a_few_pages_and_the_site_is_the_full_builds(proje
     assert differences(contents(server.site), full_build(project, "full")) == []
 
 
-@pytest.mark.parametrize("change", ["title", "glossary", "removed topic", "theme override"])
+@pytest.mark.parametrize("change", ["title", "glossary", "removed topic", "theme override", "removed download"])
 def test_an_edit_that_reaches_every_page_rewrites_them_all(project, server, caplog, change):
     content = project / "content"
     if change == "title":  # the default nav lists the steps: every page prints the new title
@@ -139,6 +139,11 @@ def test_an_edit_that_reaches_every_page_rewrites_them_all(project, server, capl
     elif change == "removed topic":  # its page goes, and the nav's FAQ section changes
         victim = content / "faqs" / "for-mentees.yml"
         victim.unlink()
+    elif change == "removed download":  # a dirty build never deletes: it must leave the served folder
+        (content / "handout.txt").write_text("Questions for the first meeting\n")
+        server.rebuild(caplog)
+        assert (server.site / "handout.txt").is_file()
+        (content / "handout.txt").unlink()
     else:
         (project / "overrides" / "main.html").write_text(
             '{% extends "base.html" %}\n{% block announce %}Maintenance on Friday{% endblock %}\n')
@@ -150,6 +155,8 @@ def test_an_edit_that_reaches_every_page_rewrites_them_all(project, server, capl
         assert not any(victim.stem in k for k in contents(server.site))
     if change == "theme override":
         assert "Maintenance on Friday" in (server.site / "index.html").read_text()
+    if change == "removed download":
+        assert not (server.site / "handout.txt").exists()
 
 
 def test_a_failed_build_is_followed_by_a_full_one(project, server, caplog):

@@ -105,3 +105,20 @@ def test_checklist_pdfs_and_a_sites_own_nav_build_in_one_process(project):
     assert sites.shares_for(load_config(str(project / "pdfs.yml")), {}, jobs=2) == 1
     (project / "nav.yml").write_text(text + "nav:\n  - index.md\n")
     assert sites.shares_for(load_config(str(project / "nav.yml")), {}, jobs=2) == 1
+
+
+def test_ctrl_c_in_a_split_build_keeps_the_previous_site_and_leaves_nothing_behind(project, monkeypatch, capsys):
+    assert build("site", "--jobs", "2") == 0
+    before = snapshot(project / "site")
+    real = sites._build_share
+
+    def interrupted(cfg, share):
+        if share.index == 0:  # this process's share: the other one is running in its own process
+            raise KeyboardInterrupt
+        return real(cfg, share)
+
+    monkeypatch.setattr(sites, "_build_share", interrupted)
+    assert build("site", "--jobs", "2") == 130  # the CLI's status for Ctrl-C
+    assert "Traceback" not in capsys.readouterr().err
+    assert snapshot(project / "site") == before
+    assert leftovers(project, "site") == []
