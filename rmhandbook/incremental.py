@@ -61,7 +61,6 @@ class Previous:
     site_fingerprint: str = ""
     pages: dict[str, str] = dataclasses.field(default_factory=dict)  # generated page src_uri -> its Markdown
     search: dict[str, list] = dataclasses.field(default_factory=dict)  # page url -> its search entries
-    search_config: Any = None
     scans: dict = dataclasses.field(default_factory=dict)  # page file -> (size, links and ids) for the link check
 
     def unchanged(self, site_fingerprint: str, generated: dict[str, str]) -> set[str]:
@@ -79,8 +78,28 @@ class Previous:
         self.site_fingerprint = ""
         self.pages = {}
         self.search = {}
-        self.search_config = None
         self.scans = {}
+
+
+@dataclasses.dataclass
+class Rebuild:
+    """One live-reload build: what it was made of, what it skips, and the search entries it made."""
+
+    previous: Previous
+    site_fingerprint: str
+    generated: dict[str, str]  # generated page src_uri -> its Markdown
+    unchanged: set[str]  # generated pages it does not write again
+    search_pages: dict[str, list] = dataclasses.field(default_factory=dict)  # rebuilt page url -> entries
+    search_seen: int = 0  # how many of the search plugin's entries are accounted for
+
+    def note_search_entries(self, url: str, entries: list) -> None:
+        """After the search plugin indexed page `url`: its new entries are the ones not seen yet."""
+        self.search_pages[url] = entries[self.search_seen:]
+        self.search_seen = len(entries)
+
+    def succeeded(self, scans: dict) -> None:
+        self.previous.remember(self.site_fingerprint, self.generated)
+        self.previous.scans = scans
 
 
 def entries_by_page(index: dict) -> dict[str, list]:
@@ -110,6 +129,5 @@ def update_search_index(path: Path, previous: Previous, fresh: dict[str, list], 
     config = json.loads(path.read_text(encoding="utf-8")).get("config")
     by_page = {url: (fresh.get(url, []) if url in rebuilt else previous.search.get(url, [])) for url in page_urls}
     previous.search = by_page
-    previous.search_config = config
     path.write_text(search_index_json(config, by_page, page_urls), encoding="utf-8")
     return sum(1 for url in page_urls if url not in rebuilt)

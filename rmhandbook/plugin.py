@@ -29,7 +29,7 @@ from .printing import PAPERS, PrintSettings, page_css, pdf_documents
 from .render import Page, Renderer, glossary_abbreviations, nav_for
 from .render_cache import BYTECODE, shared_page_cache
 from .safety import html_attribute
-from .incremental import Previous, fingerprint, folder_fingerprint, update_search_index
+from .incremental import Previous, Rebuild, fingerprint, folder_fingerprint, update_search_index
 from .sites import DirtyNotice, Share, site_manifest
 from .theming import palette_css, palette_for
 
@@ -81,7 +81,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         # MkDocs keeps a plugin object between the rebuilds of `serve` when its config is unchanged
-        self._incremental = None  # set by on_nav in a live reload that may skip unchanged pages
+        self._rebuild: Rebuild | None = None  # set by on_nav in a live reload that may skip unchanged pages
         self._add_extensions_and_assets(config)
         self.handbook: Handbook = self._load()
         self.org: OrgProfile | None = self.handbook.organization
@@ -182,14 +182,14 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # Compiled theme templates are kept for the life of the process: `mkdocs serve`
     # makes a new theme environment for every rebuild and would compile them all again.
     # The link check starts here, just before the pages are written: it reads each page
-    # as MkDocs writes it (a large site's in a worker process on another core).
+    # as MkDocs writes it (a large site's in a worker process on another core; in a
+    # parallel build each process reads its own pages and sites.py checks the whole site;
+    # in a live reload the pages not written again are known from the last build).
     def on_env(self, env, config, files):
         env.bytecode_cache = BYTECODE
-        # in a parallel build each process reads its own pages, and sites.py checks the whole site
         pages = self._doc_files = files.documentation_pages()
-        incremental = self._incremental
-        if incremental is not None:  # the pages not written again were read in the last build
-            self._links = SiteChecker(worker=False, known=incremental[0].scans)
+        if self._rebuild is not None:
+            self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans)
         else:
             self._links = SiteChecker(len(pages), worker=False if self.share else None)
         # the build order, as the search index writes page locations (a parallel build joins the indexes by it)
@@ -200,11 +200,10 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # (the index it writes is joined from these and the unchanged pages' entries of earlier builds).
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
-        if self._incremental is not None:
+        if self._rebuild is not None:
             entries = _search_entries(config)
             if entries is not None:
-                self._search_pages[page.url] = entries[self._search_seen:]
-                self._search_seen = len(entries)
+                self._rebuild.note_search_entries(page.url, entries)
         return context
 
     # Last, so the page is read as it is written, after every other plugin changed it.
@@ -217,9 +216,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         links = getattr(self, "_links", None)
         if links is not None:
             links.close()
-        incremental = getattr(self, "_incremental", None)
-        if incremental is not None:  # what is on disk is unknown now: the next build writes everything
-            incremental[0].forget()
+        rebuild = getattr(self, "_rebuild", None)
+        if rebuild is not None:  # what is on disk is unknown now: the next build writes everything
+            rebuild.previous.forget()
 
     def _apply_organization(self, config, org: OrgProfile) -> None:
         """Name, logo, colours, language and footer contact from the profile (all checked by the core)."""
@@ -358,8 +357,6 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         if "search" in config.plugins or "material/search" in config.plugins:
             if _search_entries(config) is None:
                 unchanged = set()  # a search plugin whose entries cannot be read: rebuild its whole index
-        self._search_pages: dict[str, list] = {}
-        self._search_seen = 0
         if not unchanged:  # everything is written again: start from an empty folder, as a full build does
             from mkdocs.utils import clean_directory
             clean_directory(config.site_dir)
@@ -368,18 +365,19 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
                 f.is_modified = _false
             elif f.src_uri not in generated:
                 f.is_modified = _true  # (MkDocs' own test compares file times)
-        self._incremental = (previous, site, generated, unchanged)
+        self._rebuild = Rebuild(previous, site, generated, unchanged)
 
-    def _finish_incremental(self, config) -> None:
-        previous, site, generated, unchanged = self._incremental
+    def _finish_rebuild(self, config) -> None:
+        """A live reload that succeeded: the search index joined, and what it was made of remembered."""
+        rebuild = self._rebuild
+        unchanged = rebuild.unchanged
         rebuilt = {url for f, url in zip(self._doc_files, self.page_urls) if f.src_uri not in unchanged}
         index = Path(config.site_dir) / "search" / "search_index.json"
         if index.is_file() and _search_entries(config) is not None:
-            update_search_index(index, previous, self._search_pages, rebuilt, self.page_urls)
-        previous.remember(site, generated)
+            update_search_index(index, rebuild.previous, rebuild.search_pages, rebuilt, self.page_urls)
+        rebuild.succeeded(self._links.scans)
         log.info(f"rmhandbook: live reload: wrote {len(rebuilt)} of {len(self.page_urls)} pages, "
                  f"{len(unchanged)} unchanged")
-
 
     # Run last, when every plugin has written its files. Under `rmhandbook build` the site is
     # still in its staging folder here, so a broken link fails the build before the swap and
@@ -391,14 +389,12 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             return
         if self.pdf_docs:
             self._write_pdfs(config)
-        incremental = self._incremental
         broken = self._links.finish(Path(config.site_dir))
-        if incremental is not None:
-            incremental[0].scans = self._links.scans
+        if self._rebuild is not None:
             if broken:
-                incremental[0].forget()
+                self._rebuild.previous.forget()
             else:
-                self._finish_incremental(config)
+                self._finish_rebuild(config)
         if broken:
             raise PluginError("rmhandbook: the built site has broken internal links:\n"
                               + link_report(broken, self.source_names()))

@@ -171,3 +171,36 @@ def test_a_failed_build_is_followed_by_a_full_one(project, server, caplog):
     line = server.rebuild(caplog)
     assert " 0 unchanged" in line, line
     assert differences(contents(server.site), full_build(project, "full")) == []
+
+
+def test_the_search_index_keeps_unchanged_pages_entries_in_page_order(tmp_path):
+    """incremental.py on its own: a page is skipped only with the same Markdown in the same site,
+    and the index is written in page order from fresh and kept entries."""
+    import json
+
+    from rmhandbook.incremental import Previous, Rebuild, update_search_index
+
+    previous = Previous()
+    assert previous.unchanged("site-1", {"a.md": "A"}) == set()  # nothing built yet
+    previous.remember("site-1", {"a.md": "A", "b.md": "B"})
+    assert previous.unchanged("site-1", {"a.md": "A", "b.md": "B2"}) == {"a.md"}
+    assert previous.unchanged("site-2", {"a.md": "A", "b.md": "B"}) == set()  # the nav, theme, ... changed
+
+    previous.search = {"": [{"location": ""}], "a/": [{"location": "a/"}, {"location": "a/#x"}],
+                       "gone/": [{"location": "gone/"}]}
+    rebuild = Rebuild(previous, "site-1", {}, set())
+    entries: list = []
+    entries += [{"location": "b/", "text": "new"}]
+    rebuild.note_search_entries("b/", entries)
+    entries += [{"location": "", "text": "home, new"}]
+    rebuild.note_search_entries("", entries)
+    index = tmp_path / "search_index.json"
+    # what the search plugin wrote in a dirty build: some pages, some twice
+    index.write_text(json.dumps({"config": {"lang": ["en"]}, "docs": entries + entries}))
+    kept = update_search_index(index, previous, rebuild.search_pages, {"", "b/"}, ["", "a/", "b/"])
+    assert kept == 1
+    written = json.loads(index.read_text())
+    assert written["config"] == {"lang": ["en"]}
+    assert [d["location"] for d in written["docs"]] == ["", "a/", "a/#x", "b/"]
+    assert written["docs"][0]["text"] == "home, new"
+    assert "gone/" not in previous.search  # a page no longer in the site drops out
