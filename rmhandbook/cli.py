@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     which = p.add_mutually_exclusive_group()
     which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into <site>/SLUG/")
     which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <site>/SLUG/")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: the number of CPUs). "
+    p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: the CPUs this process may use). "
                    "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
                    "more) is split between them, a smaller one is built in one")
 
@@ -131,6 +131,14 @@ def _site_links(config_file: Path) -> tuple[str | None, bool]:
         return None, True
     url = data.get("site_url")
     return (str(url) if url else None), data.get("use_directory_urls") is not False
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (a container or `taskset` may allow fewer than the machine has)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def content_dir_for(args: argparse.Namespace) -> Path:
@@ -225,7 +233,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     with _mkdocs_logging(args.quiet):
         try:
-            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or os.cpu_count() or 1)
+            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or usable_cpus())
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
@@ -248,7 +256,7 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
               "(see README: organizations).", file=sys.stderr)
         return EXIT_CONTENT
     base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
-    jobs = args.jobs or min(len(slugs), os.cpu_count() or 1)
+    jobs = args.jobs or min(len(slugs), usable_cpus())
     print(f"rmhandbook: building {len(slugs)} organization(s) into {base}/ with {jobs} process(es): "
           f"{', '.join(slugs)}", file=sys.stderr)
 
