@@ -378,6 +378,18 @@ def check_targets(results: dict) -> dict:
     return out
 
 
+def _commit() -> str:
+    """The repository's commit, with `+changes` when the working tree differs from it."""
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True,
+                              check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=REPO,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + ("+changes" if dirty else "")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Benchmark rmhandbook builds, live reload and organization builds.")
     parser.add_argument("--sizes", default="100,1000,3000", help="item counts (default 100,1000,3000)")
@@ -407,7 +419,8 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {"environment": {
         "cpus": os.cpu_count(), "python": platform.python_version(), "mkdocs": mkdocs.__version__,
         "material": getattr(material, "__version__", "?"), "platform": platform.platform(),
-        "load_before": [round(x, 2) for x in os.getloadavg()], "runs": runs}, "targets_wanted": TARGETS}
+        "load_before": [round(x, 2) for x in os.getloadavg()], "runs": runs, "commit": _commit()},
+        "targets_wanted": TARGETS}
     print(f"benchmark: sizes {sizes}, {runs} run(s) each, in {work}", file=sys.stderr)
     results["sizes"] = [measure_size(work, n, runs, skip) for n in sizes]
     if len(sizes) > 1:
