@@ -83,7 +83,7 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
 # search indexes joined in page order, and every link of the whole site is checked.
 # The result is the same site, byte for byte, as a build in one process (a test holds it).
 
-PARALLEL_MIN_PAGES = 600  # below this, another process's start-up costs more than its share saves
+PARALLEL_MIN_ITEMS = 600  # below this, another process's start-up costs more than its share saves
 
 
 @dataclasses.dataclass(frozen=True)
@@ -120,7 +120,7 @@ def shares_for(cfg, overrides: dict, jobs: int) -> int:
     config_dir = Path(cfg.config_file_path or ".").resolve().parent
     content = config_dir / overrides.get("content_dir", plugin.config.content_dir)
     items = sum(1 for kind in KINDS for p in (content / kind).glob("*.y*ml"))
-    return min(jobs, max(1, items // (PARALLEL_MIN_PAGES // 2))) if items >= PARALLEL_MIN_PAGES else 1
+    return min(jobs, max(1, items // (PARALLEL_MIN_ITEMS // 2))) if items >= PARALLEL_MIN_ITEMS else 1
 
 
 class DirtyNotice(logging.Filter):
@@ -132,13 +132,19 @@ class DirtyNotice(logging.Filter):
         return not str(record.msg).startswith("A 'dirty' build is being performed")
 
 
-class _Keep(logging.Handler):
+class _Collect(logging.Handler):
+    """The warnings and errors of a build in a worker process, to report in the first one."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
-        self.records: list[tuple[int, str]] = []
+        self.records: list[tuple[int, str]] = []  # (logging level, message)
 
     def emit(self, record: logging.LogRecord) -> None:
         self.records.append((record.levelno, record.getMessage()))
+
+    @property
+    def lines(self) -> list[str]:
+        return [f"{logging.getLevelName(level).lower()}: {message}" for level, message in self.records]
 
 
 def _build_share(cfg, share: Share) -> ShareResult:
@@ -176,7 +182,7 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
 
     from .plugin import RmHandbookPlugin
 
-    keep = _Keep()
+    keep = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(keep)
     logger.setLevel(logging.INFO)
@@ -282,15 +288,6 @@ class SiteResult:
     pages: int
     seconds: float
     messages: list[str]  # warnings and errors, in the order they came
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(f"{record.levelname.lower()}: {record.getMessage()}")
 
 
 def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str, strict: bool) -> SiteResult:

@@ -32,7 +32,7 @@ def project(tmp_path, monkeypatch):
     if (REPO / "overrides").is_dir():
         shutil.copytree(REPO / "overrides", tmp_path / "overrides")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(sites, "PARALLEL_MIN_PAGES", 40)
+    monkeypatch.setattr(sites, "PARALLEL_MIN_ITEMS", 40)
     return tmp_path
 
 
@@ -46,7 +46,7 @@ def test_the_default_handbook_is_split_in_two_at_this_size(project):
     cfg = load_config(str(project / "mkdocs.yml"))
     assert sites.shares_for(cfg, {}, jobs=2) == 2
     assert sites.shares_for(cfg, {}, jobs=1) == 1
-    sites.PARALLEL_MIN_PAGES = 10_000  # (monkeypatch restores it)
+    sites.PARALLEL_MIN_ITEMS = 10_000  # (monkeypatch restores it)
     assert sites.shares_for(cfg, {}, jobs=2) == 1  # a small handbook is built in one process
 
 
