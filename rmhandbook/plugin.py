@@ -463,7 +463,8 @@ def _true() -> bool:
 
 
 # Live reload: whether this process serves with dirty builds, and what each site's last build
-# was made of (MkDocs makes new plugin objects for every rebuild, so this lives in the module).
+# was made of (MkDocs keeps a plugin object between rebuilds, or makes a new one when mkdocs.yml
+# changed, so this lives in the module).
 _INCREMENTAL = False
 _PREVIOUS: dict[str, Previous] = {}
 _DIRTY_NOTICE = DirtyNotice()

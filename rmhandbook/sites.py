@@ -170,8 +170,8 @@ def _build_share(cfg, share: Share) -> ShareResult:
         RmHandbookPlugin.share = None
         logging.getLogger("mkdocs.commands.build").removeFilter(notice)
     plugin = cfg.plugins["rmhandbook"]
-    return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), plugin.source_names() if hasattr(plugin, "source_names") else {},
-                       error)
+    # (a build that failed early may not have reached on_env, which lists the pages)
+    return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), plugin.source_names(), error)
 
 
 def _build_share_process(config_file: str, site_dir: str, overrides: dict, strict: bool,

@@ -117,6 +117,21 @@ def server(project, caplog):
     return server
 
 
+def test_an_organizations_site_is_rebuilt_in_part_too(project, caplog, monkeypatch):
+    """An organization's theme settings (palette, logo, language) are as stable between rebuilds."""
+    from rmhandbook.plugin import RmHandbookPlugin
+
+    shutil.copytree(REPO / "content" / "orgs", project / "content" / "orgs")
+    monkeypatch.setattr(RmHandbookPlugin, "overrides", {"organization": "northwind"})
+    caplog.set_level(logging.INFO, logger="mkdocs")
+    server = Server(project)
+    assert " 0 unchanged" in server.rebuild(caplog)
+    edit(project / "content" / "steps" / "first-meeting.yml", "summary:", "summary: Bring one question.")
+    line = server.rebuild(caplog)
+    assert " 0 unchanged" not in line and "wrote 0 " not in line, line
+    assert differences(contents(server.site), full_build(project, "full")) == []
+
+
 def test_a_summary_edit_writes_a_few_pages_and_the_site_is_the_full_builds(project, server, caplog):
     step = project / "content" / "steps" / "first-meeting.yml"
     edit(step, "summary:", "summary: Bring one question.")
