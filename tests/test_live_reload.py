@@ -219,3 +219,12 @@ def test_the_search_index_keeps_unchanged_pages_entries_in_page_order(tmp_path):
     assert [d["location"] for d in written["docs"]] == ["", "a/", "a/#x", "b/"]
     assert written["docs"][0]["text"] == "home, new"
     assert "gone/" not in previous.search  # a page no longer in the site drops out
+
+
+def test_without_the_search_plugins_entries_every_page_is_written_again(project, server, caplog, monkeypatch):
+    """The kept pages' search entries come from Material's `SearchIndex.entries`; a search plugin
+    without them (another version, another theme) makes every live reload a full rebuild."""
+    monkeypatch.setattr(plugin_module, "_search_entries", lambda config: None)
+    edit(project / "content" / "steps" / "first-meeting.yml", "summary:", "summary: Bring one question.")
+    assert " 0 unchanged" in server.rebuild(caplog)
+    assert differences(contents(server.site), full_build(project, "full")) == []
