@@ -97,9 +97,9 @@ def timed_builds(cmd: list[str], cwd: Path, site: Path, runs: int) -> dict:
 
 def stages(content: Path, runs: int) -> dict:
     """Median seconds of load (YAML), validate (models, cross-checks) and render (pages) of a fresh builder."""
-    from rmhandbook.diagnostics import Diagnostics
-    from rmhandbook.handbook import HandbookBuilder, find_content_files
-    from rmhandbook.render import render_pages
+    from rmhandbook.core.diagnostics import Diagnostics
+    from rmhandbook.core.handbook import HandbookBuilder, find_content_files
+    from rmhandbook.render.pages import render_pages
 
     singles, kinds, _ = find_content_files(content)
     files = list(singles.values()) + [p for kind in kinds.values() for p in kind.values()]

@@ -16,9 +16,9 @@ import traceback
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
-from . import __version__
-from .diagnostics import ContentError, Diagnostics, failing_input
-from .handbook import Handbook, shared_builder
+from rmhandbook import __version__
+from rmhandbook.core.diagnostics import ContentError, Diagnostics, failing_input
+from rmhandbook.core.handbook import Handbook, shared_builder
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 DEFAULT_REMINDER = 15
@@ -187,7 +187,7 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """The default handbook and every organization's (or only the one `--org` names)."""
-    from .org import list_orgs, orgs_dir
+    from rmhandbook.core.org import list_orgs, orgs_dir
 
     content = content_dir_for(args)
     targets: list[str | None] = [args.org] if args.org else [None, *list_orgs(content)]
@@ -219,7 +219,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     from mkdocs.exceptions import MkDocsException
 
-    from .sites import mkdocs_build, write_site_index
+    from rmhandbook.mkdocs.sites import mkdocs_build, write_site_index
 
     overrides = _plugin_overrides(args)
     chosen: dict[str, Path] = {}
@@ -246,8 +246,8 @@ def cmd_build(args: argparse.Namespace) -> int:
 def _build_all_orgs(args: argparse.Namespace) -> int:
     import time
 
-    from .org import list_orgs, orgs_dir
-    from .sites import build_org_sites, default_site_dir, write_site_index
+    from rmhandbook.core.org import list_orgs, orgs_dir
+    from rmhandbook.mkdocs.sites import build_org_sites, default_site_dir, write_site_index
 
     content = content_dir_for(args)
     slugs = list_orgs(content)
@@ -283,7 +283,7 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    from .plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
 
     RmHandbookPlugin.overrides = _plugin_overrides(args)
     with _mkdocs_logging(False):
@@ -300,8 +300,8 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .export import export_pages
-    from .render import render_pages
+    from rmhandbook.outputs.export import export_pages
+    from rmhandbook.render.pages import render_pages
 
     content = content_dir_for(args)
     handbook = _load(content, print, args.org)
@@ -356,8 +356,8 @@ def _site_config(config_file: Path) -> dict | None:
 def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path) -> int:
     import yaml
 
-    from .export import export_assets, export_pages, plain_mkdocs_config
-    from .render import glossary_abbreviations, nav_for, render_pages
+    from rmhandbook.outputs.export import export_assets, export_pages, plain_mkdocs_config
+    from rmhandbook.render.pages import glossary_abbreviations, nav_for, render_pages
 
     options = {}
     for entry in site.get("plugins") or []:
@@ -367,8 +367,8 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
     custom = (config_file.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
     templates = ([config_file.parent / options["templates_dir"]] if options.get("templates_dir")
                  else [custom / "rmhandbook"] if custom else [])
-    from .messages import Messages
-    from .printing import PrintSettings, page_css
+    from rmhandbook.render.messages import Messages
+    from rmhandbook.render.printing import PrintSettings, page_css
 
     max_items = int(options.get("nav_max_section_items", 40))
     printing = PrintSettings(paper=options.get("paper", "a4"), pdfs=False)
@@ -403,8 +403,8 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     if handbook is None:
         return EXIT_CONTENT
     if not args.pdf:
-        from .messages import Messages
-        from .printing import checklist_documents
+        from rmhandbook.render.messages import Messages
+        from rmhandbook.render.printing import checklist_documents
 
         for doc in checklist_documents(handbook, Messages(handbook.language)):
             pdf = f"  -> {doc.pdf}" if doc.pdf else ""
@@ -424,9 +424,9 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
-    from .pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
-    from .plugin import RmHandbookPlugin
-    from .printing import pdf_documents
+    from rmhandbook.outputs.pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.render.printing import pdf_documents
 
     try:
         check_pdf_engine()
@@ -464,7 +464,7 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    from .schema import write_schemas
+    from rmhandbook.outputs.schema import write_schemas
 
     out = Path(args.out) if args.out else content_dir_for(args) / "schema"
     for path in write_schemas(out):
@@ -478,8 +478,8 @@ def calendar_options(args: argparse.Namespace):
     import re
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    from .ics import CalendarOptions
-    from .sessionplan import WEEKDAYS
+    from rmhandbook.outputs.ics import CalendarOptions
+    from rmhandbook.render.sessionplan import WEEKDAYS
 
     try:
         start = dt.date.fromisoformat(args.start) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", args.start) else None
@@ -537,8 +537,8 @@ def _source_date():
 
 
 def cmd_calendar(args: argparse.Namespace) -> int:
-    from .ics import write_calendar
-    from .messages import DEFAULT_LANGUAGE
+    from rmhandbook.outputs.ics import write_calendar
+    from rmhandbook.render.messages import DEFAULT_LANGUAGE
 
     options = calendar_options(args)  # usage errors first: they need no content
     handbook = _load(content_dir_for(args), lambda s: print(s, file=sys.stderr))
@@ -566,7 +566,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from .scaffold import scaffold
+    from rmhandbook.outputs.scaffold import scaffold
 
     target = Path(args.dir)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):

@@ -9,7 +9,7 @@ from harness import REPO, RequestLog, build_site, launch_browser, serve_director
 
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-SCAFFOLD_CONTENT = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD_CONTENT = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 DEFAULT_CONTENT = REPO / "content"
 
 

@@ -34,7 +34,7 @@ def build_site(config_file: Path, site_dir: Path, *, content_dir: Path | None = 
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from rmhandbook.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
 
     overrides = dict(plugin_options)
     if content_dir is not None:

@@ -33,7 +33,7 @@ PAGES = {
 # (rule id, CSS selector of the node): findings in Material's own markup that a theme
 # override cannot reach, each with the reason. Empty today: every finding so far (the footer
 # copyright contrast, links in running text told apart by colour alone) was fixable in
-# rmhandbook/assets/accessibility.css. The baseline `aria-dialog-name` on `.md-search` that
+# rmhandbook/render/assets/accessibility.css. The baseline `aria-dialog-name` on `.md-search` that
 # NOTES.md lists does not occur with this Material and axe-core.
 ALLOWED: set[tuple[str, str]] = set()
 

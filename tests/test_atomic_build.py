@@ -14,13 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook import publish
+from rmhandbook.outputs import publish
 from rmhandbook.cli import main
-from rmhandbook.scaffold import MKDOCS_YML
+from rmhandbook.outputs.scaffold import MKDOCS_YML
 
 from sitecompare import leftovers, snapshot
 
-SCAFFOLD = Path(__file__).resolve().parents[1] / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = Path(__file__).resolve().parents[1] / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def _interrupt_mid_build(project: Path, monkeypatch) -> None:
 
 
 def _interrupt_after_everything_was_written(project: Path, monkeypatch) -> None:
-    from rmhandbook.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
 
     def interrupted(self, config):
         assert (Path(config.site_dir) / "index.html").is_file()  # the staging folder is complete

@@ -24,7 +24,7 @@ def test_home_and_step_pages_render_on_desk_and_phone(page_factory, default_serv
 
 
 def test_timeline_lists_every_phase_in_order(page_factory, default_server):
-    from rmhandbook.handbook import load_handbook
+    from rmhandbook.core.handbook import load_handbook
     from harness import REPO
 
     hb = load_handbook(REPO / "content")
@@ -58,7 +58,7 @@ def test_copy_button_copies_the_script_text(page_factory, default_server):
 
 def test_search_finds_an_faq_question_and_jumps_to_its_anchor(page_factory, default_server):
     from harness import REPO
-    from rmhandbook.handbook import load_handbook
+    from rmhandbook.core.handbook import load_handbook
 
     topic_id, topic = next(iter(load_handbook(REPO / "content").faqs.items()))
     question = topic.questions[-1]

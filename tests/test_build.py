@@ -11,9 +11,9 @@ import pytest
 from mkdocs.exceptions import Abort, PluginError
 
 from harness import REPO, build_site
-from rmhandbook.handbook import load_handbook
+from rmhandbook.core.handbook import load_handbook
 
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import pytest
 
 from calendar_checks import assert_rfc5545_lines, parse, vtimezone_transitions, zoneinfo_transitions
 from rmhandbook.cli import main
-from rmhandbook.handbook import load_handbook
-from rmhandbook.sessionplan import occurrences
+from rmhandbook.core.handbook import load_handbook
+from rmhandbook.render.sessionplan import occurrences
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"
@@ -149,7 +149,7 @@ def test_weekday_names(tmp_path):
 
 
 def test_content_without_sessions_or_with_errors_exits_1(tmp_path, capsys):
-    scaffold = REPO / "rmhandbook" / "scaffold" / "content"
+    scaffold = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
     argv = ["calendar", "--start", "2026-03-02", "--time", "10:00", "--tz", "UTC", "--out", str(tmp_path / "x.ics")]
     assert main(argv + ["--content", str(scaffold)]) == 1
     assert "has no session plans (sessions/*.yml)" in capsys.readouterr().err

@@ -15,10 +15,10 @@ import pytest
 
 from harness import REPO, build_site, save_artifact, serve_directory
 from rmhandbook import cli
-from rmhandbook.handbook import load_handbook
-from rmhandbook.messages import Messages
-from rmhandbook.printing import checklist_documents, pdf_documents
-from rmhandbook.render import plain_text
+from rmhandbook.core.handbook import load_handbook
+from rmhandbook.render.messages import Messages
+from rmhandbook.render.printing import checklist_documents, pdf_documents
+from rmhandbook.render.pages import plain_text
 
 pytestmark = pytest.mark.browser
 
@@ -231,9 +231,9 @@ def test_a_long_crowded_checklist_prints_on_the_promised_pages(tmp_path):
     characters of broad letters): the printer must still keep to the promised page count."""
     import shutil
 
-    from rmhandbook.printing import ITEM_CHARS_PER_LINE
+    from rmhandbook.render.printing import ITEM_CHARS_PER_LINE
 
-    content = shutil.copytree(REPO / "rmhandbook/scaffold/content", tmp_path / "content")
+    content = shutil.copytree(REPO / "rmhandbook/outputs/scaffold/content", tmp_path / "content")
     words = "Make a memo of what went well with my mentee in the Monday meeting and what we moved on "
     items = []
     for i in range(70):
@@ -263,7 +263,7 @@ def test_printing_requests_nothing_beyond_the_built_files(tmp_path):
     import http.server
     import threading
 
-    from rmhandbook.pdf import write_pdfs
+    from rmhandbook.outputs.pdf import write_pdfs
 
     hits = []
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from rmhandbook.cli import main
-from rmhandbook.schema import schema_documents
+from rmhandbook.outputs.schema import schema_documents
 
 REPO = Path(__file__).resolve().parents[1]
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 def test_check_clean_content(capsys):

@@ -3,7 +3,7 @@
 Each case is a folder under tests/corpus/:
 
     <case>/README               one line: what is wrong (or why it is accepted)
-    <case>/content/...          files laid over the scaffold handbook (rmhandbook/scaffold/content);
+    <case>/content/...          files laid over the scaffold handbook (rmhandbook/outputs/scaffold/content);
                                 `<file>.DELETE` removes `<file>`
     <case>/expected.txt         the exact output of `rmhandbook check --content content`
 
@@ -24,13 +24,13 @@ from pathlib import Path
 import pytest
 
 from rmhandbook.cli import main
-from rmhandbook.loader import MAX_FILE_BYTES
-from rmhandbook.scaffold import MKDOCS_YML
+from rmhandbook.core.loader import MAX_FILE_BYTES
+from rmhandbook.outputs.scaffold import MKDOCS_YML
 
 from sitecompare import snapshot
 
 CORPUS = Path(__file__).parent / "corpus"
-SCAFFOLD = Path(__file__).resolve().parents[1] / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = Path(__file__).resolve().parents[1] / "rmhandbook" / "outputs" / "scaffold" / "content"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
 UPDATE = bool(os.environ.get("RMH_UPDATE_CORPUS"))
 
@@ -122,7 +122,7 @@ def test_build_reports_the_same_and_writes_nothing(case, tmp_path, monkeypatch, 
 
 
 def test_accepted_yaml_1_1_words_stay_as_written(tmp_path):
-    from rmhandbook.handbook import load_handbook
+    from rmhandbook.core.handbook import load_handbook
 
     hb = load_handbook(make_project("yaml11-words-stay-text", tmp_path))
     step = hb.steps["first-meeting"]
@@ -131,7 +131,7 @@ def test_accepted_yaml_1_1_words_stay_as_written(tmp_path):
 
 
 def test_a_bom_is_accepted_and_not_part_of_the_text(tmp_path):
-    from rmhandbook.handbook import load_handbook
+    from rmhandbook.core.handbook import load_handbook
 
     hb = load_handbook(make_project("yaml-utf8-bom", tmp_path))
     assert hb.steps["first-meeting"].title == "Hold the first meeting"
@@ -154,7 +154,7 @@ def test_a_cut_value_warns_and_strict_build_fails_without_writing(tmp_path, monk
 
 @pytest.mark.parametrize("command", ["check", "build"])
 def test_an_internal_error_is_a_bug_report_naming_the_input(command, tmp_path, monkeypatch, capsys):
-    import rmhandbook.handbook as handbook
+    import rmhandbook.core.handbook as handbook
 
     make_project("yaml11-words-stay-text", tmp_path)
     monkeypatch.chdir(tmp_path)
@@ -179,7 +179,7 @@ def test_an_internal_error_is_a_bug_report_naming_the_input(command, tmp_path, m
 
 @pytest.mark.parametrize("template, line, problem", [
     ("{% if %}\n", 1, "Expected an expression, got 'end of statement block'"),
-    ("# {{ step.title }}\n\n{{ step.titel }}\n", 3, "'rmhandbook.model.Step object' has no attribute 'titel'"),
+    ("# {{ step.title }}\n\n{{ step.titel }}\n", 3, "'rmhandbook.core.model.Step object' has no attribute 'titel'"),
 ])
 def test_an_error_in_a_sites_own_template_is_located(template, line, problem, tmp_path, monkeypatch, capsys):
     make_project("yaml11-words-stay-text", tmp_path)
@@ -200,7 +200,7 @@ def test_an_error_in_a_sites_own_template_is_located(template, line, problem, tm
 
 
 def test_a_hash_in_block_text_or_quotes_is_kept(tmp_path):
-    from rmhandbook.handbook import load_handbook
+    from rmhandbook.core.handbook import load_handbook
 
     step = load_handbook(make_project("yaml-hash-in-block-text-is-kept", tmp_path)).steps["first-meeting"]
     assert (step.why, step.timing, step.order) == ("Note: this is #1 for the pair.\nKeep it.\n", "week #1", 10)

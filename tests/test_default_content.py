@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook.diagnostics import ContentError, Diagnostics
-from rmhandbook.handbook import load_handbook
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import load_handbook
 
 REPO = Path(__file__).resolve().parents[1]
 CONTENT = REPO / "content"

@@ -8,7 +8,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
 from harness import build_site
-from rmhandbook import export
+from rmhandbook.outputs import export
 from rmhandbook.cli import main
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook.diagnostics import ContentError, Diagnostics
-from rmhandbook.handbook import HandbookBuilder, load_handbook
-from rmhandbook.terms import Terms
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import HandbookBuilder, load_handbook
+from rmhandbook.core.terms import Terms
 
-SCAFFOLD = Path(__file__).resolve().parents[1] / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = Path(__file__).resolve().parents[1] / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ import shutil
 from pathlib import Path
 
 from harness import REPO
-from rmhandbook.handbook import HandbookBuilder, load_handbook
-from rmhandbook.render import Renderer, render_pages
-from rmhandbook.render_cache import PageCache
+from rmhandbook.core.handbook import HandbookBuilder, load_handbook
+from rmhandbook.render.pages import Renderer, render_pages
+from rmhandbook.render.cache import PageCache
 
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 def _render(builder: HandbookBuilder, content: Path, cache: PageCache) -> tuple[dict[str, str], list[str]]:
@@ -87,7 +87,7 @@ def test_role_pages_of_a_large_handbook_list_the_steps_instead_of_repeating_them
 def test_serve_polls_a_small_handbook_faster_and_leaves_other_watches_alone(tmp_path):
     from types import SimpleNamespace
 
-    from rmhandbook.plugin import FAST_POLL_SECONDS, poll_faster
+    from rmhandbook.mkdocs.plugin import FAST_POLL_SECONDS, poll_faster
 
     content = shutil.copytree(SCAFFOLD, tmp_path / "content")
     theme = tmp_path / "theme"

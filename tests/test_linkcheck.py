@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook.linkcheck import BrokenLink, check_site_links, report
+from rmhandbook.outputs.linkcheck import BrokenLink, check_site_links, report
 
 
 def write(root: Path, files: dict[str, str]) -> Path:
@@ -80,9 +80,9 @@ def test_raw_html_in_a_users_page_fails_a_plain_mkdocs_build(tmp_path, caplog, t
     from mkdocs.exceptions import Abort
 
     from harness import REPO, build_site
-    from rmhandbook.scaffold import MKDOCS_YML
+    from rmhandbook.outputs.scaffold import MKDOCS_YML
 
-    shutil.copytree(REPO / "rmhandbook" / "scaffold" / "content", tmp_path / "content")
+    shutil.copytree(REPO / "rmhandbook" / "outputs" / "scaffold" / "content", tmp_path / "content")
     (tmp_path / "content" / "notes.md").write_text(f"# Notes\n\n{tag}\n")
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Links"))
     with caplog.at_level(logging.ERROR, logger="mkdocs"), pytest.raises(Abort):
@@ -95,9 +95,9 @@ def test_a_broken_link_in_content_names_the_yaml_file_it_comes_from(tmp_path, mo
 
     from harness import REPO
     from rmhandbook.cli import main
-    from rmhandbook.scaffold import MKDOCS_YML
+    from rmhandbook.outputs.scaffold import MKDOCS_YML
 
-    content = Path(shutil.copytree(REPO / "rmhandbook" / "scaffold" / "content", tmp_path / "content"))
+    content = Path(shutil.copytree(REPO / "rmhandbook" / "outputs" / "scaffold" / "content", tmp_path / "content"))
     step = content / "steps" / "first-meeting.yml"
     step.write_text(step.read_text().replace("why: The first hour", "why: See [the plan](../plan/). The first hour"))
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Links"))
@@ -111,7 +111,7 @@ def test_a_broken_link_in_content_names_the_yaml_file_it_comes_from(tmp_path, mo
 
 def test_fast_scanner_reads_pages_like_the_html_parser(default_site):
     """The regex scanner the check uses finds exactly the ids and links html.parser finds."""
-    from rmhandbook.linkcheck import _PageParser, _scan
+    from rmhandbook.outputs.linkcheck import _PageParser, _scan
 
     tricky = ("<!DOCTYPE html><HTML><body><!-- <a href='commented.html'> --><A HREF=\"Upper.html\" ID=Up>x</A>"
               "<a href='single.html' id='s'>s</a><a href=unquoted.html>u</a><a href=\"q.html?a=1&amp;b=2#f\">q</a>"
@@ -149,7 +149,7 @@ def _broken_site(tmp_path: Path) -> Path:
 
 @pytest.mark.parametrize("worker", [False, True])
 def test_pages_handed_in_while_written_give_the_same_result(tmp_path, worker):
-    from rmhandbook.linkcheck import SiteChecker
+    from rmhandbook.outputs.linkcheck import SiteChecker
 
     site = _broken_site(tmp_path)
     checker = SiteChecker(worker=worker)
@@ -161,7 +161,7 @@ def test_pages_handed_in_while_written_give_the_same_result(tmp_path, worker):
 
 @pytest.mark.parametrize("worker", [False, True])
 def test_a_page_changed_after_it_was_handed_in_is_read_again(tmp_path, worker):
-    from rmhandbook.linkcheck import SiteChecker
+    from rmhandbook.outputs.linkcheck import SiteChecker
 
     site = _broken_site(tmp_path)
     checker = SiteChecker(worker=worker)
@@ -172,7 +172,7 @@ def test_a_page_changed_after_it_was_handed_in_is_read_again(tmp_path, worker):
 
 
 def test_a_worker_that_dies_leaves_the_check_to_the_build(tmp_path):
-    from rmhandbook.linkcheck import SiteChecker
+    from rmhandbook.outputs.linkcheck import SiteChecker
 
     site = _broken_site(tmp_path)
     checker = SiteChecker(worker=True)
@@ -185,7 +185,7 @@ def test_a_worker_that_dies_leaves_the_check_to_the_build(tmp_path):
 
 
 def test_a_large_site_is_read_by_a_worker_and_a_small_one_in_process():
-    from rmhandbook.linkcheck import WORKER_MIN_PAGES, SiteChecker
+    from rmhandbook.outputs.linkcheck import WORKER_MIN_PAGES, SiteChecker
 
     small, large = SiteChecker(WORKER_MIN_PAGES - 1), SiteChecker(WORKER_MIN_PAGES)
     try:

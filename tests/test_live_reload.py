@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook import plugin as plugin_module
+from rmhandbook.mkdocs import plugin as plugin_module
 
 from sitecompare import snapshot
 
@@ -119,7 +119,7 @@ def server(project, caplog):
 
 def test_an_organizations_site_is_rebuilt_in_part_too(project, caplog, monkeypatch):
     """An organization's theme settings (palette, logo, language) are as stable between rebuilds."""
-    from rmhandbook.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
 
     shutil.copytree(REPO / "content" / "orgs", project / "content" / "orgs")
     monkeypatch.setattr(RmHandbookPlugin, "overrides", {"organization": "northwind"})
@@ -193,7 +193,7 @@ def test_the_search_index_keeps_unchanged_pages_entries_in_page_order(tmp_path):
     and the index is written in page order from fresh and kept entries."""
     import json
 
-    from rmhandbook.incremental import Previous, Rebuild, update_search_index
+    from rmhandbook.mkdocs.incremental import Previous, Rebuild, update_search_index
 
     previous = Previous()
     assert previous.unchanged("site-1", {"a.md": "A"}) == set()  # nothing built yet

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook.diagnostics import Diagnostics
-from rmhandbook.loader import Mark, load_document
+from rmhandbook.core.diagnostics import Diagnostics
+from rmhandbook.core.loader import Mark, load_document
 
 
 def load(tmp_path: Path, text: str | bytes):

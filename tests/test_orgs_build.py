@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from harness import REPO, build_site, serve_directory
-from rmhandbook.theming import Color, contrast_ratio, palette_for
+from rmhandbook.render.theming import Color, contrast_ratio, palette_for
 
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 ORGS = ("northwind", "rheinau")
 
 # What each example organization promises, as written in content/orgs/<slug>/.
@@ -300,7 +300,7 @@ def test_checklists_lists_an_organizations_checklists_in_its_words(capsys):
 
 @pytest.mark.browser
 def test_site_index_in_a_browser_leads_to_each_organization(org_sites, page_factory, tmp_path):
-    from rmhandbook.sites import write_site_index
+    from rmhandbook.mkdocs.sites import write_site_index
 
     base = tmp_path / "site"
     base.mkdir()

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from harness import REPO
-from rmhandbook.diagnostics import ContentError, Diagnostics
-from rmhandbook.handbook import load_handbook
-from rmhandbook.org import svg_problems
-from rmhandbook.sites import site_index_html
-from rmhandbook.theming import (AA, BLACK, WHITE, Color, contrast_ratio, palette_css, palette_for, readable_shade,
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import load_handbook
+from rmhandbook.core.org import svg_problems
+from rmhandbook.mkdocs.sites import site_index_html
+from rmhandbook.render.theming import (AA, BLACK, WHITE, Color, contrast_ratio, palette_css, palette_for, readable_shade,
                                 relative_luminance, text_color_on)
 
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 # --- contrast math ----------------------------------------------------------------
 

@@ -22,12 +22,12 @@ from hypothesis import strategies as st
 
 from mkdocs.exceptions import Abort
 
-from rmhandbook.safety import escape_prose, is_safe_url
-from rmhandbook.scaffold import MKDOCS_YML
+from rmhandbook.render.safety import escape_prose, is_safe_url
+from rmhandbook.outputs.scaffold import MKDOCS_YML
 
 from harness import REPO, build_site
 
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 # --- the pieces ----------------------------------------------------------------
@@ -53,7 +53,7 @@ def test_escape_prose(text, expected):
     ("*[HTML]: a <b> tag\n\nHTML", '<p><abbr title="a &lt;b&gt; tag">HTML</abbr></p>'),
 ])
 def test_escaped_prose_reads_right_in_text_code_headings_and_attributes(prose, html_out):
-    md = markdown.Markdown(extensions=["abbr", "toc", "pymdownx.superfences", "rmhandbook.safety"])
+    md = markdown.Markdown(extensions=["abbr", "toc", "pymdownx.superfences", "rmhandbook.render.safety"])
     assert md.convert(escape_prose(prose)) == html_out
     assert md.toc_tokens[0]["name"] == "A &lt;b&gt; heading" if prose.startswith("##") else True
 
@@ -73,7 +73,7 @@ def test_unsafe_urls(url):
 
 
 def test_the_markdown_extension_removes_handlers_and_unsafe_links():
-    md = markdown.Markdown(extensions=["attr_list", "rmhandbook.safety"])
+    md = markdown.Markdown(extensions=["attr_list", "rmhandbook.render.safety"])
     out = md.convert('[a](javascript:alert(1)) ![b](data:x) [c](https://ok.example/) [d](page.md)\n'
                      '{: onclick="alert(1)" title="kept" }')
     assert out == ('<p title="kept"><span>a</span> <span>b</span> <a href="https://ok.example/">c</a> '
@@ -102,7 +102,7 @@ PAYLOAD = st.lists(st.one_of(st.sampled_from(HOSTILE), NOISE), min_size=1, max_s
 
 def _prose_fields(data, schema: dict, defs: dict, loc=()):
     """Paths of every free-text value in a content file (ids, references and choices are not prose)."""
-    from rmhandbook.validation import _schema_at
+    from rmhandbook.core.validation import _schema_at
 
     if isinstance(data, dict):
         for k, v in data.items():
@@ -181,7 +181,7 @@ def _as_schema_path(loc: tuple, data) -> str:
 
 
 def _content_files() -> list[tuple[Path, type]]:
-    from rmhandbook.model import KINDS, SINGLE_FILES
+    from rmhandbook.core.model import KINDS, SINGLE_FILES
 
     out = [(SCAFFOLD / f"{name}.yml", model) for name, model in SINGLE_FILES.items()]
     for kind in KINDS.values():
@@ -190,7 +190,7 @@ def _content_files() -> list[tuple[Path, type]]:
 
 
 def test_the_property_test_reaches_every_prose_field_of_every_model():
-    from rmhandbook.validation import _schema
+    from rmhandbook.core.validation import _schema
 
     for model in {m for _, m in _content_files()}:
         schema = _schema(model)
@@ -271,7 +271,7 @@ def our_scripts(tmp_path_factory) -> set:
                                                                  HealthCheck.too_slow])
 @given(payloads=st.lists(PAYLOAD, min_size=1, max_size=8))
 def test_hostile_prose_never_reaches_the_page(payloads, our_scripts, tmp_path_factory):
-    from rmhandbook.validation import _schema
+    from rmhandbook.core.validation import _schema
 
     root = tmp_path_factory.mktemp("hostile")
     content = root / "content"

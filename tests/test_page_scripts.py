@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from harness import REPO, RequestLog, build_site, serve_directory
-from rmhandbook.export import asset_files
+from rmhandbook.outputs.export import asset_files
 
 SCRIPTS = [name for name in asset_files() if name.endswith(".js")]
 
@@ -25,7 +25,7 @@ def script_order(html: str) -> list[str]:
 
 
 def test_the_bootstrap_is_linked_before_every_script_that_uses_it(default_site):
-    users = sorted(p.name for p in (REPO / "rmhandbook" / "assets").glob("*.js")
+    users = sorted(p.name for p in (REPO / "rmhandbook" / "render" / "assets").glob("*.js")
                    if "RMH.onPage(" in p.read_text(encoding="utf-8") and p.name != "onpage.js")
     assert users == ["checklists.js", "rmhandbook.js", "sessions.js"]
     for page in ("index.html", "steps/first-meeting/index.html", "sessions/index.html"):

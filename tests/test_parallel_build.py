@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook import sites
+from rmhandbook.mkdocs import sites
 from rmhandbook.cli import main
 
 from sitecompare import leftovers, snapshot

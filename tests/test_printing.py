@@ -15,12 +15,12 @@ import pytest
 
 from harness import REPO, build_site
 from rmhandbook import cli
-from rmhandbook.handbook import load_handbook
-from rmhandbook.messages import Messages
-from rmhandbook.printing import (SHEET_BUDGET_MM, STEP_MM, TITLE_MM, PHASE_MM, DATE_LINE_MM, Entry, PhaseGroup,
+from rmhandbook.core.handbook import load_handbook
+from rmhandbook.render.messages import Messages
+from rmhandbook.render.printing import (SHEET_BUDGET_MM, STEP_MM, TITLE_MM, PHASE_MM, DATE_LINE_MM, Entry, PhaseGroup,
                                  PrintSettings, StepGroup, checklist_documents, css_string, item_height,
                                  page_css, paginate, pdf_documents)
-from rmhandbook.render import render_pages
+from rmhandbook.render.pages import render_pages
 
 CONTENT = REPO / "content"
 
@@ -224,7 +224,7 @@ def test_pdf_links_only_when_pdfs_are_written(handbook):
 
 
 def test_counts_read_naturally():
-    pages = {p.path: p.content for p in render_pages(load_handbook(REPO / "rmhandbook/scaffold/content"))}
+    pages = {p.path: p.content for p in render_pages(load_handbook(REPO / "rmhandbook/outputs/scaffold/content"))}
     assert "1 item · 2 printed pages" in pages["checklists/packs/mentor.md"]
     assert "(1 item)" in pages["checklists/index.md"] and "1 items" not in pages["checklists/index.md"]
 
@@ -237,7 +237,7 @@ def test_german_labels(handbook):
 
 
 def test_printing_and_pdf_modules_do_not_import_mkdocs():
-    code = ("import sys, rmhandbook.printing, rmhandbook.pdf, rmhandbook.render; "
+    code = ("import sys, rmhandbook.render.printing, rmhandbook.outputs.pdf, rmhandbook.render.pages; "
             "print([m for m in sys.modules if m == 'mkdocs' or m.startswith('mkdocs.')])")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
@@ -306,7 +306,7 @@ def test_cli_rejects_an_unknown_paper(capsys):
 
 
 def test_pdf_jobs_find_the_built_page_for_either_url_style(tmp_path):
-    from rmhandbook.pdf import page_file
+    from rmhandbook.outputs.pdf import page_file
 
     assert page_file(tmp_path, "checklists/packs/mentor.md") == tmp_path / "checklists/packs/mentor/index.html"
     assert page_file(tmp_path, "checklists/packs/mentor.md", False) == tmp_path / "checklists/packs/mentor.html"

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook import publish
+from rmhandbook.outputs import publish
 from rmhandbook.cli import main
 
 from sitecompare import leftovers, snapshot
@@ -30,7 +30,7 @@ REPO = Path(__file__).resolve().parents[1]
 BUILDER = """
 import os, sys, time
 from pathlib import Path
-from rmhandbook import publish
+from rmhandbook.outputs import publish
 
 target, ready, stage = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 real_rename = os.rename

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from harness import REPO
 
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 
 def _free_port() -> int:

@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook.diagnostics import ContentError, Diagnostics
-from rmhandbook.handbook import load_handbook
-from rmhandbook.render import nav_for, render_pages
-from rmhandbook.schema import schema_documents
-from rmhandbook.sessionplan import calendar_data, json_for_script, meeting_date, occurrences
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import load_handbook
+from rmhandbook.render.pages import nav_for, render_pages
+from rmhandbook.outputs.schema import schema_documents
+from rmhandbook.render.sessionplan import calendar_data, json_for_script, meeting_date, occurrences
 
 REPO = Path(__file__).resolve().parents[1]
-SCAFFOLD = REPO / "rmhandbook" / "scaffold" / "content"
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 SESSION = """\
 title: First meeting
@@ -302,9 +302,9 @@ def test_an_organization_can_hide_or_replace_a_session(tmp_path):
 
 
 def test_a_rebuild_after_editing_a_session_renders_only_the_pages_it_reaches(tmp_path):
-    from rmhandbook.handbook import HandbookBuilder
-    from rmhandbook.render import Renderer
-    from rmhandbook.render_cache import PageCache
+    from rmhandbook.core.handbook import HandbookBuilder
+    from rmhandbook.render.pages import Renderer
+    from rmhandbook.render.cache import PageCache
 
     content = Path(shutil.copytree(REPO / "content", tmp_path / "content"))
     builder, cache = HandbookBuilder(), PageCache()

@@ -13,7 +13,7 @@ import pytest
 from calendar_checks import assert_rfc5545_lines, parse, vtimezone_transitions, zoneinfo_transitions
 from harness import save_artifact
 from rmhandbook.cli import main
-from rmhandbook.handbook import load_handbook
+from rmhandbook.core.handbook import load_handbook
 
 REPO = Path(__file__).resolve().parents[1]
 SESSION_IDS = sorted(load_handbook(REPO / "content").sessions)

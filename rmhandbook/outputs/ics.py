@@ -14,10 +14,10 @@ import dataclasses
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from . import __version__
-from .handbook import Handbook
-from .messages import DEFAULT_LANGUAGE
-from .sessionplan import DEFAULT_REMINDER_MINUTES, calendar_data, meeting_date, occurrences, slug, uid
+from rmhandbook import __version__
+from rmhandbook.core.handbook import Handbook
+from rmhandbook.render.messages import DEFAULT_LANGUAGE
+from rmhandbook.render.sessionplan import DEFAULT_REMINDER_MINUTES, calendar_data, meeting_date, occurrences, slug, uid
 
 PRODID = f"-//rmhandbook//rmhandbook {__version__}//EN"
 

@@ -7,13 +7,13 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .diagnostics import Diagnostics
-from .loader import Document
-from .model import KINDS
-from .references import iter_references
+from rmhandbook.core.diagnostics import Diagnostics
+from rmhandbook.core.loader import Document
+from rmhandbook.core.model import KINDS
+from rmhandbook.core.references import iter_references
 
 if typing.TYPE_CHECKING:  # pragma: no cover
-    from .handbook import Handbook
+    from rmhandbook.core.handbook import Handbook
 
 
 def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:

@@ -25,8 +25,8 @@ import dataclasses
 import math
 from typing import Iterable
 
-from .handbook import Handbook
-from .messages import Messages
+from rmhandbook.core.handbook import Handbook
+from rmhandbook.render.messages import Messages
 
 PAPERS = ("a4", "letter")
 DEFAULT_PAPER = "a4"

@@ -1,6 +1,6 @@
 """Turn a validated `Handbook` into Markdown pages with front matter.
 
-Templates ship in `rmhandbook/templates/`; a site's own folder (by default
+Templates ship in `rmhandbook/render/templates/`; a site's own folder (by default
 `overrides/rmhandbook/`) is searched first, so any template can be replaced.
 Rendering is deterministic: the same handbook gives byte-identical pages.
 """
@@ -16,14 +16,14 @@ from typing import Any, Iterable
 import jinja2
 from markupsafe import Markup
 
-from .diagnostics import ContentError, Diagnostics, working_on
-from .handbook import Handbook
-from .references import iter_references
-from .messages import DEFAULT_LANGUAGE, Messages
-from .printing import ChecklistDoc, PrintSettings, checklist_documents
-from .render_cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
+from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
+from rmhandbook.core.handbook import Handbook
+from rmhandbook.core.references import iter_references
+from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
+from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
+from rmhandbook.render.cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
     DerivedDocs, _Recorder, template_signature
-from .safety import escape_prose, html_attribute
+from rmhandbook.render.safety import escape_prose, html_attribute
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -332,7 +332,7 @@ class Renderer:
     def session_pages(self) -> list[Page]:
         """The session plan (with the calendar form and its data) and one page per session; none
         when the content has no sessions/ folder."""
-        from .sessionplan import WEEKDAYS, calendar_data, json_for_script
+        from rmhandbook.render.sessionplan import WEEKDAYS, calendar_data, json_for_script
 
         sessions = self.hb.items.get("sessions", {})
         if not sessions:

@@ -14,9 +14,9 @@ import datetime as dt
 import json
 import re
 
-from .handbook import Handbook
-from .messages import DEFAULT_LANGUAGE, Messages
-from .render import plain_text
+from rmhandbook.core.handbook import Handbook
+from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
+from rmhandbook.render.pages import plain_text
 
 DEFAULT_REMINDER_MINUTES = 15
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO order: index 0 is Monday

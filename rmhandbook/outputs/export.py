@@ -14,18 +14,18 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from .messages import messages_script
-from .render import Page
-from .safety import unescape_prose_for_export
+from rmhandbook.render.messages import messages_script
+from rmhandbook.render.pages import Page
+from rmhandbook.render.safety import unescape_prose_for_export
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "render" / "assets"
 
 # Markdown extensions the generated pages are written for. The MkDocs plugin imports this
 # list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
                        # last: strips on*= attributes and javascript:/data: links from every page
-                       "rmhandbook.safety")
+                       "rmhandbook.render.safety")
 
 
 # Scripts the others call at load time, so they are linked before them (after messages.js).

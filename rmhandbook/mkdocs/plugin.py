@@ -18,29 +18,29 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from .diagnostics import ContentError, Diagnostics
-from .export import REQUIRED_EXTENSIONS, asset_files
-from .handbook import Handbook, shared_builder
-from .linkcheck import SiteChecker
-from .linkcheck import report as link_report
-from .messages import Messages, messages_script
-from .org import OrgProfile, footer_contact, web_manifest
-from .printing import PAPERS, PrintSettings, page_css, pdf_documents
-from .render import Page, Renderer, glossary_abbreviations, nav_for
-from .render_cache import BYTECODE, shared_page_cache
-from .safety import html_attribute
-from .incremental import Previous, Rebuild, fingerprint, folder_fingerprint, update_search_index
-from .sites import DirtyNotice, Share, site_manifest
-from .theming import palette_css, palette_for
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
+from rmhandbook.core.handbook import Handbook, shared_builder
+from rmhandbook.outputs.linkcheck import SiteChecker
+from rmhandbook.outputs.linkcheck import report as link_report
+from rmhandbook.render.messages import Messages, messages_script
+from rmhandbook.core.org import OrgProfile, footer_contact, web_manifest
+from rmhandbook.render.printing import PAPERS, PrintSettings, page_css, pdf_documents
+from rmhandbook.render.pages import Page, Renderer, glossary_abbreviations, nav_for
+from rmhandbook.render.cache import BYTECODE, shared_page_cache
+from rmhandbook.render.safety import html_attribute
+from rmhandbook.mkdocs.incremental import Previous, Rebuild, fingerprint, folder_fingerprint, update_search_index
+from rmhandbook.mkdocs.sites import DirtyNotice, Share, site_manifest
+from rmhandbook.render.theming import palette_css, palette_for
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
-ASSETS = Path(__file__).parent / "assets"
+ASSETS = Path(__file__).resolve().parent.parent / "render" / "assets"
 # Every file in assets/ is shipped; stylesheets and scripts are linked from every page.
 # Features keep their own files here (print.css, checklists.js, ...) rather than growing one.
 ASSET_FILES = asset_files()  # one list for the plugin and for `export --mkdocs-config`
 # Theme templates an organization build adds after the site's own custom_dir (the footer contact).
-THEME_DIR = Path(__file__).parent / "theme"
+THEME_DIR = Path(__file__).resolve().parent.parent / "render" / "theme"
 ORG_CSS = "assets/rmhandbook/org/colors.css"
 # What the multi-site index (`build --all-orgs`) reads about each organization's site.
 ORG_MANIFEST = "assets/rmhandbook/org/site.json"
@@ -127,7 +127,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
     def _check_pdf_engine(self) -> None:
         if self.pdf_docs:  # fail before building, not after
-            from .pdf import PdfError, check_pdf_engine
+            from rmhandbook.outputs.pdf import PdfError, check_pdf_engine
             try:
                 check_pdf_engine()
             except PdfError as exc:
@@ -405,7 +405,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         return {page: diags.display_path(source) for page, source in self.page_sources.items()}
 
     def _write_pdfs(self, config) -> None:
-        from .pdf import PdfError, pdf_jobs, write_pdfs
+        from rmhandbook.outputs.pdf import PdfError, pdf_jobs, write_pdfs
 
         site_dir = Path(config.site_dir)
         try:

@@ -17,15 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .diagnostics import ContentError, Diagnostics, did_you_mean, working_on
-from .loader import Document, load_document
-from .model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, Script,
+from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, working_on
+from rmhandbook.core.loader import Document, load_document
+from rmhandbook.core.model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, Script,
                     Session, Step, Strict)
-from .org import OrgProfile, check_terms, load_profile, resolve_hidden
-from .overlay import drop_hidden_references
-from .references import iter_references
-from .terms import Terms
-from .validation import validate_document
+from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
+from rmhandbook.core.overlay import drop_hidden_references
+from rmhandbook.core.references import iter_references
+from rmhandbook.core.terms import Terms
+from rmhandbook.core.validation import validate_document
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -62,7 +62,7 @@ class Handbook:
     @property
     def language(self) -> str:
         """The language of the handbook's own labels: the organization's, else the default."""
-        from .messages import DEFAULT_LANGUAGE
+        from rmhandbook.render.messages import DEFAULT_LANGUAGE
 
         return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 

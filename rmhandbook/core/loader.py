@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 
-from .diagnostics import Diagnostics
+from rmhandbook.core.diagnostics import Diagnostics
 
 try:  # the C parser is about ten times faster on many small files
     _Base = yaml.CSafeLoader  # type: ignore[attr-defined]

@@ -15,10 +15,10 @@ from typing import Any, Iterator
 
 from pydantic import ValidationError
 
-from .diagnostics import Diagnostics, did_you_mean
-from .loader import Document
-from .model import CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, NO_MARKUP_PATTERN, Program, Strict
-from .terms import Terms
+from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
+from rmhandbook.core.loader import Document
+from rmhandbook.core.model import CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, NO_MARKUP_PATTERN, Program, Strict
+from rmhandbook.core.terms import Terms
 
 
 def _strings(value: Any, loc: tuple) -> Iterator[tuple[tuple, str]]:

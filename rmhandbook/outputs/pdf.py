@@ -17,7 +17,7 @@ import threading
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from .printing import PAPER_PDF_FORMAT
+from rmhandbook.render.printing import PAPER_PDF_FORMAT
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = (

@@ -201,7 +201,7 @@ def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str]) -
 # worker process that reads them on the other core while the build goes on (the pages
 # arrive far slower than they are read), a small site's are read at once. `finish` reads
 # whatever HTML nobody handed in (a theme's 404 page, a user's own .html file) and follows
-# every link. The worker is a plain child process (`python -m rmhandbook.linkcheck`) fed
+# every link. The worker is a plain child process (`python -m rmhandbook.outputs.linkcheck`) fed
 # through a pipe: no fork of a process that holds MkDocs' state, and the same on every OS.
 
 WORKER_MIN_PAGES = 300  # below this, starting a second Python costs more than it saves
@@ -245,9 +245,9 @@ class SiteChecker:
     def _start_worker() -> subprocess.Popen | None:
         try:
             # this copy of the package, whatever the working folder or the installed one is
-            package_parent = str(Path(__file__).resolve().parent.parent)
+            package_parent = str(Path(__file__).resolve().parents[2])
             path = os.pathsep.join(p for p in (package_parent, os.environ.get("PYTHONPATH", "")) if p)
-            return subprocess.Popen([sys.executable, "-m", "rmhandbook.linkcheck", "--worker"],
+            return subprocess.Popen([sys.executable, "-m", "rmhandbook.outputs.linkcheck", "--worker"],
                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                     env={**os.environ, "PYTHONPATH": path})
         except OSError:
@@ -341,5 +341,5 @@ def report(broken: list[BrokenLink], sources: dict[str, str] | None = None) -> s
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--worker"]:
-        sys.exit("usage: python -m rmhandbook.linkcheck --worker  (started by the MkDocs plugin; reads pages on stdin)")
+        sys.exit("usage: python -m rmhandbook.outputs.linkcheck --worker  (started by the MkDocs plugin; reads pages on stdin)")
     sys.exit(_worker(sys.stdin.buffer, sys.stdout.buffer))

@@ -21,9 +21,9 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from .diagnostics import ContentError, Diagnostics
-from .handbook import shared_builder
-from .org import OrgProfile
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import shared_builder
+from rmhandbook.core.org import OrgProfile
 
 
 def count_pages(site_dir: Path) -> int:
@@ -44,8 +44,8 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from .plugin import RmHandbookPlugin
-    from .publish import atomic_directory
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.outputs.publish import atomic_directory
 
     RmHandbookPlugin.overrides = dict(overrides)
     try:
@@ -110,7 +110,7 @@ def shares_for(cfg, overrides: dict, jobs: int) -> int:
     Also 1 when the site prints PDFs (they are printed from the whole built site) or keeps a
     nav of its own (the shares give MkDocs the titles of the pages in the generated nav).
     """
-    from .handbook import KINDS
+    from rmhandbook.core.handbook import KINDS
 
     plugin = cfg.plugins.get("rmhandbook")
     if jobs <= 1 or plugin is None or cfg.nav is not None or not plugin.config.generate_nav:
@@ -152,7 +152,7 @@ def _build_share(cfg, share: Share) -> ShareResult:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from .plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
 
     notice = DirtyNotice()
     logging.getLogger("mkdocs.commands.build").addFilter(notice)
@@ -180,7 +180,7 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
 
-    from .plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
 
     keep = _Collect()
     logger = logging.getLogger("mkdocs")
@@ -205,9 +205,9 @@ def _parallel_build(cfg, config_file: str, target: Path, staging: Path, override
                     count: int) -> None:
     from mkdocs.exceptions import Abort, PluginError
 
-    from .linkcheck import check_site_links, load_scans
-    from .linkcheck import report as link_report
-    from .publish import scratch_folder
+    from rmhandbook.outputs.linkcheck import check_site_links, load_scans
+    from rmhandbook.outputs.linkcheck import report as link_report
+    from rmhandbook.outputs.publish import scratch_folder
 
     log = logging.getLogger("mkdocs.plugins.rmhandbook")
     log.info(f"rmhandbook: building the pages in {count} processes")
@@ -263,7 +263,7 @@ def _join_shares(site: Path, others: list[Path], page_urls: list[str]) -> None:
 
 def _join_search_indexes(paths: list[Path], page_urls: list[str], out: Path) -> None:
     """One search index from the shares', with each page's entries where a one-process build puts them."""
-    from .incremental import entries_by_page, search_index_json
+    from rmhandbook.mkdocs.incremental import entries_by_page, search_index_json
 
     config = None
     by_page: dict[str, list] = {}

@@ -22,13 +22,13 @@ from xml.parsers import expat
 
 from pydantic import Field, StringConstraints
 
-from .diagnostics import Diagnostics, did_you_mean
-from .loader import Document
-from .messages import LANGUAGES, Messages
-from .model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
+from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
+from rmhandbook.core.loader import Document
+from rmhandbook.render.messages import LANGUAGES, Messages
+from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .handbook import HandbookBuilder
+    from rmhandbook.core.handbook import HandbookBuilder
 
 ORGS_FOLDER = "orgs"
 PROFILE = "org.yml"
@@ -337,7 +337,7 @@ def web_manifest(profile: OrgProfile, logo_name: str, manifest_dir_depth: int) -
     """A web app manifest: the organization's name, short name (under a home-screen icon), colour and logo."""
     import json
 
-    from .theming import Color
+    from rmhandbook.render.theming import Color
 
     model = profile.model
     icon_type = {".svg": "image/svg+xml", ".png": "image/png"}[profile.logo.suffix.lower()]

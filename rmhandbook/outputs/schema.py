@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .model import KINDS, SINGLE_FILES
-from .org import Organization
+from rmhandbook.core.model import KINDS, SINGLE_FILES
+from rmhandbook.core.org import Organization
 
 # file name -> model; content files point at these with a
 # `# yaml-language-server: $schema=...` first line

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from .schema import write_schemas
+from rmhandbook.outputs.schema import write_schemas
 
 SCAFFOLD = Path(__file__).parent / "scaffold"
 

@@ -1,0 +1,1 @@
+"""YAML -> a validated, immutable Handbook. Imports nothing from mkdocs or jinja."""

@@ -1,0 +1,1 @@
+"""Writers: the export bundle, calendar, PDFs, schemas, atomic publish, link check, scaffold."""

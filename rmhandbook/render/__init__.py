@@ -1,0 +1,1 @@
+"""Handbook -> pages (Markdown with front matter), assets and print documents. No mkdocs."""
