@@ -283,10 +283,9 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.settings import plugin_settings
 
-    RmHandbookPlugin.overrides = _plugin_overrides(args)
-    with _mkdocs_logging(False):
+    with plugin_settings(_plugin_overrides(args)), _mkdocs_logging(False):
         try:
             options = {"dev_addr": args.dev_addr} if args.dev_addr else {}
             # dirty: after an edit MkDocs writes only the pages the plugin finds changed (incremental.py)
@@ -420,12 +419,12 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
     """Build the site in a temporary folder with the chosen paper, then print its checklist pages."""
     import tempfile
 
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from rmhandbook.outputs.pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.settings import plugin_settings
+    from rmhandbook.mkdocs.sites import run_build
     from rmhandbook.render.printing import pdf_documents
 
     try:
@@ -437,29 +436,23 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
     overrides["checklist_pdfs"] = False  # this command prints them itself, into --out
     if args.paper:
         overrides["paper"] = args.paper
-    RmHandbookPlugin.overrides = overrides
-    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, _mkdocs_logging(True):
+    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, _mkdocs_logging(True), \
+            plugin_settings(overrides):
         try:
             cfg = load_config(args.config_file, site_dir=str(Path(tmp) / "site"))
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
-            plugin = cfg.plugins["rmhandbook"]
-            jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(plugin.checklist_docs), cfg.use_directory_urls, out)
-            written = write_pdfs(jobs, plugin.paper)
+            run_build(cfg)
+            parts = cfg.plugins["rmhandbook"].parts
+            jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(parts.checklist_docs), cfg.use_directory_urls, out)
+            written = write_pdfs(jobs, parts.paper)
         except MkDocsException as exc:
             print(f"rmhandbook checklists: the site did not build: {exc}", file=sys.stderr)
             return EXIT_CONTENT
         except PdfError as exc:
             print(f"rmhandbook checklists: {exc}", file=sys.stderr)
             return EXIT_CONTENT
-        finally:
-            RmHandbookPlugin.overrides = {}
     for path in written:
         print(f"wrote {path}")
-    print(f"{len(written)} PDF(s) on {plugin.paper} paper in {out}")
+    print(f"{len(written)} PDF(s) on {parts.paper} paper in {out}")
     return EXIT_OK
 
 

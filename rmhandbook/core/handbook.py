@@ -62,7 +62,7 @@ class Handbook:
     @property
     def language(self) -> str:
         """The language of the handbook's own labels: the organization's, else the default."""
-        from rmhandbook.render.messages import DEFAULT_LANGUAGE
+        from rmhandbook.core.languages import DEFAULT_LANGUAGE
 
         return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 

@@ -24,11 +24,24 @@ from typing import Callable, Sequence
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import shared_builder
 from rmhandbook.core.org import OrgProfile
+from rmhandbook.mkdocs.settings import plugin_settings
+from rmhandbook.mkdocs.split import Share
 
 
 def count_pages(site_dir: Path) -> int:
     """HTML pages in a built site (the 404 page is not a page of the handbook)."""
     return sum(1 for p in Path(site_dir).rglob("*.html") if p.name != "404.html")
+
+
+def run_build(cfg, dirty: bool = False) -> None:
+    """One MkDocs build with the plugins' start-up and shut-down around it, as `mkdocs build` runs it."""
+    from mkdocs.commands.build import build
+
+    cfg.plugins.on_startup(command="build", dirty=dirty)
+    try:
+        build(cfg, dirty=dirty)
+    finally:
+        cfg.plugins.on_shutdown()
 
 
 def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path], overrides: dict, strict: bool,
@@ -41,14 +54,11 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
     share of the pages (see `_parallel_build`). Raises MkDocsException (PluginError,
     Abort, ...) when the build fails; `target` is then unchanged.
     """
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
     from rmhandbook.outputs.publish import atomic_directory
 
-    RmHandbookPlugin.overrides = dict(overrides)
-    try:
+    with plugin_settings(overrides):
         cfg = load_config(str(config_file), **({"strict": True} if strict else {}))
         if callable(target):
             target = target(Path(cfg.site_dir))
@@ -60,14 +70,8 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
             if shares > 1:
                 _parallel_build(cfg, str(config_file), target, staging, overrides, strict, shares)
             else:
-                cfg.plugins.on_startup(command="build", dirty=False)
-                try:
-                    build(cfg)
-                finally:
-                    cfg.plugins.on_shutdown()
+                run_build(cfg)
             pages = count_pages(staging)
-    finally:
-        RmHandbookPlugin.overrides = {}
     return pages
 
 
@@ -84,15 +88,6 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
 # The result is the same site, byte for byte, as a build in one process (a test holds it).
 
 PARALLEL_MIN_ITEMS = 600  # below this, another process's start-up costs more than its share saves
-
-
-@dataclasses.dataclass(frozen=True)
-class Share:
-    """One process's part of a parallel build: every `count`-th page, from the `index`-th."""
-
-    index: int
-    count: int
-    links_file: Path  # where the process saves what it read of its pages, for the link check
 
 
 @dataclasses.dataclass
@@ -123,15 +118,6 @@ def shares_for(cfg, overrides: dict, jobs: int) -> int:
     return min(jobs, max(1, items // (PARALLEL_MIN_ITEMS // 2))) if items >= PARALLEL_MIN_ITEMS else 1
 
 
-class DirtyNotice(logging.Filter):
-    """MkDocs warns that a `dirty` build may leave stale navigation. It does not apply to a share
-    (it builds into a fresh folder with the whole nav) or to a live reload (the plugin rebuilds
-    every page when anything but a page's own text changed); it would fail `--strict`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build is being performed")
-
-
 class _Collect(logging.Handler):
     """The warnings and errors of a build in a worker process, to report in the first one."""
 
@@ -152,23 +138,21 @@ def _build_share(cfg, share: Share) -> ShareResult:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs import internals
 
-    notice = DirtyNotice()
-    logging.getLogger("mkdocs.commands.build").addFilter(notice)
-    RmHandbookPlugin.share = share
+    internals.quiet_dirty_notice()
     error = ""
     try:
-        cfg.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(cfg, dirty=True)
-        except MkDocsException as exc:
-            error = str(exc) or type(exc).__name__  # the details are logged
-        finally:
-            cfg.plugins.on_shutdown()
+        with plugin_settings({}, share):
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg, dirty=True)
+            except MkDocsException as exc:
+                error = str(exc) or type(exc).__name__  # the details are logged
+            finally:
+                cfg.plugins.on_shutdown()
     finally:
-        RmHandbookPlugin.share = None
-        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
+        internals.quiet_dirty_notice(False)
     plugin = cfg.plugins["rmhandbook"]
     # (a build that failed early may not have reached on_env, which lists the pages)
     return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), plugin.source_names(), error)
@@ -180,23 +164,20 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
-
     keep = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(keep)
     logger.setLevel(logging.INFO)
-    RmHandbookPlugin.overrides = dict(overrides)
     try:
-        cfg = load_config(config_file, **({"strict": True} if strict else {}))
-        cfg.site_dir = site_dir
-        result = _build_share(cfg, share)
+        with plugin_settings(overrides):
+            cfg = load_config(config_file, **({"strict": True} if strict else {}))
+            cfg.site_dir = site_dir
+            result = _build_share(cfg, share)
     except Exception as exc:  # noqa: BLE001 - reported by the first process as this share's failure
         keep.records.append((logging.ERROR, f"{type(exc).__name__}: {exc}"))
         result = ShareResult(False, [], [], {}, f"internal error: {type(exc).__name__}: {exc}")
     finally:
         logger.removeHandler(keep)
-        RmHandbookPlugin.overrides = {}
     result.messages = keep.records
     return result
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-DEFAULT_LANGUAGE = "en"
+from rmhandbook.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -379,7 +379,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-LANGUAGES = tuple(MESSAGES)
+assert tuple(MESSAGES) == LANGUAGES, "a label table for every language in core/languages.py"
 
 
 class Messages:

@@ -23,9 +23,10 @@ from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
 from rmhandbook.render.cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
     DerivedDocs, _Recorder, template_signature
+from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import escape_prose, html_attribute
+from rmhandbook.render.text import plain_text
 
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,15 +51,6 @@ def relative_link(from_page: str, to_page: str) -> str:
         common += 1
     rel = "/".join([".."] * (len(here) - common) + there[common:])
     return rel + (f"#{anchor}" if anchor else "")
-
-
-_PLAIN = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown prose reduced to one line of text (for hover titles and descriptions)."""
-    text = _PLAIN.sub(lambda m: m.group(1) or "", markdown)
-    return " ".join(text.split())
 
 
 def _escaped(value: Any) -> Any:
