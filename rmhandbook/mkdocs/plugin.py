@@ -22,7 +22,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.mkdocs import internals, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
-from rmhandbook.mkdocs.site_parts import SiteParts, load_parts
+from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker
 from rmhandbook.outputs.linkcheck import report as link_report
 from rmhandbook.render.printing import PAPERS
@@ -64,8 +64,11 @@ def option_names() -> list[str]:
 class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     def __init__(self) -> None:
         self.live_reload: live_reload.LiveReload | None = None
+        self.serving = False
+        self.parts: SiteParts | None = None
 
     def on_startup(self, *, command, dirty):
+        self.serving = command == "serve"
         # `rmhandbook serve` (and `mkdocs serve --dirty`): MkDocs builds with dirty=True, and the
         # plugin tells it which pages are really unchanged. This object lives as long as the process.
         if command == "serve" and dirty:
@@ -76,7 +79,14 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(100)
     def on_config(self, config):
         settings, self.share = environment_settings(self.config, option_names())
-        self.parts: SiteParts = load_parts(config, settings, log, split_share=self.share)
+        try:
+            self.parts = load_parts(config, settings, log, split_share=self.share)
+        except PluginError as exc:
+            if not self.serving:
+                raise
+            # a live preview shows the problems in the browser, and reloads when they are fixed
+            log.error(str(exc))
+            self.parts = error_parts(config, settings, str(exc), self.parts)
         self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._rebuild: live_reload.Rebuild | None = None

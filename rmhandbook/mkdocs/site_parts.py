@@ -19,12 +19,14 @@ from mkdocs.exceptions import PluginError
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import Handbook, shared_builder
+from rmhandbook.core.languages import DEFAULT_LANGUAGE
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
 from rmhandbook.mkdocs.settings import Settings
 from rmhandbook.mkdocs.split import Share
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
 from rmhandbook.render.cache import PageCache, shared_page_cache
+from rmhandbook.render.errors import error_page
 from rmhandbook.render.messages import Messages, messages_script
 from rmhandbook.render.organization import footer_contact_html, web_manifest
 from rmhandbook.render.pages import Page, Renderer, glossary_abbreviations, nav_for
@@ -42,7 +44,7 @@ WEB_MANIFEST = "assets/rmhandbook/org/manifest.webmanifest"  # linked from theme
 @dataclasses.dataclass
 class SiteParts:
     content_dir: Path
-    handbook: Handbook
+    handbook: Handbook | None  # None while the content has errors (a live preview's error page)
     printing: PrintSettings
     pages: list[Page]
     checklist_docs: list[ChecklistDoc]
@@ -50,10 +52,11 @@ class SiteParts:
     nav_paths: set[str] | None  # pages our generated nav lists; None: the site's own nav rules
     org_css: str = ""
     theme_dir: Path = THEME_DIR
+    language: str = DEFAULT_LANGUAGE  # of an error page, which has no handbook
 
     @property
     def org(self) -> OrgProfile | None:
-        return self.handbook.organization
+        return self.handbook.organization if self.handbook is not None else None
 
     @property
     def paper(self) -> str:
@@ -80,10 +83,11 @@ class SiteParts:
             yield favicon_uri(self.org), self.org.favicon or self.org.logo
 
     def generated_files(self, config: Any) -> Iterator[tuple[str, str | bytes]]:
-        language = self.handbook.language
+        language = self.handbook.language if self.handbook is not None else self.language
+        name = self.handbook.program.name if self.handbook is not None else ""
         yield "assets/rmhandbook/messages.js", messages_script(language)
         # the program's name is plain text here; page_css writes it as an escaped CSS string
-        yield "assets/rmhandbook/page.css", page_css(self.printing, self.handbook.program.name, Messages(language))
+        yield "assets/rmhandbook/page.css", page_css(self.printing, name, Messages(language))
         # The PDFs are printed from the built pages in on_post_build; listing them now lets
         # MkDocs check the checklist pages' links to them (the empty file is overwritten).
         for doc in self.pdf_docs:
@@ -142,6 +146,19 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
             raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
     nav_paths = _generate_nav(config, settings, pages, handbook)
     return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css)
+
+
+def error_parts(config: Any, settings: Settings, report: str, previous: SiteParts | None) -> SiteParts:
+    """A site whose every page (those of the last good build, and the home page) lists the content's problems."""
+    config_dir = Path(config.config_file_path or ".").resolve().parent
+    content_dir = (config_dir / settings["content_dir"]).resolve()
+    language = previous.handbook.language if previous is not None and previous.handbook is not None else "en"
+    text = error_page(report, language)
+    paths = ["index.md"] + [p.path for p in (previous.pages if previous is not None else []) if p.path != "index.md"]
+    pages = [Page(path, text, None, "") for path in paths]
+    if config.nav is None:
+        config.nav = [{Messages(language)("content_errors_title"): "index.md"}]
+    return SiteParts(content_dir, None, PrintSettings(), pages, [], [], {"index.md"}, language=language)
 
 
 def _add_extensions_and_assets(config: Any) -> None:
