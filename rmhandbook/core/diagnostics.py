@@ -41,10 +41,11 @@ class Diagnostics:
         p = Path(path)
         if self.root is not None:
             try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
+                # the folder is resolved, the name is not: a symlinked file is named as the author sees it
+                return printable(_resolved_parent(p).relative_to(self.root.resolve()).as_posix())
+            except (ValueError, OSError):
                 pass
-        return p.as_posix()
+        return printable(p.as_posix())
 
     def add(self, path: Path | str, line: int, column: int, message: str, severity: Severity = "error") -> None:
         d = Diagnostic(self.display_path(path), max(1, line), max(1, column), severity, message)
@@ -105,6 +106,18 @@ class ContentError(Exception):
     def __init__(self, diagnostics: Diagnostics) -> None:
         self.diagnostics = diagnostics
         super().__init__(diagnostics.report())
+
+
+def _resolved_parent(p: Path) -> Path:
+    return p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (`\\n`, `\\x1b`), so that a file
+    name cannot start a line of its own and pass for another diagnostic."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] if c != "'" else c for c in text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -10,6 +10,7 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import typing
 from pathlib import Path
@@ -17,9 +18,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, working_on
-from rmhandbook.core.loader import Document, load_document
-from rmhandbook.core.model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, Script,
+from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, printable, working_on
+from rmhandbook.core.loader import Document, UnreadableFile, load_document, read_bytes
+from rmhandbook.core.model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, SINGLE_FILES, FaqTopic, Glossary, Pitfall, Program, Script,
                     Session, Step, Strict)
 from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
 from rmhandbook.core.overlay import drop_hidden_references
@@ -104,30 +105,97 @@ class Handbook:
         return {p.id: p for p in self.program.phases}
 
 
-def find_content_files(content_dir: Path) -> tuple[dict[str, Path], dict[str, dict[str, Path]], list[tuple[Path, str]]]:
-    """(single files, kind -> id -> path, files that cannot be items) under a content folder."""
+_YAML_SUFFIXES = (".yml", ".yaml")
+# what else a content folder may hold at its top: organizations and the editors' JSON schemas
+_OTHER_FOLDERS = ("orgs", "schema")
+
+
+def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None = None,
+                       readable: tuple[str, ...] = ("program", "glossary")
+                       ) -> tuple[dict[str, Path], dict[str, dict[str, Path]]]:
+    """(single files, kind -> id -> path) under a content folder (`root`: the one symlinks must stay in;
+    `readable`: the files read at its top, named without `.yml`).
+
+    Whatever looks like content but will not be read is reported: an entry named `*.yml` that is
+    not a file, a symlink out of the content folder, a file or folder beside the known ones.
+    """
+    root = root or content_dir
     singles = {}
-    for name in ("program", "glossary"):
-        for ext in (".yml", ".yaml"):
+    for name in SINGLE_FILES:
+        for ext in _YAML_SUFFIXES:
             p = content_dir / f"{name}{ext}"
-            if p.is_file():
+            if _usable(p, root, diags):
                 singles.setdefault(name, p)
     kinds: dict[str, dict[str, Path]] = {}
-    bad: list[tuple[Path, str]] = []
     for kind in KINDS:
         found: dict[str, Path] = {}
         folder = content_dir / kind
-        if folder.is_dir():
-            for p in sorted(folder.iterdir()):
-                if p.suffix not in (".yml", ".yaml") or not p.is_file():
-                    continue
-                if p.stem in found:
-                    bad.append((p, f"`{p.name}` and `{found[p.stem].name}` both define the id `{p.stem}`; "
-                                   "keep one of them."))
-                    continue
-                found[p.stem] = p
+        for p in _entries(folder, diags) if folder.is_dir() else []:
+            if p.suffix not in _YAML_SUFFIXES or not _usable(p, root, diags):
+                continue
+            if p.stem in found:
+                diags.error(p, 1, 1, f"`{printable(p.name)}` and `{found[p.stem].name}` both define the id "
+                            f"`{printable(p.stem)}`; keep one of them.")
+                continue
+            found[p.stem] = p
         kinds[kind] = found
-    return singles, kinds, bad
+    _warn_unread(content_dir, readable, diags)
+    return singles, kinds
+
+
+def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        diags.error(folder, 1, 1, f"cannot read folder: {exc.strerror or exc}. Check its permissions "
+                    "(the folder must be readable and searchable, for example `chmod 755`).")
+        return []
+
+
+def _usable(p: Path, root: Path, diags: Diagnostics) -> bool:
+    """Whether `p` is a content file to read; warns about (or refuses) what only looks like one."""
+    if not p.is_symlink() and not p.exists():
+        return False
+    name = printable(p.name)
+    if p.is_symlink():
+        try:
+            target = p.resolve(strict=True)
+        except (OSError, RuntimeError):
+            diags.warning(p, 1, 1, f"`{name}` is a symbolic link to nothing (its target is missing), so it is "
+                          "ignored. Remove the link, or point it at a file in the content folder.")
+            return False
+        if not target.is_relative_to(root.resolve()):
+            # never read: its text would be quoted back in error messages
+            diags.error(p, 1, 1, f"`{name}` is a symbolic link to a file outside the content folder; such "
+                        "links are not followed. Copy the file into the content folder instead.")
+            return False
+    if not p.is_file():
+        what = "a folder" if p.is_dir() else "not a regular file (a named pipe or a device)"
+        diags.warning(p, 1, 1, f"`{name}` is {what}, so it is ignored; content files are plain YAML files. "
+                      "Rename or remove it.")
+        return False
+    return True
+
+
+def _warn_unread(content_dir: Path, top_files: tuple[str, ...], diags: Diagnostics) -> None:
+    """Warn about YAML files and folders of YAML files at the top that nothing reads (`faq/`, `step.yml`)."""
+    readable = [f"{name}.yml" for name in top_files]
+    known_files = {f"{name}{ext}" for name in (*top_files, *SINGLE_FILES) for ext in _YAML_SUFFIXES}
+    known_folders = [*KINDS, *_OTHER_FOLDERS]
+    folders = ", ".join(f"{k}/" for k in KINDS)
+    for p in _entries(content_dir, diags):
+        if p.name.startswith(".") or p.name in known_files or p.name in known_folders:
+            continue
+        if p.suffix in _YAML_SUFFIXES and not p.is_dir():
+            close = difflib.get_close_matches(p.stem, [*KINDS, *top_files], n=1, cutoff=0.6)
+            hint = f" Did you mean `{close[0]}{'/' if close[0] in KINDS else '.yml'}`?" if close else ""
+            diags.warning(p, 1, 1, f"`{printable(p.name)}` is not read: at the top of this folder only "
+                          f"{' and '.join(readable)} {'is' if len(readable) == 1 else 'are'} read, and items go "
+                          f"into {folders} (one file each).{hint}")
+        elif p.is_dir() and not p.is_symlink() and any(c.suffix in _YAML_SUFFIXES for c in _entries(p, diags)):
+            close = difflib.get_close_matches(p.name, known_folders, n=1, cutoff=0.6)
+            hint = f" Did you mean `{close[0]}/`?" if close else ""
+            diags.warning(p, 1, 1, f"the folder `{printable(p.name)}/` is not read; items go into {folders}.{hint}")
 
 
 class HandbookBuilder:
@@ -147,18 +215,18 @@ class HandbookBuilder:
     # -- files --------------------------------------------------------------
     def document(self, path: Path, diags: Diagnostics) -> Document | None:
         try:
-            raw = path.read_bytes()
-        except OSError:
-            raw = b""
+            raw: bytes | None = read_bytes(path)
+        except UnreadableFile:
+            raw = None  # not cached: load_document reads it again and says why it cannot
         cached = self._docs.get(path)
-        if cached and cached[0] == raw:
+        if cached and raw is not None and cached[0] == raw:
             diags.extend(cached[2])
             return cached[1]
         local = Diagnostics(diags.root)
         with working_on(path):
-            doc = load_document(path, local)
+            doc = load_document(path, local, raw)
         self.stats["parsed"] += 1
-        self._docs[path] = (raw, doc, list(local))
+        self._docs[path] = (raw or b"", doc, list(local))
         diags.extend(local)
         return doc
 
@@ -197,9 +265,7 @@ class HandbookBuilder:
             diags.error(content_dir, 1, 1, f"content folder `{content_dir}` does not exist; expected a folder with "
                         "program.yml and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
             raise ContentError(diags)
-        singles, kinds, bad = find_content_files(content_dir)
-        for path, msg in bad:
-            diags.error(path, 1, 1, msg)
+        singles, kinds = find_content_files(content_dir, diags)
         if "program" not in singles:
             diags.error(content_dir / "program.yml", 1, 1, "program.yml is missing; every handbook needs one. "
                         "For example:\n    name: Reverse Mentoring Program\n    summary: ...")
@@ -211,9 +277,8 @@ class HandbookBuilder:
         if organization is not None:
             profile = load_profile(self, content_dir, organization, diags)
             if profile is not None:
-                org_singles, org_kinds, org_bad = find_content_files(profile.folder)
-                for path, msg in org_bad:
-                    diags.error(path, 1, 1, msg)
+                org_singles, org_kinds = find_content_files(profile.folder, diags, content_dir,
+                                                            readable=("org",))
                 for name, path in org_singles.items():
                     diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
                                 "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
@@ -248,7 +313,7 @@ class HandbookBuilder:
             items[kind] = {}
             for item_id, path in files.items():
                 if not _ID_RE.match(item_id):
-                    diags.error(path, 1, 1, f"file name `{path.name}` is not a valid id; ids use lower-case letters, "
+                    diags.error(path, 1, 1, f"file name `{printable(path.name)}` is not a valid id; ids use lower-case letters, "
                                 f"digits and single hyphens, for example `{ID_EXAMPLE}.yml`.")
                     continue
                 doc = self.document(path, diags)

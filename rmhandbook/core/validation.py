@@ -210,6 +210,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
         if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
             continue  # said in the message for several fields, or for the misspelt key
+        if loc in doc.reported:
+            continue  # the loader has said what is wrong with this value
         if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
             continue  # one message per place, even when a union tried several shapes
         seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
