@@ -26,6 +26,8 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
+        if self.line == 0:  # about a folder, which has no lines
+            return f"{self.path}: {self.severity}: {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
 
@@ -48,7 +50,9 @@ class Diagnostics:
         return printable(p.as_posix())
 
     def add(self, path: Path | str, line: int, column: int, message: str, severity: Severity = "error") -> None:
-        d = Diagnostic(self.display_path(path), max(1, line), max(1, column), severity, message)
+        # line 0 (with column 0) places a problem on a folder as a whole; any other position is at least 1:1
+        at = (0, 0) if (line, column) == (0, 0) else (max(1, line), max(1, column))
+        d = Diagnostic(self.display_path(path), *at, severity, message)
         if d not in self._seen:
             self._seen.add(d)
             self._items.append(d)

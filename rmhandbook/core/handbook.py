@@ -20,11 +20,11 @@ from pydantic import BaseModel
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, printable, working_on
 from rmhandbook.core.loader import Document, UnreadableFile, load_document, read_bytes
-from rmhandbook.core.model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, SINGLE_FILES, FaqTopic, Glossary, Pitfall, Program, Script,
+from rmhandbook.core.model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, SINGLE_FILES, FaqTopic, Glossary, Pitfall, Program, Script,
                     Session, Step, Strict)
 from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
 from rmhandbook.core.overlay import drop_hidden_references
-from rmhandbook.core.references import iter_references
+from rmhandbook.core.references import iter_raw_references, iter_references
 from rmhandbook.core.terms import Terms
 from rmhandbook.core.validation import validate_document
 
@@ -147,7 +147,7 @@ def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
     try:
         return sorted(folder.iterdir())
     except OSError as exc:
-        diags.error(folder, 1, 1, f"cannot read folder: {exc.strerror or exc}. Check its permissions "
+        diags.error(folder, 0, 0, f"cannot read folder: {exc.strerror or exc}. Check its permissions "
                     "(the folder must be readable and searchable, for example `chmod 755`).")
         return []
 
@@ -195,7 +195,7 @@ def _warn_unread(content_dir: Path, top_files: tuple[str, ...], diags: Diagnosti
         elif p.is_dir() and not p.is_symlink() and any(c.suffix in _YAML_SUFFIXES for c in _entries(p, diags)):
             close = difflib.get_close_matches(p.name, known_folders, n=1, cutoff=0.6)
             hint = f" Did you mean `{close[0]}/`?" if close else ""
-            diags.warning(p, 1, 1, f"the folder `{printable(p.name)}/` is not read; items go into {folders}.{hint}")
+            diags.warning(p, 0, 0, f"the folder `{printable(p.name)}/` is not read; items go into {folders}.{hint}")
 
 
 class HandbookBuilder:
@@ -248,6 +248,40 @@ class HandbookBuilder:
         diags.extend(local)
         return result
 
+    def _load_items(self, kinds: dict[str, dict[str, Path]], terms: Terms | None, diags: Diagnostics
+                    ) -> tuple[dict[str, dict[str, Item]], list[tuple[str, Document]], dict[str, set[str]]]:
+        """(valid items, files that failed validation, ids present on disk) of every kind.
+
+        The ids present include files that failed validation and the id a misnamed file
+        would have, so that one broken file is reported once and not again as a missing
+        reference everywhere.
+        """
+        items: dict[str, dict[str, Item]] = {}
+        failed: list[tuple[str, Document]] = []
+        present: dict[str, set[str]] = {}
+        for kind, files in kinds.items():
+            items[kind], present[kind] = {}, set()
+            for item_id, path in files.items():
+                if not _ID_RE.match(item_id):
+                    fixed = re.sub(r"[^a-z0-9]+", "-", item_id.lower()).strip("-")
+                    hint = (f" Did you mean `{fixed}.yml`?" if _ID_RE.match(fixed)
+                            else f" For example `{ID_EXAMPLE}.yml`.")
+                    diags.error(path, 1, 1, f"file name `{printable(path.name)}` is not a valid id; ids use "
+                                f"lower-case letters, digits and single hyphens.{hint}")
+                    if _ID_RE.match(fixed):
+                        present[kind].add(fixed)
+                    continue
+                present[kind].add(item_id)
+                doc = self.document(path, diags)
+                if doc is None:
+                    continue
+                model = self.validate(doc, KINDS[kind].model, KINDS[kind].singular, terms, diags)
+                if model is None:
+                    failed.append((kind, doc))
+                else:
+                    items[kind][item_id] = Item(kind, item_id, model, doc)
+        return items, failed, present
+
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None,
               organization: str | None = None) -> Handbook:
@@ -262,7 +296,7 @@ class HandbookBuilder:
         if diags is None:  # (an empty collection is falsy: test for None)
             diags = Diagnostics(content_dir.parent)
         if not content_dir.is_dir():
-            diags.error(content_dir, 1, 1, f"content folder `{content_dir}` does not exist; expected a folder with "
+            diags.error(content_dir, 0, 0, f"content folder `{printable(str(content_dir))}` does not exist; expected a folder with "
                         "program.yml and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
             raise ContentError(diags)
         singles, kinds = find_content_files(content_dir, diags)
@@ -308,20 +342,7 @@ class HandbookBuilder:
             if glossary_doc is not None:
                 glossary = self.validate(glossary_doc, Glossary, "glossary", terms, diags)
 
-        items: dict[str, dict[str, Item]] = {}
-        for kind, files in kinds.items():
-            items[kind] = {}
-            for item_id, path in files.items():
-                if not _ID_RE.match(item_id):
-                    diags.error(path, 1, 1, f"file name `{printable(path.name)}` is not a valid id; ids use lower-case letters, "
-                                f"digits and single hyphens, for example `{ID_EXAMPLE}.yml`.")
-                    continue
-                doc = self.document(path, diags)
-                if doc is None:
-                    continue
-                model = self.validate(doc, KINDS[kind].model, KINDS[kind].singular, terms, diags)
-                if model is not None:
-                    items[kind][item_id] = Item(kind, item_id, model, doc)
+        items, failed, present = self._load_items(kinds, terms, diags)
 
         if program is None or (organization is not None and profile is None):
             raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
@@ -346,9 +367,8 @@ class HandbookBuilder:
         check_items(handbook, diags)
         if profile is not None:
             drop_hidden_references(handbook, diags)
-        # ids of files that exist but failed validation still count as known, so that one
-        # broken file is reported once and not again as a missing reference everywhere
-        check_references(handbook, diags, {kind: set(files) for kind, files in kinds.items()})
+        check_references(handbook, diags, present)
+        check_unvalidated(handbook, failed, present, diags)
         if diags.errors:
             raise ContentError(diags)
         handbook.warnings = diags.warnings
@@ -447,16 +467,20 @@ def check_items(hb: Handbook, diags: Diagnostics) -> None:
     for item in hb.items["steps"].values():
         step: Step = item.model
         _dupes(item.doc, step.checklist, "id", ("checklist",), "checklist item id", diags)
-        for role in step.actions:
-            if role not in role_ids:
-                m = item.doc.key_mark(("actions", role))
-                diags.error(item.path, m.line, m.column, f"`actions` names an unknown role `{role}`."
-                            f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
+        _check_action_roles(item.doc, step.actions, role_ids, diags)
     for item in hb.items["faqs"].values():
         _dupes(item.doc, item.model.questions, "id", ("questions",), "question id", diags)
     if hb.glossary is not None and hb.glossary_doc is not None:
         _dupes(hb.glossary_doc, hb.glossary.entries, "term", ("entries",), "glossary term", diags)
     check_sessions(hb, diags)
+
+
+def _check_action_roles(doc: Document, actions: dict, role_ids: set[str], diags: Diagnostics) -> None:
+    for role in actions:
+        if isinstance(role, str) and _ID_RE.match(role) and role not in role_ids:
+            m = doc.key_mark(("actions", role))
+            diags.error(doc.path, m.line, m.column, f"`actions` names an unknown role `{role}`."
+                        f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
 
 
 def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
@@ -516,26 +540,54 @@ KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitf
 
 
 def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[str]] | None = None) -> None:
-    index = reference_index(hb)
-    for kind, ids in (present or {}).items():
-        index[kind] = index.get(kind, set()) | ids
+    index = _known_ids(hb, present)
     sources: list[tuple[Document, BaseModel]] = [(hb.program_doc, hb.program)]
     for items in hb.items.values():
         sources += [(it.doc, it.model) for it in items.values()]
     for doc, model in sources:
         for loc, kind, ref in iter_references(model):
-            known = index.get(kind, set())
-            if ref in known:
-                continue
-            m = doc.mark(loc)
-            if kind in KIND_EXAMPLE_FOLDER:
-                where = f"no file `{kind}/{ref}.yml`"
-            elif kind in ("roles", "phases"):
-                where = f"no {kind[:-1]} with id `{ref}` in program.yml"
-            elif kind == "checklist":
-                where = f"no checklist item `{ref}` (written as `step-id/item-id`)"
-            else:
-                where = f"no {kind} item `{ref}`"
-            choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
-            diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
-                        f"{' Known ids: ' + choices + '.' if known else ''}")
+            _check_reference(doc, loc, kind, ref, index, diags)
+
+
+def check_unvalidated(hb: Handbook, failed: list[tuple[str, Document]], present: dict[str, set[str]],
+                      diags: Diagnostics) -> None:
+    """The references in files that failed validation, as far as their shape can be read:
+    every independent problem is reported in one run."""
+    index = _known_ids(hb, present)
+    for kind, doc in failed:
+        for loc, ref_kind, ref in iter_raw_references(KINDS[kind].model, doc.data):
+            pattern = CHECKLIST_REF_PATTERN if ref_kind in ("checklist", "questions") else ID_PATTERN
+            if re.fullmatch(pattern, ref):  # a malformed id has had its own error
+                _check_reference(doc, loc, ref_kind, ref, index, diags)
+        actions = doc.data.get("actions") if kind == "steps" and isinstance(doc.data, dict) else None
+        if isinstance(actions, dict):
+            _check_action_roles(doc, actions, index["roles"], diags)
+
+
+def _known_ids(hb: Handbook, present: dict[str, set[str]] | None) -> dict[str, set[str]]:
+    index = reference_index(hb)
+    for kind, ids in (present or {}).items():
+        index[kind] = index.get(kind, set()) | ids
+    # the items of a step or FAQ topic that failed validation are unknown, not missing
+    index["unvalidated"] = {f"checklist:{sid}" for sid in index.get("steps", set()) - set(hb.items["steps"])}
+    index["unvalidated"] |= {f"questions:{tid}" for tid in index.get("faqs", set()) - set(hb.items["faqs"])}
+    return index
+
+
+def _check_reference(doc: Document, loc: tuple, kind: str, ref: str, index: dict[str, set[str]],
+                     diags: Diagnostics) -> None:
+    known = index.get(kind, set())
+    if ref in known or f"{kind}:{ref.split('/')[0]}" in index["unvalidated"]:
+        return
+    m = doc.mark(loc)
+    if kind in KIND_EXAMPLE_FOLDER:
+        where = f"no file `{kind}/{ref}.yml`"
+    elif kind in ("roles", "phases"):
+        where = f"no {kind[:-1]} with id `{ref}` in program.yml"
+    elif kind == "checklist":
+        where = f"no checklist item `{ref}` (written as `step-id/item-id`)"
+    else:
+        where = f"no {kind} item `{ref}`"
+    choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
+    diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
+                f"{' Known ids: ' + choices + '.' if known else ''}")
