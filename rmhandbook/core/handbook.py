@@ -187,13 +187,13 @@ def _warn_unread(content_dir: Path, top_files: tuple[str, ...], diags: Diagnosti
         if p.name.startswith(".") or p.name in known_files or p.name in known_folders:
             continue
         if p.suffix in _YAML_SUFFIXES and not p.is_dir():
-            close = difflib.get_close_matches(p.stem, [*KINDS, *top_files], n=1, cutoff=0.6)
+            close = difflib.get_close_matches(p.stem, [*KINDS, *top_files], n=1, cutoff=0.75)
             hint = f" Did you mean `{close[0]}{'/' if close[0] in KINDS else '.yml'}`?" if close else ""
             diags.warning(p, 1, 1, f"`{printable(p.name)}` is not read: at the top of this folder only "
                           f"{' and '.join(readable)} {'is' if len(readable) == 1 else 'are'} read, and items go "
                           f"into {folders} (one file each).{hint}")
         elif p.is_dir() and not p.is_symlink() and any(c.suffix in _YAML_SUFFIXES for c in _entries(p, diags)):
-            close = difflib.get_close_matches(p.name, known_folders, n=1, cutoff=0.6)
+            close = difflib.get_close_matches(p.name, known_folders, n=1, cutoff=0.75)
             hint = f" Did you mean `{close[0]}/`?" if close else ""
             diags.warning(p, 0, 0, f"the folder `{printable(p.name)}/` is not read; items go into {folders}.{hint}")
 
