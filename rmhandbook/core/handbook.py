@@ -108,6 +108,7 @@ class Handbook:
 _YAML_SUFFIXES = (".yml", ".yaml")
 # what else a content folder may hold at its top: organizations and the editors' JSON schemas
 _OTHER_FOLDERS = ("orgs", "schema")
+UNREAD = "*"  # the id recorded for a folder that could not be listed
 
 
 def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None = None,
@@ -130,7 +131,10 @@ def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None 
     for kind in KINDS:
         found: dict[str, Path] = {}
         folder = content_dir / kind
-        for p in _entries(folder, diags) if folder.is_dir() else []:
+        entries = _entries(folder, diags) if folder.is_dir() else []
+        if entries is None:
+            found[UNREAD] = folder  # its ids are unknown, not missing: references to them are not checked
+        for p in entries or []:
             if p.suffix not in _YAML_SUFFIXES or not _usable(p, root, diags):
                 continue
             if p.stem in found:
@@ -143,13 +147,13 @@ def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None 
     return singles, kinds
 
 
-def _entries(folder: Path, diags: Diagnostics) -> list[Path]:
+def _entries(folder: Path, diags: Diagnostics) -> list[Path] | None:
     try:
         return sorted(folder.iterdir())
     except OSError as exc:
         diags.error(folder, 0, 0, f"cannot read folder: {exc.strerror or exc}. Check its permissions "
                     "(the folder must be readable and searchable, for example `chmod 755`).")
-        return []
+        return None
 
 
 def _usable(p: Path, root: Path, diags: Diagnostics) -> bool:
@@ -183,7 +187,7 @@ def _warn_unread(content_dir: Path, top_files: tuple[str, ...], diags: Diagnosti
     known_files = {f"{name}{ext}" for name in (*top_files, *SINGLE_FILES) for ext in _YAML_SUFFIXES}
     known_folders = [*KINDS, *_OTHER_FOLDERS]
     folders = ", ".join(f"{k}/" for k in KINDS)
-    for p in _entries(content_dir, diags):
+    for p in _entries(content_dir, diags) or []:
         if p.name.startswith(".") or p.name in known_files or p.name in known_folders:
             continue
         if p.suffix in _YAML_SUFFIXES and not p.is_dir():
@@ -192,7 +196,7 @@ def _warn_unread(content_dir: Path, top_files: tuple[str, ...], diags: Diagnosti
             diags.warning(p, 1, 1, f"`{printable(p.name)}` is not read: at the top of this folder only "
                           f"{' and '.join(readable)} {'is' if len(readable) == 1 else 'are'} read, and items go "
                           f"into {folders} (one file each).{hint}")
-        elif p.is_dir() and not p.is_symlink() and any(c.suffix in _YAML_SUFFIXES for c in _entries(p, diags)):
+        elif p.is_dir() and not p.is_symlink() and any(c.suffix in _YAML_SUFFIXES for c in _entries(p, diags) or []):
             close = difflib.get_close_matches(p.name, known_folders, n=1, cutoff=0.75)
             hint = f" Did you mean `{close[0]}/`?" if close else ""
             diags.warning(p, 0, 0, f"the folder `{printable(p.name)}/` is not read; items go into {folders}.{hint}")
@@ -262,6 +266,9 @@ class HandbookBuilder:
         for kind, files in kinds.items():
             items[kind], present[kind] = {}, set()
             for item_id, path in files.items():
+                if item_id == UNREAD:
+                    present[kind].add(UNREAD)
+                    continue
                 if not _ID_RE.match(item_id):
                     fixed = re.sub(r"[^a-z0-9]+", "-", item_id.lower()).strip("-")
                     hint = (f" Did you mean `{fixed}.yml`?" if _ID_RE.match(fixed)
@@ -571,13 +578,18 @@ def _known_ids(hb: Handbook, present: dict[str, set[str]] | None) -> dict[str, s
     # the items of a step or FAQ topic that failed validation are unknown, not missing
     index["unvalidated"] = {f"checklist:{sid}" for sid in index.get("steps", set()) - set(hb.items["steps"])}
     index["unvalidated"] |= {f"questions:{tid}" for tid in index.get("faqs", set()) - set(hb.items["faqs"])}
+    index["unvalidated"] |= {f"{kind}:{UNREAD}" for kind, ids in index.items() if UNREAD in ids}
+    for kind, ids in list(index.items()):
+        ids.discard(UNREAD)
     return index
 
 
 def _check_reference(doc: Document, loc: tuple, kind: str, ref: str, index: dict[str, set[str]],
                      diags: Diagnostics) -> None:
     known = index.get(kind, set())
-    if ref in known or f"{kind}:{ref.split('/')[0]}" in index["unvalidated"]:
+    parent = {"checklist": "steps", "questions": "faqs"}.get(kind, kind)
+    skipped = index["unvalidated"]
+    if ref in known or f"{kind}:{ref.split('/')[0]}" in skipped or f"{parent}:{UNREAD}" in skipped:
         return
     m = doc.mark(loc)
     if kind in KIND_EXAMPLE_FOLDER:
