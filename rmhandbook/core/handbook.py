@@ -147,6 +147,23 @@ def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None 
     return singles, kinds
 
 
+def _overlay(profile: OrgProfile, content_dir: Path, kinds: dict[str, dict[str, Path]],
+             overlaid: dict[str, set[str]], diags: Diagnostics) -> dict[str, set[str]]:
+    """Put an organization's item files over `kinds` (in place); returns the ids its `hide` list leaves out."""
+    org_singles, org_kinds = find_content_files(profile.folder, diags, content_dir, readable=("org",))
+    for name, path in org_singles.items():
+        diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
+                    "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
+                    "scripts/, pitfalls/ and faqs/ folders.")
+    for kind, files in org_kinds.items():
+        kinds[kind] = {**kinds[kind], **files}
+        overlaid[kind] = set(files)
+    hidden = resolve_hidden(profile, {kind: set(files) for kind, files in kinds.items()}, diags)
+    for kind, ids in hidden.items():
+        kinds[kind] = {i: p for i, p in kinds[kind].items() if i not in ids}
+    return hidden
+
+
 def _entries(folder: Path, diags: Diagnostics) -> list[Path] | None:
     try:
         return sorted(folder.iterdir())
@@ -318,18 +335,7 @@ class HandbookBuilder:
         if organization is not None:
             profile = load_profile(self, content_dir, organization, diags)
             if profile is not None:
-                org_singles, org_kinds = find_content_files(profile.folder, diags, content_dir,
-                                                            readable=("org",))
-                for name, path in org_singles.items():
-                    diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
-                                "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
-                                "scripts/, pitfalls/ and faqs/ folders.")
-                for kind, files in org_kinds.items():
-                    kinds[kind] = {**kinds[kind], **files}
-                    overlaid[kind] = set(files)
-                hidden = resolve_hidden(profile, {kind: set(files) for kind, files in kinds.items()}, diags)
-                for kind, ids in hidden.items():
-                    kinds[kind] = {i: p for i, p in kinds[kind].items() if i not in ids}
+                hidden = _overlay(profile, content_dir, kinds, overlaid, diags)
 
         program_doc = self.document(singles["program"], diags)
         terms = None
