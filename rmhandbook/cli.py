@@ -1,7 +1,8 @@
 """The `rmhandbook` command line: the same core as the MkDocs plugin.
 
-Exit status: 0 success, 1 content (or build) errors, 2 usage errors,
-3 an internal error (a bug: please report it with the input named).
+Exit status: 0 success, 1 content (or build) errors, 2 usage errors and faults of
+the environment (disk full, permissions, a closed pipe), 3 an internal error (a bug:
+please report it with the input named).
 MkDocs is imported only by the commands that build a site.
 """
 
