@@ -1,7 +1,8 @@
 """The `rmhandbook` command line: the same core as the MkDocs plugin.
 
-Exit status: 0 success, 1 content (or build) errors, 2 usage errors,
-3 an internal error (a bug: please report it with the input named).
+Exit status: 0 success, 1 content (or build) errors, 2 usage errors and faults of
+the environment (disk full, permissions, a closed pipe), 3 an internal error (a bug:
+please report it with the input named).
 MkDocs is imported only by the commands that build a site.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -187,6 +189,7 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
 
 def cmd_check(args: argparse.Namespace) -> int:
     """The default handbook and every organization's (or only the one `--org` names)."""
+    from rmhandbook.core.model import KINDS
     from rmhandbook.core.org import list_orgs, orgs_dir
 
     content = content_dir_for(args)
@@ -201,8 +204,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if handbook is None:
             status = EXIT_CONTENT
             continue
-        counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items()
-                       if v or k != "sessions")  # session plans are optional
+        counts = ", ".join(f"{len(v)} {k if len(v) != 1 else KINDS[k].singular}" for k, v in handbook.items.items()
+                           if v or k != "sessions")  # session plans are optional
         print(f"{orgs_dir(content) / org if org else content}: ok ({counts})")
     return status
 
@@ -492,7 +495,7 @@ def calendar_options(args: argparse.Namespace):
         ZoneInfo(args.tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UsageError(f"rmhandbook calendar: --tz `{args.tz}` is not a known time zone; use an IANA name "
-                         "such as Europe/Berlin, America/New_York or UTC.") from None
+                         f"such as Europe/Berlin, America/New_York or UTC.{_zone_hint(args.tz)}") from None
     weekday = None
     if args.weekday is not None:
         names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -510,6 +513,17 @@ def calendar_options(args: argparse.Namespace):
     return CalendarOptions(start=start, time=time, zone=args.tz, weekday=weekday, minutes=minutes,
                            url=args.url or site_url, directory_urls=directory_urls, reminder_minutes=reminder,
                            now=_source_date())
+
+
+def _zone_hint(name: str) -> str:
+    import difflib
+    from zoneinfo import available_timezones
+
+    from rmhandbook.core.diagnostics import printable
+
+    zones = {z.lower(): z for z in available_timezones()}
+    close = difflib.get_close_matches(name.lower(), list(zones), n=1, cutoff=0.8)
+    return f" Did you mean `{printable(zones[close[0]])}`?" if close else ""
 
 
 def _whole_number(value: str, name: str, low: int, high: int, example: str) -> int:
@@ -591,20 +605,80 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe is reported here, not at interpreter exit
+        return status
     except UsageError as exc:
         print(f"{exc}\nRun `rmhandbook {args.command} --help` for usage.", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`rmhandbook check | head -1`): stop quietly, as CPython's docs advise
+        _silence_stdout()
+        return EXIT_USAGE
+    except OSError as exc:
+        if not _is_our_own_file(exc):
+            print(f"rmhandbook {args.command}: {environment_fault(exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        return _bug_report(exc, args)
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a report
-        where = failing_input(exc) or getattr(args, "content", None) or "the content folder"
-        print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
-              f"on {where}. This is a bug in rmhandbook; please report it with that input. "
-              "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)
-        if os.environ.get("RMHANDBOOK_DEBUG"):
-            traceback.print_exc()
-        return EXIT_BUG
+        return _bug_report(exc, args)
+
+
+def _bug_report(exc: BaseException, args: argparse.Namespace) -> int:
+    where = failing_input(exc) or getattr(args, "content", None) or "the content folder"
+    print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
+          f"on {where}. This is a bug in rmhandbook; please report it with that input. "
+          "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)
+    if os.environ.get("RMHANDBOOK_DEBUG"):
+        traceback.print_exc()
+    return EXIT_BUG
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (embedded, or under test)
+        pass
+
+
+def _is_our_own_file(exc: OSError) -> bool:
+    """An OSError about a file inside the installed package is a bug, not the user's environment."""
+    package = Path(__file__).resolve().parent
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, (str, os.PathLike)):
+            with contextlib.suppress(OSError, ValueError):
+                if Path(name).resolve().is_relative_to(package):
+                    return True
+    return False
+
+
+_FAULT_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EROFS: "the file system is read-only; write somewhere else (for example with --site-dir or --out)",
+    errno.EACCES: "permission denied; check the permissions of this file or folder (and of the folders above it)",
+    errno.EPERM: "operation not permitted; check the permissions and ownership of this file or folder",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EISDIR: "this is a folder where a file was expected",
+}
+
+
+def environment_fault(exc: OSError) -> str:
+    """One line naming the path and the cause of an OSError from the machine, not from the content."""
+    from rmhandbook.core.diagnostics import printable
+
+    paths = [printable(os.fsdecode(n)) for n in (exc.filename, exc.filename2) if isinstance(n, (str, bytes, os.PathLike))]
+    cause = _FAULT_HINTS.get(exc.errno or -1) or (exc.strerror or printable(str(exc)) or type(exc).__name__)
+    where = f"`{paths[0]}`" + (f" (and `{paths[1]}`)" if len(paths) > 1 else "") if paths else "a file"
+    if not paths and exc.errno is None:  # shutil's errors carry the path in their text: `/x` is a named pipe
+        return (f"{printable(str(exc))}; the files of a site must be regular files or folders. "
+                "Remove it, or replace it with a file.")
+    return f"cannot use {where}: {cause}."
 
 
 if __name__ == "__main__":  # pragma: no cover
