@@ -31,7 +31,7 @@ from rmhandbook.core.validation import validate_document
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Item:
     """One validated content item and where it came from."""
 
@@ -45,8 +45,10 @@ class Item:
         return self.doc.path
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Handbook:
+    """A validated, cross-checked handbook; an organization's version is another Handbook, not a changed one."""
+
     content_dir: Path
     program: Program
     program_doc: Document
@@ -373,18 +375,19 @@ class HandbookBuilder:
                 diags.extend(previous[2])
                 return previous[1]
         checks_from = len(diags)
-        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc,
-                            organization=profile, hidden=hidden, overlaid=overlaid)
-        order_items(handbook)
+        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), ordered_items(items, program),
+                            glossary, glossary_doc, organization=profile, hidden=hidden, overlaid=overlaid)
         check_program(program, program_doc, diags)
         check_items(handbook, diags)
         if profile is not None:
-            drop_hidden_references(handbook, diags)
+            program, kept = drop_hidden_references(handbook.program, handbook.program_doc, handbook.items,
+                                                   profile, hidden, diags)
+            handbook = dataclasses.replace(handbook, program=program, items=kept)
         check_references(handbook, diags, present)
         check_unvalidated(handbook, failed, present, diags)
         if diags.errors:
             raise ContentError(diags)
-        handbook.warnings = diags.warnings
+        handbook = dataclasses.replace(handbook, warnings=diags.warnings)
         if signature is not None:  # (the objects it names stay alive in the caches above)
             self._built[content_dir] = (signature, handbook, diags.since(checks_from))
         return handbook
@@ -432,24 +435,17 @@ def program_terms(doc: Document, diags: Diagnostics, org_terms: typing.Mapping[s
 
 # --- cross-checks ------------------------------------------------------------
 
-def order_items(hb: Handbook) -> None:
-    phase_index = {p.id: i for i, p in enumerate(hb.program.phases)}
-    steps = hb.items["steps"]
-    hb.items["steps"] = dict(sorted(steps.items(), key=lambda kv: (phase_index.get(kv[1].model.phase, 1 << 30),
-                                                                  kv[1].model.order, kv[0])))
-    for kind in ("scripts", "pitfalls"):
-        hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: (kv[1].model.title.lower(), kv[0])))
-    hb.items["faqs"] = dict(sorted(hb.items["faqs"].items(), key=lambda kv: (kv[1].model.order, kv[0])))
-    hb.items["sessions"] = dict(sorted(hb.items.get("sessions", {}).items(),
-                                       key=lambda kv: (kv[1].model.week, kv[0])))
-    for kind in hb.items:
-        if kind not in ("steps", "scripts", "pitfalls", "faqs", "sessions"):
-            hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: _sort_key(kv)))
-
-
-def _sort_key(kv: tuple[str, Item]) -> tuple:
-    model = kv[1].model
-    return (getattr(model, "order", 0), kv[0])
+def ordered_items(items: dict[str, dict[str, Item]], program: Program) -> dict[str, dict[str, Item]]:
+    """Each kind's items in display order (KINDS says by what)."""
+    phase_index = {p.id: i for i, p in enumerate(program.phases)}
+    keys = {
+        "phase": lambda kv: (phase_index.get(kv[1].model.phase, 1 << 30), kv[1].model.order, kv[0]),
+        "title": lambda kv: (kv[1].model.title.lower(), kv[0]),
+        "order": lambda kv: (kv[1].model.order, kv[0]),
+        "week": lambda kv: (kv[1].model.week, kv[0]),
+    }
+    return {kind: dict(sorted(items.get(kind, {}).items(), key=keys[KINDS[kind].order]))
+            for kind in dict.fromkeys([*KINDS, *items])}
 
 
 def _dupes(doc: Document, entries: list, attr: str, loc: tuple, what: str, diags: Diagnostics) -> None:

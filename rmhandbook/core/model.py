@@ -285,21 +285,23 @@ class Kind:
     nav_key: str
     nav: str  # "by_phase": grouped under the program's phases; "section": its pages; "catalog": the catalog only
     group: str  # "program": pages before the role pages and checklists; "reference": after them
+    order: str  # "phase": by the program's phases, then `order`; "title"; "order"; "week"
     linked: bool = True  # its items link to the items that name them (backlinks)
     optional: bool = False  # no pages at all when the content has none
 
 
 KINDS: dict[str, Kind] = {
     "steps": Kind("steps", Step, "step", "step", url="steps", variable="step", title_key="steps", nav_key="steps",
-                  nav="by_phase", group="program"),
+                  nav="by_phase", group="program", order="phase"),
     "scripts": Kind("scripts", Script, "script", "script", url="scripts", variable="script", title_key="scripts",
-                    nav_key="scripts", nav="catalog", group="reference"),
+                    nav_key="scripts", nav="catalog", group="reference", order="title"),
     "pitfalls": Kind("pitfalls", Pitfall, "pitfall", "pitfall", url="pitfalls", variable="pitfall",
-                     title_key="pitfalls", nav_key="pitfalls", nav="catalog", group="reference"),
+                     title_key="pitfalls", nav_key="pitfalls", nav="catalog", group="reference", order="title"),
     "faqs": Kind("faqs", FaqTopic, "FAQ topic", "faq", url="faq", variable="topic", title_key="faq_title",
-                 nav_key="faq", nav="section", group="reference", linked=False),
+                 nav_key="faq", nav="section", group="reference", order="order", linked=False),
     "sessions": Kind("sessions", Session, "session", "session", url="sessions", variable="session",
-                     title_key="sessions", nav_key="sessions", nav="section", group="program", optional=True),
+                     title_key="sessions", nav_key="sessions", nav="section", group="program", order="week",
+                     optional=True),
 }
 
 SINGLE_FILES: dict[str, type[Strict]] = {

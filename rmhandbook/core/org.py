@@ -17,7 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 from xml.parsers import expat
 
 from pydantic import Field, StringConstraints
@@ -27,8 +27,14 @@ from rmhandbook.core.loader import Document
 from rmhandbook.core.languages import LANGUAGES
 from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
 
-if TYPE_CHECKING:  # pragma: no cover
-    from rmhandbook.core.handbook import HandbookBuilder
+
+
+class DocumentReader(Protocol):
+    """What reading a profile needs of the handbook builder: its cached, located reading and validation."""
+
+    def document(self, path: Path, diags: Diagnostics) -> Document | None: ...
+
+    def validate(self, doc: Document, model: type, what: str, terms: Any, diags: Diagnostics) -> Any: ...
 
 ORGS_FOLDER = "orgs"
 PROFILE = "org.yml"
@@ -120,7 +126,7 @@ def list_orgs(content_dir: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / PROFILE).is_file())
 
 
-def load_profile(builder: "HandbookBuilder", content_dir: Path, slug: str, diags: Diagnostics) -> OrgProfile | None:
+def load_profile(builder: DocumentReader, content_dir: Path, slug: str, diags: Diagnostics) -> OrgProfile | None:
     """Read and check `<content>/orgs/<slug>/org.yml`; None (with diagnostics) when it cannot be used."""
     content_dir = Path(content_dir)
     known = list_orgs(content_dir)

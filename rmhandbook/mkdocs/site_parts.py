@@ -182,8 +182,11 @@ def _load(content_dir: Path, organization: str | None, log: logging.Logger) -> H
     for w in handbook.warnings:
         log.warning(w.format())
     stats = {k: builder.stats[k] - before[k] for k in ("parsed", "validated", "reused")}
-    log.info(f"rmhandbook: {content_dir.name}: {stats['parsed']} file(s) parsed, {stats['validated']} validated, "
-             f"{stats['reused']} unchanged and reused")
+    if stats["parsed"] or stats["validated"]:
+        log.info(f"rmhandbook: {content_dir.name}: {stats['parsed']} file(s) parsed, {stats['validated']} validated, "
+                 f"{stats['reused']} unchanged and reused")
+    else:  # `rmhandbook build` has just checked the same files
+        log.info(f"rmhandbook: {content_dir.name}: {stats['reused']} file(s), as checked a moment ago")
     return handbook
 
 
