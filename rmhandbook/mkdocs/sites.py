@@ -106,8 +106,8 @@ def site_guard(target: Path, project, organization: str | None, force: bool) -> 
     An organization's site must sit in a folder of organizations' sites; that folder is
     marked as one (and made) as soon as it passes, so a failed first build leaves it marked.
     """
-    from rmhandbook.outputs.targets import ORGANIZATIONS, SITE, Mark, check_folder, check_location, write_mark
-    from rmhandbook.outputs.targets import read_mark
+    from rmhandbook.outputs.targets import (ORGANIZATIONS, SITE, Mark, TargetError, check_folder, check_location,
+                                            holds, read_mark, write_mark)
 
     def guard() -> None:
         check_location(target, project, "the site folder")
@@ -116,6 +116,12 @@ def site_guard(target: Path, project, organization: str | None, force: bool) -> 
             return
         base = target.parent
         check_location(base, project, "the organizations' folder")
+        inside = holds(base)
+        if inside is not None and inside.kind == SITE:  # even with force: sites never mix
+            raise TargetError(f"the organizations' folder `{base}` holds {inside.describe()}, and an "
+                              "organization's site never goes inside another site. Build organizations into a "
+                              "folder of their own: leave out --site-dir (they go to `<site_dir>-orgs`), or "
+                              "name a new folder.")
         check_folder(base, Mark(ORGANIZATIONS), label="the organizations' folder", force=force)
         check_folder(target, Mark(SITE, organization), label="the site folder", force=force)
         base.mkdir(parents=True, exist_ok=True)

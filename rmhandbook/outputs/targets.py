@@ -172,6 +172,14 @@ def _legacy_mark(folder: Path) -> Mark | None:
     return None
 
 
+def holds(folder: Path) -> Mark | None:
+    """What a folder rmhandbook wrote holds, by its mark or (from before the mark) by its shape."""
+    folder = Path(folder)
+    if not folder.is_dir() or folder.is_symlink():
+        return None
+    return read_mark(folder) or _legacy_mark(folder)
+
+
 def _refuse_folder(target: Path, label: str, wanted: Mark, why: str) -> TargetError:
     return TargetError(f"{label} `{target}` {why}, so rmhandbook will not replace it with {wanted.describe()}. "
                        f"Choose a new or empty folder, or remove this one yourself if you no longer need it "
@@ -191,7 +199,7 @@ def check_folder(target: Path, wanted: Mark, *, label: str = "the target", force
                           f"{wanted.describe()}. Choose a new or empty folder's path.")
     if force or not any(target.iterdir()):
         return
-    found = read_mark(target) or _legacy_mark(target)
+    found = holds(target)
     if found is None:
         raise _refuse_folder(target, label, wanted, "holds files that rmhandbook did not write")
     if found != wanted:
