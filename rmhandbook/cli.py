@@ -351,10 +351,11 @@ def _export_targets(args: argparse.Namespace, content: Path) -> tuple[Path, Call
     from rmhandbook.outputs.targets import EXPORT, Mark, TargetError, check_file, check_folder, check_location
 
     project = _project(args, content)
-    out = check_location(Path(args.out), project, "--out")
+    out = check_location(Path(args.out), project, "--out", example="exported")
     config_target = None
     if args.mkdocs_config:
-        config_target = check_location(Path(args.mkdocs_config), project, "--mkdocs-config")
+        config_target = check_location(Path(args.mkdocs_config), project, "--mkdocs-config",
+                                       example="exported/mkdocs.yml")
         if config_target == Path(args.config_file).resolve():
             raise TargetError(f"--mkdocs-config `{config_target}` is the site's own configuration, which "
                               "this command reads; write the plain MkDocs configuration to a file of its own, "
@@ -485,7 +486,7 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     from rmhandbook.outputs.targets import PDFS, Mark, check_folder, check_location
 
-    out = check_location(Path(args.out), _project(args, content), "--out")
+    out = check_location(Path(args.out), _project(args, content), "--out", example="pdf")
     return _checklist_pdfs(args, out, lambda: check_folder(out, Mark(PDFS), label="--out", force=args.force))
 
 
@@ -543,12 +544,15 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], Non
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.schema import write_schemas
-    from rmhandbook.outputs.targets import check_location
+    from rmhandbook.outputs.targets import TargetError, check_location
 
     content = content_dir_for(args)
     # the content's own schema folder is where content files point their editors at
     out = check_location(Path(args.out) if args.out else content / "schema", _project(args, content), "--out",
-                         allowed_inside=content / "schema")
+                         allowed_inside=content / "schema", example="schema")
+    if out.exists() and not out.is_dir():
+        raise TargetError(f"--out `{out}` is a file; the schema files go into a folder. Give a folder's path, "
+                          "for example --out schema.")
     for path in write_schemas(out, args.force):
         print(f"wrote {path}")
     return EXIT_OK
@@ -626,7 +630,7 @@ def cmd_calendar(args: argparse.Namespace) -> int:
 
     options = calendar_options(args)  # usage errors first: they need no content
     content = content_dir_for(args)
-    out = check_location(Path(args.out), _project(args, content), "--out")
+    out = check_location(Path(args.out), _project(args, content), "--out", example="meetings.ics")
     check_file(out, lambda head: head.startswith(b"BEGIN:VCALENDAR") and b"PRODID:-//rmhandbook//" in head,
                "an .ics calendar", label="--out", force=args.force)
     handbook = _load(content, lambda s: print(s, file=sys.stderr))

@@ -88,12 +88,14 @@ def _where(target: Path, place: Path, name: str) -> str | None:
     return None
 
 
-def check_location(target: Path, project: Project, label: str, allowed_inside: Path | None = None) -> Path:
+def check_location(target: Path, project: Project, label: str, allowed_inside: Path | None = None,
+                   example: str = "site") -> Path:
     """Refuse a target that is, contains or is inside a protected place; returns it resolved.
 
     The project's folder itself may hold targets (`site/` is the usual one), but may not be one
     or be inside one. `allowed_inside` is the one protected subfolder this writer may use
-    (the schema files' own folder in the content).
+    (the schema files' own folder in the content). `example` is a path to suggest instead, relative
+    to the project's folder.
     """
     target = Path(target).resolve()
     if allowed_inside is not None and _under(target, Path(allowed_inside).resolve()):
@@ -107,14 +109,14 @@ def check_location(target: Path, project: Project, label: str, allowed_inside: P
         overlap = _where(target, place, name)
         if overlap:
             raise TargetError(f"{label} `{target}` {overlap}; rmhandbook never writes there, because that would "
-                              f"destroy files you wrote. Choose a folder of its own, for example "
-                              f"`{project.config_dir / 'site'}`.")
+                              f"destroy files you wrote. Choose a path of its own, for example "
+                              f"`{project.config_dir / example}`.")
     for place, name in ((project.config_dir, "the project's folder (where mkdocs.yml is)"),
                         (Path.cwd().resolve(), "the current folder")):
         if target == place or target in place.parents:
             raise TargetError(f"{label} `{target}` {_where(target, place, name)}; writing there would replace "
-                              f"the whole project. Choose a folder of its own inside it, for example "
-                              f"`{project.config_dir / 'site'}`.")
+                              f"the whole project. Choose a path of its own inside it, for example "
+                              f"`{project.config_dir / example}`.")
     return target
 
 
