@@ -309,3 +309,11 @@ def test_workers_die_when_their_parent_is_killed(tmp_path, how):
         for pid in [int(p) for p in pids_file.read_text().split()] if pids_file.exists() else []:
             if _alive(pid) and b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes():
                 os.kill(pid, signal.SIGKILL)  # a worker this test started, left running by a failure
+
+
+def test_a_lone_index_html_is_not_taken_for_a_folder_of_organizations(project, capsys):
+    (project / "site").mkdir()
+    (project / "site" / "index.html").write_text("<p>my page</p>")
+    refused(["build", "-q"], project.parent, capsys, "holds files that rmhandbook did not write")
+    refused(["build", "-q", "--org", "acme", "--site-dir", "site"], project.parent, capsys,
+            "holds files that rmhandbook did not write")

@@ -157,12 +157,14 @@ def _looks_like_org_folder(folder: Path) -> bool:
     """An unmarked folder of organizations' sites from before the mark: the site index and the sites."""
     if not (folder / "index.html").is_file() or _looks_like_site(folder):
         return False
+    sites = 0
     for entry in folder.iterdir():
         if entry.name == "index.html" or entry.name.startswith("."):
             continue
         if not (entry.is_dir() and not entry.is_symlink() and _legacy_org_slug(entry) == entry.name):
             return False
-    return True
+        sites += 1
+    return sites > 0  # a lone index.html is anybody's page
 
 
 def _legacy_mark(folder: Path) -> Mark | None:
