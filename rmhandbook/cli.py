@@ -44,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         return p
 
+    def force_option(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument("--force", action="store_true", help=f"replace {what} even if rmhandbook did not write it "
+                       "(never the content, docs_dir, .git or the project's folder)")
+
     def with_content(p: argparse.ArgumentParser, config: bool = True) -> None:
         p.add_argument("--content", metavar="DIR", help="content folder (default: the plugin's content_dir "
                        "in mkdocs.yml, else content/)")
@@ -62,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--strict", action="store_true", help="fail on warnings")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into <site>/SLUG/")
-    which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <site>/SLUG/")
+    which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into "
+                       "<orgs>/SLUG/, where <orgs> is --site-dir, else <site_dir>-orgs beside the default site")
+    which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <orgs>/SLUG/")
+    force_option(p, "the site folder")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: the CPUs this process may use). "
                    "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
                    "more) is split between them, a smaller one is built in one")
@@ -79,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
     p.add_argument("--mkdocs-config", metavar="FILE", help="also write a mkdocs.yml for plain MkDocs (no rmhandbook "
                    "plugin) that builds the pages with the site's theme, nav, extensions and assets")
+    force_option(p, "the --out folder and the --mkdocs-config file")
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
@@ -87,10 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the organization's `paper`, "
                    "else the plugin's `paper` in mkdocs.yml, else a4)")
     p.add_argument("--org", metavar="SLUG", help="organization SLUG's checklists (its words, items and paper)")
+    force_option(p, "the --out folder")
 
     p = command("schema", "Write the JSON Schema files that content files point at.")
     with_content(p)
     p.add_argument("--out", metavar="DIR", help="folder for the schema files (default: <content>/schema)")
+    force_option(p, "schema files of the same names")
 
     p = command("calendar", "Write the session plan as an .ics calendar file (one event per meeting).")
     with_content(p)
@@ -106,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", metavar="BASE", help="the handbook's address, e.g. https://intranet.example/handbook/; "
                    "each event then links to its session page (default: site_url in mkdocs.yml, if set)")
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
+    force_option(p, "the --out file")
 
     p = command("new", "Create a new handbook project.")
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
@@ -185,6 +195,32 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
     return overrides
 
 
+def _project(args: argparse.Namespace, content: Path):
+    """The places of this project that no command may write over (see `outputs.targets`)."""
+    from rmhandbook.outputs.targets import Project
+
+    config_file = Path(getattr(args, "config_file", "mkdocs.yml")).resolve()
+    docs_dir = (_site_config(config_file) or {}).get("docs_dir") or "docs"
+    return Project(config_file.parent, content, config_file.parent / str(docs_dir))
+
+
+def _refusing_unsafe_targets(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A target that must not be written is a usage error: the message says why and what to do."""
+    import functools
+
+    from rmhandbook.outputs.targets import TargetError
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except TargetError as exc:
+            print(f"rmhandbook {args.command}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return run
+
+
 # --- commands ----------------------------------------------------------------
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -222,21 +258,26 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     from mkdocs.exceptions import MkDocsException
 
-    from rmhandbook.mkdocs.sites import mkdocs_build, write_site_index
+    from rmhandbook.mkdocs.sites import mkdocs_build, org_sites_dir, write_site_index
 
     overrides = _plugin_overrides(args)
     chosen: dict[str, Path] = {}
 
     def publish_to(site_dir: Path) -> Path:
-        """--site-dir, else mkdocs.yml's site_dir; an organization's site goes into its own folder there,
-        beside the other organizations' (a function: mkdocs_build reads mkdocs.yml once, for both)."""
-        base = chosen["base"] = Path(args.site_dir).resolve() if args.site_dir else site_dir.resolve()
+        """--site-dir, else mkdocs.yml's site_dir; an organization's site goes into the organizations'
+        folder, never into another site (a function: mkdocs_build reads mkdocs.yml once, for both)."""
+        if args.site_dir:
+            base = Path(args.site_dir).resolve()
+        else:
+            base = org_sites_dir(site_dir) if args.org else site_dir.resolve()
+        chosen["base"] = base
         chosen["target"] = base / args.org if args.org else base
         return chosen["target"]
 
     with _mkdocs_logging(args.quiet):
         try:
-            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or usable_cpus())
+            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or usable_cpus(),
+                         force=args.force)
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
@@ -250,7 +291,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
     import time
 
     from rmhandbook.core.org import list_orgs, orgs_dir
-    from rmhandbook.mkdocs.sites import build_org_sites, default_site_dir, write_site_index
+    from rmhandbook.mkdocs.sites import (build_org_sites, check_org_targets, default_site_dir, org_sites_dir,
+                                         write_site_index)
 
     content = content_dir_for(args)
     slugs = list_orgs(content)
@@ -258,7 +300,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
         print(f"rmhandbook: no organizations in {orgs_dir(content)}; each one is a folder there with an org.yml "
               "(see README: organizations).", file=sys.stderr)
         return EXIT_CONTENT
-    base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
+    base = Path(args.site_dir).resolve() if args.site_dir else org_sites_dir(default_site_dir(args.config_file))
+    check_org_targets(args.config_file, content, slugs, base, args.force)  # refused before anything is built
     jobs = args.jobs or min(len(slugs), usable_cpus())
     print(f"rmhandbook: building {len(slugs)} organization(s) into {base}/ with {jobs} process(es): "
           f"{', '.join(slugs)}", file=sys.stderr)
@@ -270,7 +313,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
             print(f"    {line}", file=sys.stderr)
 
     start = time.perf_counter()
-    results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress)
+    results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress,
+                              force=args.force)
     elapsed = time.perf_counter() - start
     listed = write_site_index(base)
     ok = [r for r in results if r.ok]
@@ -301,24 +345,49 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
     return EXIT_OK
 
 
+EXPORTED_CONFIG_HEADER = "# Written by `rmhandbook export --mkdocs-config`"
+
+
+def _export_targets(args: argparse.Namespace, content: Path) -> tuple[Path, Callable[[], None], Path | None]:
+    """--out and --mkdocs-config, checked: (the folder, its guard for `atomic_directory`, the config file)."""
+    from rmhandbook.outputs.targets import EXPORT, Mark, TargetError, check_file, check_folder, check_location
+
+    project = _project(args, content)
+    out = check_location(Path(args.out), project, "--out", example="exported")
+    config_target = None
+    if args.mkdocs_config:
+        config_target = check_location(Path(args.mkdocs_config), project, "--mkdocs-config",
+                                       example="exported/mkdocs.yml")
+        if config_target == Path(args.config_file).resolve():
+            raise TargetError(f"--mkdocs-config `{config_target}` is the site's own configuration, which "
+                              "this command reads; write the plain MkDocs configuration to a file of its own, "
+                              "for example --mkdocs-config exported/mkdocs.yml.")
+        check_file(config_target, lambda head: head.startswith(EXPORTED_CONFIG_HEADER.encode()),
+                   "a mkdocs.yml", label="--mkdocs-config", force=args.force)
+    return out, lambda: check_folder(out, Mark(EXPORT), label="--out", force=args.force), config_target
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.export import export_pages
+    from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import EXPORT, Mark
     from rmhandbook.render.pages import render_pages
 
     content = content_dir_for(args)
+    out, guard, config_target = _export_targets(args, content)  # usage errors first: they need no content
     handbook = _load(content, print, args.org)
     if handbook is None:
         return EXIT_CONTENT
     config_file = Path(args.config_file).resolve()
     overrides = config_file.parent / "overrides" / "rmhandbook"
-    out = Path(args.out)
     if not args.mkdocs_config:
         try:
             pages = render_pages(handbook, [overrides], handbook.language)
         except ContentError as exc:  # an error in the site's own templates
             print(exc.diagnostics.report())
             return EXIT_CONTENT
-        written = export_pages(pages, out)
+        with atomic_directory(out, Mark(EXPORT), guard) as staging:
+            written = export_pages(pages, staging)
         print(f"wrote {len(written)} pages to {args.out}")
         return EXIT_OK
     if args.org:
@@ -333,7 +402,7 @@ def cmd_export(args: argparse.Namespace) -> int:
               "(use -f FILE to name it).", file=sys.stderr)
         return EXIT_USAGE
     try:
-        written = _export_for_mkdocs(handbook, site, config_file, out, Path(args.mkdocs_config))
+        written = _export_for_mkdocs(handbook, site, config_file, out, config_target, guard)
     except ContentError as exc:  # an error in the site's own templates
         print(exc.diagnostics.report())
         return EXIT_CONTENT
@@ -355,10 +424,13 @@ def _site_config(config_file: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path) -> int:
+def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path,
+                       guard: Callable[[], None]) -> int:
     import yaml
 
     from rmhandbook.outputs.export import export_assets, export_pages, plain_mkdocs_config
+    from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import EXPORT, Mark, write_file
     from rmhandbook.render.pages import glossary_abbreviations, nav_for, render_pages
 
     options = {}
@@ -378,14 +450,14 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
     pages = render_pages(handbook, templates, language, printing=printing, inline_abbreviations=False,
                          detail_max_items=max_items)
     nav = nav_for(pages, handbook, max_items, language)
-    export_pages(pages, out)
-    export_assets(out, language, page_css(printing, handbook.program.name, Messages(language)))
+    with atomic_directory(out, Mark(EXPORT), guard) as staging:
+        export_pages(pages, staging)
+        export_assets(staging, language, page_css(printing, handbook.program.name, Messages(language)))
     here = target.resolve().parent
     config = plain_mkdocs_config(
         site, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
         abbreviations=glossary_abbreviations(handbook),
         custom_dir=os.path.relpath(custom, here) if custom else None)
-    target.parent.mkdir(parents=True, exist_ok=True)
     class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
         pass
 
@@ -393,9 +465,8 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
     Dumper.add_representer(str, text)
-    with target.open("w", encoding="utf-8") as fh:
-        fh.write("# Written by `rmhandbook export --mkdocs-config`: builds the exported pages with plain MkDocs.\n")
-        yaml.dump(config, fh, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
+    text = yaml.dump(config, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
+    write_file(target, f"{EXPORTED_CONFIG_HEADER}: builds the exported pages with plain MkDocs.\n{text}".encode())
     return len(pages)
 
 
@@ -415,11 +486,14 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     if not args.out:
         print("rmhandbook checklists: --pdf needs --out DIR, the folder to write the PDFs into.", file=sys.stderr)
         return EXIT_USAGE
-    return _checklist_pdfs(args, Path(args.out))
+    from rmhandbook.outputs.targets import PDFS, Mark, check_folder, check_location
+
+    out = check_location(Path(args.out), _project(args, content), "--out", example="pdf")
+    return _checklist_pdfs(args, out, lambda: check_folder(out, Mark(PDFS), label="--out", force=args.force))
 
 
-def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
-    """Build the site in a temporary folder with the chosen paper, then print its checklist pages."""
+def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], None]) -> int:
+    """Build the site in a temporary folder with the chosen paper, then print its checklist pages into `out`."""
     import tempfile
 
     from mkdocs.config import load_config
@@ -428,9 +502,12 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
     from rmhandbook.outputs.pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
     from rmhandbook.mkdocs.settings import plugin_settings
     from rmhandbook.mkdocs.sites import run_build
+    from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import PDFS, Mark
     from rmhandbook.render.printing import pdf_documents
 
     try:
+        guard()
         check_pdf_engine()
     except PdfError as exc:
         print(f"rmhandbook checklists: {exc}", file=sys.stderr)
@@ -445,8 +522,10 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
             cfg = load_config(args.config_file, site_dir=str(Path(tmp) / "site"))
             run_build(cfg)
             parts = cfg.plugins["rmhandbook"].parts
-            jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(parts.checklist_docs), cfg.use_directory_urls, out)
-            written = write_pdfs(jobs, parts.paper)
+            with atomic_directory(out, Mark(PDFS), guard) as staging:
+                jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(parts.checklist_docs), cfg.use_directory_urls,
+                                staging)
+                written = [out / pdf.relative_to(staging) for pdf in write_pdfs(jobs, parts.paper)]
         except MkDocsException as exc:
             print(f"rmhandbook checklists: the site did not build: {exc}", file=sys.stderr)
             return EXIT_CONTENT
@@ -461,9 +540,16 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.schema import write_schemas
+    from rmhandbook.outputs.targets import TargetError, check_location
 
-    out = Path(args.out) if args.out else content_dir_for(args) / "schema"
-    for path in write_schemas(out):
+    content = content_dir_for(args)
+    # the content's own schema folder is where content files point their editors at
+    out = check_location(Path(args.out) if args.out else content / "schema", _project(args, content), "--out",
+                         allowed_inside=content / "schema", example="schema")
+    if out.exists() and not out.is_dir():
+        raise TargetError(f"--out `{out}` is a file; the schema files go into a folder. Give a folder's path, "
+                          "for example --out schema.")
+    for path in write_schemas(out, args.force):
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -547,8 +633,14 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.ics import write_calendar
     from rmhandbook.render.messages import DEFAULT_LANGUAGE
 
+    from rmhandbook.outputs.targets import check_file, check_location, write_file
+
     options = calendar_options(args)  # usage errors first: they need no content
-    handbook = _load(content_dir_for(args), lambda s: print(s, file=sys.stderr))
+    content = content_dir_for(args)
+    out = check_location(Path(args.out), _project(args, content), "--out", example="meetings.ics")
+    check_file(out, lambda head: head.startswith(b"BEGIN:VCALENDAR") and b"PRODID:-//rmhandbook//" in head,
+               "an .ics calendar", label="--out", force=args.force)
+    handbook = _load(content, lambda s: print(s, file=sys.stderr))
     if handbook is None:
         return EXIT_CONTENT
     if not handbook.sessions:
@@ -557,12 +649,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     # the handbook's own language when it has one (an organization profile can set it), else the default
     data = write_calendar(handbook, options, getattr(handbook, "language", None) or DEFAULT_LANGUAGE)
-    out = Path(args.out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        write_file(out, data)
     except OSError as exc:
         print(f"rmhandbook calendar: cannot write `{out}`: {exc.strerror or exc}.", file=sys.stderr)
         return EXIT_USAGE
@@ -586,8 +674,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export,
-    "schema": cmd_schema, "new": cmd_new, "calendar": cmd_calendar, "checklists": cmd_checklists,
+    "check": cmd_check, "build": _refusing_unsafe_targets(cmd_build), "serve": cmd_serve,
+    "export": _refusing_unsafe_targets(cmd_export), "schema": _refusing_unsafe_targets(cmd_schema),
+    "new": cmd_new, "calendar": _refusing_unsafe_targets(cmd_calendar),
+    "checklists": _refusing_unsafe_targets(cmd_checklists),
 }
 
 

@@ -133,12 +133,14 @@ def test_failed_build_keeps_the_previous_site(tmp_path, monkeypatch):
 
 def _project(tmp_path: Path) -> Path:
     from rmhandbook.outputs.scaffold import MKDOCS_YML
+    from rmhandbook.outputs.targets import SITE, Mark, write_mark
 
     shutil.copytree(SCAFFOLD, tmp_path / "content")
     (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Faults"), encoding="utf-8")
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>the previous site</p>", encoding="utf-8")
+    write_mark(site, Mark(SITE))  # a site rmhandbook wrote: a build may replace it
     return site
 
 

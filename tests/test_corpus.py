@@ -179,7 +179,8 @@ def test_a_cut_value_warns_and_strict_build_fails_without_writing(tmp_path, monk
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>the previous site</p>", encoding="utf-8")
-    before = snapshot(site)
+    (site / ".rmhandbook-site").write_text('{"kind": "site", "organization": null, "written_by": "rmhandbook"}\n')
+    before = snapshot(site)  # a site rmhandbook wrote (marked): a build may replace it, but this one fails
     assert main(["build", "--content", "content", "--site-dir", "site", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "content/steps/first-meeting.yml:2:21: warning: ` #` starts a YAML comment" in err
