@@ -124,25 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 # --- helpers -----------------------------------------------------------------
 
-def _plugin_content_dir(config_file: Path) -> Path | None:
-    """The rmhandbook plugin's content_dir as set in mkdocs.yml, if the file exists and sets it."""
-    data = _site_config(config_file) or {}
-    for entry in data.get("plugins") or []:
-        if isinstance(entry, dict) and "rmhandbook" in entry:
-            options = entry["rmhandbook"] or {}
-            if "content_dir" in options:
-                return (config_file.parent / str(options["content_dir"])).resolve()
-            return (config_file.parent / "content").resolve()
-    return None
+def _site_config(config_file: Path):
+    """mkdocs.yml as data (see `rmhandbook.mkdocs.site_config`); None if absent or unreadable."""
+    from rmhandbook.mkdocs.site_config import read_site_config
 
-
-def _site_links(config_file: Path) -> tuple[str | None, bool]:
-    """(site_url, use_directory_urls) from mkdocs.yml, so calendar events can link to the built pages."""
-    data = _site_config(config_file)
-    if data is None:
-        return None, True
-    url = data.get("site_url")
-    return (str(url) if url else None), data.get("use_directory_urls") is not False
+    return read_site_config(Path(config_file))
 
 
 def usable_cpus() -> int:
@@ -156,8 +142,8 @@ def usable_cpus() -> int:
 def content_dir_for(args: argparse.Namespace) -> Path:
     if getattr(args, "content", None):
         return Path(args.content).resolve()
-    config_file = Path(getattr(args, "config_file", "mkdocs.yml"))
-    return _plugin_content_dir(config_file) or Path("content").resolve()
+    site = _site_config(Path(getattr(args, "config_file", "mkdocs.yml")))
+    return (site.content_dir if site is not None else None) or Path("content").resolve()
 
 
 def _load(content: Path, out: Callable[[str], None], organization: str | None = None) -> Handbook | None:
@@ -200,8 +186,9 @@ def _project(args: argparse.Namespace, content: Path):
     from rmhandbook.outputs.targets import Project
 
     config_file = Path(getattr(args, "config_file", "mkdocs.yml")).resolve()
-    docs_dir = (_site_config(config_file) or {}).get("docs_dir") or "docs"
-    return Project(config_file.parent, content, config_file.parent / str(docs_dir))
+    site = _site_config(config_file)
+    docs_dir = site.docs_dir if site is not None else config_file.parent / "docs"
+    return Project(config_file.parent, content, docs_dir)
 
 
 def _refusing_unsafe_targets(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
@@ -256,9 +243,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     content = content_dir_for(args)
     if _load(content, lambda s: print(s, file=sys.stderr), args.org) is None:
         return EXIT_CONTENT
-    from mkdocs.exceptions import MkDocsException
-
-    from rmhandbook.mkdocs.sites import mkdocs_build, org_sites_dir, write_site_index
+    from rmhandbook.mkdocs.sites import BuildFailed, mkdocs_build, org_sites_dir, write_site_index
 
     overrides = _plugin_overrides(args)
     chosen: dict[str, Path] = {}
@@ -278,7 +263,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         try:
             mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or usable_cpus(),
                          force=args.force)
-        except MkDocsException as exc:
+        except BuildFailed as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
     if args.org:
@@ -327,17 +312,12 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until interrupted
-    from mkdocs.commands.serve import serve
-    from mkdocs.exceptions import MkDocsException
+    from rmhandbook.mkdocs.sites import BuildFailed, serve_site
 
-    from rmhandbook.mkdocs.settings import plugin_settings
-
-    with plugin_settings(_plugin_overrides(args)), _mkdocs_logging(False):
+    with _mkdocs_logging(False):
         try:
-            options = {"dev_addr": args.dev_addr} if args.dev_addr else {}
-            # dirty: after an edit MkDocs writes only the pages the plugin finds changed (incremental.py)
-            serve(config_file=args.config_file, livereload=True, build_type="dirty", **options)
-        except MkDocsException as exc:
+            serve_site(args.config_file, _plugin_overrides(args), args.dev_addr)
+        except BuildFailed as exc:
             print(f"rmhandbook: serve failed: {exc}", file=sys.stderr)
             return EXIT_CONTENT
         except KeyboardInterrupt:
@@ -410,21 +390,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _site_config(config_file: Path) -> dict | None:
-    """mkdocs.yml as data (MkDocs' own YAML reader understands !ENV and friends); None if absent or broken."""
-    if not config_file.is_file():
-        return None
-    from mkdocs.utils import yaml as mkdocs_yaml  # understands !ENV and friends
-
-    try:
-        with config_file.open(encoding="utf-8") as fh:
-            data = mkdocs_yaml.yaml_load(fh) or {}
-    except Exception:  # noqa: BLE001 - reported as a usage error by the caller
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path,
+def _export_for_mkdocs(handbook: Handbook, site, config_file: Path, out: Path, target: Path,
                        guard: Callable[[], None]) -> int:
     import yaml
 
@@ -433,19 +399,15 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
     from rmhandbook.outputs.targets import EXPORT, Mark, write_file
     from rmhandbook.render.pages import glossary_abbreviations, nav_for, render_pages
 
-    options = {}
-    for entry in site.get("plugins") or []:
-        if isinstance(entry, dict) and "rmhandbook" in entry:
-            options = entry["rmhandbook"] or {}
-    theme = site.get("theme") if isinstance(site.get("theme"), dict) else {}
+    theme = site.theme
     custom = (config_file.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
-    templates = ([config_file.parent / options["templates_dir"]] if options.get("templates_dir")
+    templates = ([config_file.parent / site.option("templates_dir")] if site.option("templates_dir")
                  else [custom / "rmhandbook"] if custom else [])
     from rmhandbook.render.messages import Messages
     from rmhandbook.render.printing import PrintSettings, page_css
 
-    max_items = int(options.get("nav_max_section_items", 40))
-    printing = PrintSettings(paper=options.get("paper", "a4"), pdfs=False)
+    max_items = int(site.option("nav_max_section_items"))
+    printing = PrintSettings(paper=site.option("paper") or "a4", pdfs=False)
     language = handbook.language
     pages = render_pages(handbook, templates, language, printing=printing, inline_abbreviations=False,
                          detail_max_items=max_items)
@@ -455,7 +417,7 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
         export_assets(staging, language, page_css(printing, handbook.program.name, Messages(language)))
     here = target.resolve().parent
     config = plain_mkdocs_config(
-        site, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
+        site.data, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
         abbreviations=glossary_abbreviations(handbook),
         custom_dir=os.path.relpath(custom, here) if custom else None)
     class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
@@ -494,14 +456,8 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 
 def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], None]) -> int:
     """Build the site in a temporary folder with the chosen paper, then print its checklist pages into `out`."""
-    import tempfile
-
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
+    from rmhandbook.mkdocs.sites import BuildFailed, built_for_printing
     from rmhandbook.outputs.pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
-    from rmhandbook.mkdocs.settings import plugin_settings
-    from rmhandbook.mkdocs.sites import run_build
     from rmhandbook.outputs.publish import atomic_directory
     from rmhandbook.outputs.targets import PDFS, Mark
     from rmhandbook.render.printing import pdf_documents
@@ -516,17 +472,13 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], Non
     overrides["checklist_pdfs"] = False  # this command prints them itself, into --out
     if args.paper:
         overrides["paper"] = args.paper
-    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, _mkdocs_logging(True), \
-            plugin_settings(overrides):
+    with _mkdocs_logging(True):
         try:
-            cfg = load_config(args.config_file, site_dir=str(Path(tmp) / "site"))
-            run_build(cfg)
-            parts = cfg.plugins["rmhandbook"].parts
-            with atomic_directory(out, Mark(PDFS), guard) as staging:
-                jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(parts.checklist_docs), cfg.use_directory_urls,
-                                staging)
+            with built_for_printing(args.config_file, overrides) as (site_dir, parts, directory_urls), \
+                    atomic_directory(out, Mark(PDFS), guard) as staging:
+                jobs = pdf_jobs(site_dir, pdf_documents(parts.checklist_docs), directory_urls, staging)
                 written = [out / pdf.relative_to(staging) for pdf in write_pdfs(jobs, parts.paper)]
-        except MkDocsException as exc:
+        except BuildFailed as exc:
             print(f"rmhandbook checklists: the site did not build: {exc}", file=sys.stderr)
             return EXIT_CONTENT
         except PdfError as exc:
@@ -595,7 +547,8 @@ def calendar_options(args: argparse.Namespace):
     if args.url is not None and not re.fullmatch(r"https?://[^\s]+", args.url):
         raise UsageError(f"rmhandbook calendar: --url `{args.url}` is not a web address; give the handbook's "
                          "address, for example --url https://intranet.example/handbook/.")
-    site_url, directory_urls = _site_links(Path(args.config_file))
+    site = _site_config(Path(args.config_file))
+    site_url, directory_urls = (site.site_url, site.use_directory_urls) if site is not None else (None, True)
     return CalendarOptions(start=start, time=time, zone=args.tz, weekday=weekday, minutes=minutes,
                            url=args.url or site_url, directory_urls=directory_urls, reminder_minutes=reminder,
                            now=_source_date())

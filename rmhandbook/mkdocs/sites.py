@@ -19,7 +19,7 @@ import os
 import tempfile
 import time
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Any, Callable, Iterator, Sequence
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import shared_builder
@@ -31,6 +31,47 @@ from rmhandbook.mkdocs.split import Share
 def count_pages(site_dir: Path) -> int:
     """HTML pages in a built site (the 404 page is not a page of the handbook)."""
     return sum(1 for p in Path(site_dir).rglob("*.html") if p.name != "404.html")
+
+
+class BuildFailed(Exception):
+    """MkDocs or the plugin stopped a build (the message says why; the details were logged)."""
+
+
+@contextlib.contextmanager
+def mkdocs_errors() -> Iterator[None]:
+    """MkDocs' exceptions as BuildFailed, so callers above this package need not import MkDocs."""
+    from mkdocs.exceptions import MkDocsException
+
+    try:
+        yield
+    except MkDocsException as exc:
+        raise BuildFailed(str(exc) or type(exc).__name__) from exc
+
+
+def serve_site(config_file: str | Path, overrides: dict, dev_addr: str | None) -> None:
+    """`mkdocs serve` with live reload; returns when interrupted. MkDocs reads mkdocs.yml on every rebuild,
+    so the settings travel in the environment."""
+    from mkdocs.commands.serve import serve
+
+    options = {"dev_addr": dev_addr} if dev_addr else {}
+    with plugin_settings(overrides), mkdocs_errors():
+        try:
+            # dirty: after an edit MkDocs writes only the pages the plugin finds changed (live_reload.py)
+            serve(config_file=str(config_file), livereload=True, build_type="dirty", **options)
+        except KeyboardInterrupt:
+            pass
+
+
+@contextlib.contextmanager
+def built_for_printing(config_file: str | Path, overrides: dict) -> Iterator[tuple[Path, Any, bool]]:
+    """The site built in a temporary folder: (its folder, the plugin's SiteParts, use_directory_urls)."""
+    from mkdocs.config import load_config
+
+    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, plugin_settings(overrides), \
+            mkdocs_errors():
+        cfg = load_config(str(config_file), site_dir=str(Path(tmp) / "site"))
+        run_build(cfg)
+        yield Path(cfg.site_dir), cfg.plugins["rmhandbook"].parts, cfg.use_directory_urls
 
 
 def run_build(cfg, dirty: bool = False) -> None:
@@ -54,15 +95,15 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
     replaced (see `site_guard`).
 
     With `jobs` > 1 a large handbook is built by that many processes, each writing its
-    share of the pages (see `_parallel_build`). Raises MkDocsException (PluginError,
-    Abort, ...) when the build fails; `target` is then unchanged.
+    share of the pages (see `_parallel_build`). Raises BuildFailed when the build fails;
+    `target` is then unchanged.
     """
     from mkdocs.config import load_config
 
     from rmhandbook.outputs.publish import atomic_directory
     from rmhandbook.outputs.targets import SITE, Mark
 
-    with plugin_settings(overrides):
+    with plugin_settings(overrides), mkdocs_errors():
         cfg = load_config(str(config_file), **({"strict": True} if strict else {}))
         if callable(target):
             target = target(Path(cfg.site_dir))
@@ -345,8 +386,6 @@ def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str,
                    force: bool = False) -> SiteResult:
     """Build one organization's site into `<base_dir>/<slug>/` (runs in a worker process)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
-    from mkdocs.exceptions import MkDocsException
-
     from rmhandbook.outputs.targets import TargetError
 
     start = time.perf_counter()
@@ -364,7 +403,7 @@ def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str,
             pages = mkdocs_build(config_file, Path(base_dir) / slug, overrides, strict, force=force)
         except TargetError as exc:
             return SiteResult(slug, False, 0, time.perf_counter() - start, [str(exc)])
-        except MkDocsException as exc:
+        except BuildFailed as exc:
             return SiteResult(slug, False, 0, time.perf_counter() - start,
                               collect.lines + [f"build failed, the previous site is unchanged: {exc}"])
         return SiteResult(slug, True, pages, time.perf_counter() - start, collect.lines)
