@@ -243,7 +243,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     content = content_dir_for(args)
     if _load(content, lambda s: print(s, file=sys.stderr), args.org) is None:
         return EXIT_CONTENT
-    from rmhandbook.mkdocs.sites import BuildFailed, mkdocs_build, org_sites_dir, write_site_index
+    from rmhandbook.mkdocs.sites import BuildFailed, mkdocs_build, org_sites_dir
+    from rmhandbook.outputs.site_index import write_site_index
 
     overrides = _plugin_overrides(args)
     chosen: dict[str, Path] = {}
@@ -276,8 +277,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
     import time
 
     from rmhandbook.core.org import list_orgs, orgs_dir
-    from rmhandbook.mkdocs.sites import (build_org_sites, check_org_targets, default_site_dir, org_sites_dir,
-                                         write_site_index)
+    from rmhandbook.mkdocs.sites import build_org_sites, check_org_targets, default_site_dir, org_sites_dir
+    from rmhandbook.outputs.site_index import write_site_index
 
     content = content_dir_for(args)
     slugs = list_orgs(content)

@@ -319,7 +319,7 @@ def test_checklists_lists_an_organizations_checklists_in_its_words(capsys):
 
 @pytest.mark.browser
 def test_site_index_in_a_browser_leads_to_each_organization(org_sites, page_factory, tmp_path):
-    from rmhandbook.mkdocs.sites import write_site_index
+    from rmhandbook.outputs.site_index import write_site_index
 
     base = tmp_path / "site"
     base.mkdir()

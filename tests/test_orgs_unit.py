@@ -12,7 +12,7 @@ from harness import REPO
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.core.org import svg_problems
-from rmhandbook.mkdocs.sites import site_index_html
+from rmhandbook.render.site_index import site_index_html
 from rmhandbook.render.theming import (AA, BLACK, WHITE, Color, contrast_ratio, palette_css, palette_for, readable_shade,
                                 relative_luminance, text_color_on)
 

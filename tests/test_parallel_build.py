@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from rmhandbook.mkdocs import sites
+from rmhandbook.mkdocs import split as sites
 from rmhandbook.cli import main
 
 from sitecompare import leftovers, snapshot

@@ -260,7 +260,7 @@ def test_schema_writes_its_own_folder_and_never_over_other_files(project, capsys
 
 PARENT = textwrap.dedent("""\
     import os, sys, time
-    from rmhandbook.mkdocs.sites import worker_pool
+    from rmhandbook.mkdocs.workers import worker_pool
 
     if __name__ == "__main__":
         pool = worker_pool(2, use_kernel=sys.argv[2] == "kernel")

@@ -15,11 +15,19 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from mkdocs.exceptions import PluginError
 
-from rmhandbook.mkdocs.split import Share
 
 PREFIX = "RMHANDBOOK_"
 SHARE_VARIABLE = "RMHANDBOOK_BUILD_SHARE"  # `index/count/links file` of one process of a split build
 _BOOLEANS = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False}
+
+
+@dataclasses.dataclass(frozen=True)
+class Share:
+    """One process's part of a split build: every `count`-th page, from the `index`-th."""
+
+    index: int
+    count: int
+    links_file: Path  # where the process saves what it read of its pages, for the link check
 
 
 @dataclasses.dataclass(frozen=True)

@@ -22,8 +22,7 @@ from rmhandbook.core.handbook import Handbook, shared_builder
 from rmhandbook.core.languages import DEFAULT_LANGUAGE
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
-from rmhandbook.mkdocs.settings import Settings
-from rmhandbook.mkdocs.split import Share
+from rmhandbook.mkdocs.settings import Settings, Share
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
 from rmhandbook.render.cache import PageCache, shared_page_cache
 from rmhandbook.render.errors import error_page
@@ -32,6 +31,7 @@ from rmhandbook.render.organization import footer_contact_html, web_manifest
 from rmhandbook.render.pages import Page, Renderer, glossary_abbreviations, nav_for
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, page_css, pdf_documents
 from rmhandbook.render.resources import ASSETS, THEME_DIR
+from rmhandbook.render.site_index import site_manifest
 from rmhandbook.render.theming import palette_css, palette_for
 
 ASSET_FILES = asset_files()  # one list for the plugin and for `export --mkdocs-config`
@@ -94,8 +94,6 @@ class SiteParts:
             yield doc.pdf, b""
         org = self.org
         if org is not None:
-            from rmhandbook.mkdocs.sites import site_manifest
-
             yield ORG_CSS, self.org_css
             yield ORG_MANIFEST, site_manifest(org, logo_uri(org))
             yield WEB_MANIFEST, web_manifest(org, Path(logo_uri(org)).name, WEB_MANIFEST.count("/"))
