@@ -8,14 +8,15 @@ cd "$(dirname "$0")/.."
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 
 if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c '' 2>/dev/null; then
-  # venv needs ensurepip to put pip into the environment; Debian ships both in python3-venv
-  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  rm -rf .venv
+  # without python3-venv, Debian's venv module fails (no ensurepip) and leaves a half-made .venv
+  if ! python3 -m venv .venv >/dev/null 2>&1; then
+    rm -rf .venv
     SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
+    python3 -m venv .venv
   fi
-  rm -rf .venv
-  python3 -m venv .venv
 fi
 
 spec="."
