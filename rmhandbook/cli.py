@@ -1,7 +1,8 @@
 """The `rmhandbook` command line: the same core as the MkDocs plugin.
 
-Exit status: 0 success, 1 content (or build) errors, 2 usage errors,
-3 an internal error (a bug: please report it with the input named).
+Exit status: 0 success, 1 content (or build) errors, 2 usage errors and faults of
+the environment (disk full, permissions, a closed pipe), 3 an internal error (a bug:
+please report it with the input named).
 MkDocs is imported only by the commands that build a site.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
 import logging
 import os
 import sys
@@ -42,6 +44,10 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help)
         return p
 
+    def force_option(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument("--force", action="store_true", help=f"replace {what} even if rmhandbook did not write it "
+                       "(never the content, docs_dir, .git or the project's folder)")
+
     def with_content(p: argparse.ArgumentParser, config: bool = True) -> None:
         p.add_argument("--content", metavar="DIR", help="content folder (default: the plugin's content_dir "
                        "in mkdocs.yml, else content/)")
@@ -60,8 +66,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-s", "--strict", action="store_true", help="fail on warnings")
     p.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into <site>/SLUG/")
-    which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <site>/SLUG/")
+    which.add_argument("--org", metavar="SLUG", help="build organization SLUG (content/orgs/SLUG/) into "
+                       "<orgs>/SLUG/, where <orgs> is --site-dir, else <site_dir>-orgs beside the default site")
+    which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <orgs>/SLUG/")
+    force_option(p, "the site folder")
     p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: the CPUs this process may use). "
                    "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
                    "more) is split between them, a smaller one is built in one")
@@ -77,6 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", required=True, help="folder to write the pages into")
     p.add_argument("--mkdocs-config", metavar="FILE", help="also write a mkdocs.yml for plain MkDocs (no rmhandbook "
                    "plugin) that builds the pages with the site's theme, nav, extensions and assets")
+    force_option(p, "the --out folder and the --mkdocs-config file")
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
@@ -85,10 +94,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the organization's `paper`, "
                    "else the plugin's `paper` in mkdocs.yml, else a4)")
     p.add_argument("--org", metavar="SLUG", help="organization SLUG's checklists (its words, items and paper)")
+    force_option(p, "the --out folder")
 
     p = command("schema", "Write the JSON Schema files that content files point at.")
     with_content(p)
     p.add_argument("--out", metavar="DIR", help="folder for the schema files (default: <content>/schema)")
+    force_option(p, "schema files of the same names")
 
     p = command("calendar", "Write the session plan as an .ics calendar file (one event per meeting).")
     with_content(p)
@@ -104,6 +115,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--url", metavar="BASE", help="the handbook's address, e.g. https://intranet.example/handbook/; "
                    "each event then links to its session page (default: site_url in mkdocs.yml, if set)")
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
+    force_option(p, "the --out file")
 
     p = command("new", "Create a new handbook project.")
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
@@ -183,10 +195,37 @@ def _plugin_overrides(args: argparse.Namespace) -> dict:
     return overrides
 
 
+def _project(args: argparse.Namespace, content: Path):
+    """The places of this project that no command may write over (see `outputs.targets`)."""
+    from rmhandbook.outputs.targets import Project
+
+    config_file = Path(getattr(args, "config_file", "mkdocs.yml")).resolve()
+    docs_dir = (_site_config(config_file) or {}).get("docs_dir") or "docs"
+    return Project(config_file.parent, content, config_file.parent / str(docs_dir))
+
+
+def _refusing_unsafe_targets(command: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """A target that must not be written is a usage error: the message says why and what to do."""
+    import functools
+
+    from rmhandbook.outputs.targets import TargetError
+
+    @functools.wraps(command)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return command(args)
+        except TargetError as exc:
+            print(f"rmhandbook {args.command}: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+
+    return run
+
+
 # --- commands ----------------------------------------------------------------
 
 def cmd_check(args: argparse.Namespace) -> int:
     """The default handbook and every organization's (or only the one `--org` names)."""
+    from rmhandbook.core.model import KINDS
     from rmhandbook.core.org import list_orgs, orgs_dir
 
     content = content_dir_for(args)
@@ -201,8 +240,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         if handbook is None:
             status = EXIT_CONTENT
             continue
-        counts = ", ".join(f"{len(v)} {k}" for k, v in handbook.items.items()
-                       if v or k != "sessions")  # session plans are optional
+        counts = ", ".join(f"{len(v)} {k if len(v) != 1 else KINDS[k].singular}" for k, v in handbook.items.items()
+                           if v or k != "sessions")  # session plans are optional
         print(f"{orgs_dir(content) / org if org else content}: ok ({counts})")
     return status
 
@@ -219,21 +258,26 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     from mkdocs.exceptions import MkDocsException
 
-    from rmhandbook.mkdocs.sites import mkdocs_build, write_site_index
+    from rmhandbook.mkdocs.sites import mkdocs_build, org_sites_dir, write_site_index
 
     overrides = _plugin_overrides(args)
     chosen: dict[str, Path] = {}
 
     def publish_to(site_dir: Path) -> Path:
-        """--site-dir, else mkdocs.yml's site_dir; an organization's site goes into its own folder there,
-        beside the other organizations' (a function: mkdocs_build reads mkdocs.yml once, for both)."""
-        base = chosen["base"] = Path(args.site_dir).resolve() if args.site_dir else site_dir.resolve()
+        """--site-dir, else mkdocs.yml's site_dir; an organization's site goes into the organizations'
+        folder, never into another site (a function: mkdocs_build reads mkdocs.yml once, for both)."""
+        if args.site_dir:
+            base = Path(args.site_dir).resolve()
+        else:
+            base = org_sites_dir(site_dir) if args.org else site_dir.resolve()
+        chosen["base"] = base
         chosen["target"] = base / args.org if args.org else base
         return chosen["target"]
 
     with _mkdocs_logging(args.quiet):
         try:
-            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or usable_cpus())
+            mkdocs_build(args.config_file, publish_to, overrides, args.strict, args.jobs or usable_cpus(),
+                         force=args.force)
         except MkDocsException as exc:
             print(f"rmhandbook: build failed, the previous site is unchanged: {exc}", file=sys.stderr)
             return EXIT_CONTENT
@@ -247,7 +291,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
     import time
 
     from rmhandbook.core.org import list_orgs, orgs_dir
-    from rmhandbook.mkdocs.sites import build_org_sites, default_site_dir, write_site_index
+    from rmhandbook.mkdocs.sites import (build_org_sites, check_org_targets, default_site_dir, org_sites_dir,
+                                         write_site_index)
 
     content = content_dir_for(args)
     slugs = list_orgs(content)
@@ -255,7 +300,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
         print(f"rmhandbook: no organizations in {orgs_dir(content)}; each one is a folder there with an org.yml "
               "(see README: organizations).", file=sys.stderr)
         return EXIT_CONTENT
-    base = Path(args.site_dir).resolve() if args.site_dir else default_site_dir(args.config_file)
+    base = Path(args.site_dir).resolve() if args.site_dir else org_sites_dir(default_site_dir(args.config_file))
+    check_org_targets(args.config_file, content, slugs, base, args.force)  # refused before anything is built
     jobs = args.jobs or min(len(slugs), usable_cpus())
     print(f"rmhandbook: building {len(slugs)} organization(s) into {base}/ with {jobs} process(es): "
           f"{', '.join(slugs)}", file=sys.stderr)
@@ -267,7 +313,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
             print(f"    {line}", file=sys.stderr)
 
     start = time.perf_counter()
-    results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress)
+    results = build_org_sites(str(args.config_file), str(content), slugs, str(base), args.strict, jobs, progress,
+                              force=args.force)
     elapsed = time.perf_counter() - start
     listed = write_site_index(base)
     ok = [r for r in results if r.ok]
@@ -283,10 +330,9 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
     from mkdocs.commands.serve import serve
     from mkdocs.exceptions import MkDocsException
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.settings import plugin_settings
 
-    RmHandbookPlugin.overrides = _plugin_overrides(args)
-    with _mkdocs_logging(False):
+    with plugin_settings(_plugin_overrides(args)), _mkdocs_logging(False):
         try:
             options = {"dev_addr": args.dev_addr} if args.dev_addr else {}
             # dirty: after an edit MkDocs writes only the pages the plugin finds changed (incremental.py)
@@ -299,24 +345,49 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
     return EXIT_OK
 
 
+EXPORTED_CONFIG_HEADER = "# Written by `rmhandbook export --mkdocs-config`"
+
+
+def _export_targets(args: argparse.Namespace, content: Path) -> tuple[Path, Callable[[], None], Path | None]:
+    """--out and --mkdocs-config, checked: (the folder, its guard for `atomic_directory`, the config file)."""
+    from rmhandbook.outputs.targets import EXPORT, Mark, TargetError, check_file, check_folder, check_location
+
+    project = _project(args, content)
+    out = check_location(Path(args.out), project, "--out", example="exported")
+    config_target = None
+    if args.mkdocs_config:
+        config_target = check_location(Path(args.mkdocs_config), project, "--mkdocs-config",
+                                       example="exported/mkdocs.yml")
+        if config_target == Path(args.config_file).resolve():
+            raise TargetError(f"--mkdocs-config `{config_target}` is the site's own configuration, which "
+                              "this command reads; write the plain MkDocs configuration to a file of its own, "
+                              "for example --mkdocs-config exported/mkdocs.yml.")
+        check_file(config_target, lambda head: head.startswith(EXPORTED_CONFIG_HEADER.encode()),
+                   "a mkdocs.yml", label="--mkdocs-config", force=args.force)
+    return out, lambda: check_folder(out, Mark(EXPORT), label="--out", force=args.force), config_target
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.export import export_pages
+    from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import EXPORT, Mark
     from rmhandbook.render.pages import render_pages
 
     content = content_dir_for(args)
+    out, guard, config_target = _export_targets(args, content)  # usage errors first: they need no content
     handbook = _load(content, print, args.org)
     if handbook is None:
         return EXIT_CONTENT
     config_file = Path(args.config_file).resolve()
     overrides = config_file.parent / "overrides" / "rmhandbook"
-    out = Path(args.out)
     if not args.mkdocs_config:
         try:
             pages = render_pages(handbook, [overrides], handbook.language)
         except ContentError as exc:  # an error in the site's own templates
             print(exc.diagnostics.report())
             return EXIT_CONTENT
-        written = export_pages(pages, out)
+        with atomic_directory(out, Mark(EXPORT), guard) as staging:
+            written = export_pages(pages, staging)
         print(f"wrote {len(written)} pages to {args.out}")
         return EXIT_OK
     if args.org:
@@ -331,7 +402,7 @@ def cmd_export(args: argparse.Namespace) -> int:
               "(use -f FILE to name it).", file=sys.stderr)
         return EXIT_USAGE
     try:
-        written = _export_for_mkdocs(handbook, site, config_file, out, Path(args.mkdocs_config))
+        written = _export_for_mkdocs(handbook, site, config_file, out, config_target, guard)
     except ContentError as exc:  # an error in the site's own templates
         print(exc.diagnostics.report())
         return EXIT_CONTENT
@@ -353,10 +424,13 @@ def _site_config(config_file: Path) -> dict | None:
     return data if isinstance(data, dict) else None
 
 
-def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path) -> int:
+def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: Path, target: Path,
+                       guard: Callable[[], None]) -> int:
     import yaml
 
     from rmhandbook.outputs.export import export_assets, export_pages, plain_mkdocs_config
+    from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import EXPORT, Mark, write_file
     from rmhandbook.render.pages import glossary_abbreviations, nav_for, render_pages
 
     options = {}
@@ -376,14 +450,14 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
     pages = render_pages(handbook, templates, language, printing=printing, inline_abbreviations=False,
                          detail_max_items=max_items)
     nav = nav_for(pages, handbook, max_items, language)
-    export_pages(pages, out)
-    export_assets(out, language, page_css(printing, handbook.program.name, Messages(language)))
+    with atomic_directory(out, Mark(EXPORT), guard) as staging:
+        export_pages(pages, staging)
+        export_assets(staging, language, page_css(printing, handbook.program.name, Messages(language)))
     here = target.resolve().parent
     config = plain_mkdocs_config(
         site, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
         abbreviations=glossary_abbreviations(handbook),
         custom_dir=os.path.relpath(custom, here) if custom else None)
-    target.parent.mkdir(parents=True, exist_ok=True)
     class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
         pass
 
@@ -391,9 +465,8 @@ def _export_for_mkdocs(handbook: Handbook, site: dict, config_file: Path, out: P
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
 
     Dumper.add_representer(str, text)
-    with target.open("w", encoding="utf-8") as fh:
-        fh.write("# Written by `rmhandbook export --mkdocs-config`: builds the exported pages with plain MkDocs.\n")
-        yaml.dump(config, fh, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
+    text = yaml.dump(config, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
+    write_file(target, f"{EXPORTED_CONFIG_HEADER}: builds the exported pages with plain MkDocs.\n{text}".encode())
     return len(pages)
 
 
@@ -413,22 +486,28 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     if not args.out:
         print("rmhandbook checklists: --pdf needs --out DIR, the folder to write the PDFs into.", file=sys.stderr)
         return EXIT_USAGE
-    return _checklist_pdfs(args, Path(args.out))
+    from rmhandbook.outputs.targets import PDFS, Mark, check_folder, check_location
+
+    out = check_location(Path(args.out), _project(args, content), "--out", example="pdf")
+    return _checklist_pdfs(args, out, lambda: check_folder(out, Mark(PDFS), label="--out", force=args.force))
 
 
-def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
-    """Build the site in a temporary folder with the chosen paper, then print its checklist pages."""
+def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], None]) -> int:
+    """Build the site in a temporary folder with the chosen paper, then print its checklist pages into `out`."""
     import tempfile
 
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     from rmhandbook.outputs.pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.settings import plugin_settings
+    from rmhandbook.mkdocs.sites import run_build
+    from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import PDFS, Mark
     from rmhandbook.render.printing import pdf_documents
 
     try:
+        guard()
         check_pdf_engine()
     except PdfError as exc:
         print(f"rmhandbook checklists: {exc}", file=sys.stderr)
@@ -437,37 +516,40 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path) -> int:
     overrides["checklist_pdfs"] = False  # this command prints them itself, into --out
     if args.paper:
         overrides["paper"] = args.paper
-    RmHandbookPlugin.overrides = overrides
-    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, _mkdocs_logging(True):
+    with tempfile.TemporaryDirectory(prefix="rmhandbook-print-") as tmp, _mkdocs_logging(True), \
+            plugin_settings(overrides):
         try:
             cfg = load_config(args.config_file, site_dir=str(Path(tmp) / "site"))
-            cfg.plugins.on_startup(command="build", dirty=False)
-            try:
-                build(cfg)
-            finally:
-                cfg.plugins.on_shutdown()
-            plugin = cfg.plugins["rmhandbook"]
-            jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(plugin.checklist_docs), cfg.use_directory_urls, out)
-            written = write_pdfs(jobs, plugin.paper)
+            run_build(cfg)
+            parts = cfg.plugins["rmhandbook"].parts
+            with atomic_directory(out, Mark(PDFS), guard) as staging:
+                jobs = pdf_jobs(Path(cfg.site_dir), pdf_documents(parts.checklist_docs), cfg.use_directory_urls,
+                                staging)
+                written = [out / pdf.relative_to(staging) for pdf in write_pdfs(jobs, parts.paper)]
         except MkDocsException as exc:
             print(f"rmhandbook checklists: the site did not build: {exc}", file=sys.stderr)
             return EXIT_CONTENT
         except PdfError as exc:
             print(f"rmhandbook checklists: {exc}", file=sys.stderr)
             return EXIT_CONTENT
-        finally:
-            RmHandbookPlugin.overrides = {}
     for path in written:
         print(f"wrote {path}")
-    print(f"{len(written)} PDF(s) on {plugin.paper} paper in {out}")
+    print(f"{len(written)} PDF(s) on {parts.paper} paper in {out}")
     return EXIT_OK
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.schema import write_schemas
+    from rmhandbook.outputs.targets import TargetError, check_location
 
-    out = Path(args.out) if args.out else content_dir_for(args) / "schema"
-    for path in write_schemas(out):
+    content = content_dir_for(args)
+    # the content's own schema folder is where content files point their editors at
+    out = check_location(Path(args.out) if args.out else content / "schema", _project(args, content), "--out",
+                         allowed_inside=content / "schema", example="schema")
+    if out.exists() and not out.is_dir():
+        raise TargetError(f"--out `{out}` is a file; the schema files go into a folder. Give a folder's path, "
+                          "for example --out schema.")
+    for path in write_schemas(out, args.force):
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -499,7 +581,7 @@ def calendar_options(args: argparse.Namespace):
         ZoneInfo(args.tz)
     except (ZoneInfoNotFoundError, ValueError, OSError):
         raise UsageError(f"rmhandbook calendar: --tz `{args.tz}` is not a known time zone; use an IANA name "
-                         "such as Europe/Berlin, America/New_York or UTC.") from None
+                         f"such as Europe/Berlin, America/New_York or UTC.{_zone_hint(args.tz)}") from None
     weekday = None
     if args.weekday is not None:
         names = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -517,6 +599,17 @@ def calendar_options(args: argparse.Namespace):
     return CalendarOptions(start=start, time=time, zone=args.tz, weekday=weekday, minutes=minutes,
                            url=args.url or site_url, directory_urls=directory_urls, reminder_minutes=reminder,
                            now=_source_date())
+
+
+def _zone_hint(name: str) -> str:
+    import difflib
+    from zoneinfo import available_timezones
+
+    from rmhandbook.core.diagnostics import printable
+
+    zones = {z.lower(): z for z in available_timezones()}
+    close = difflib.get_close_matches(name.lower(), list(zones), n=1, cutoff=0.8)
+    return f" Did you mean `{printable(zones[close[0]])}`?" if close else ""
 
 
 def _whole_number(value: str, name: str, low: int, high: int, example: str) -> int:
@@ -540,8 +633,14 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.ics import write_calendar
     from rmhandbook.render.messages import DEFAULT_LANGUAGE
 
+    from rmhandbook.outputs.targets import check_file, check_location, write_file
+
     options = calendar_options(args)  # usage errors first: they need no content
-    handbook = _load(content_dir_for(args), lambda s: print(s, file=sys.stderr))
+    content = content_dir_for(args)
+    out = check_location(Path(args.out), _project(args, content), "--out", example="meetings.ics")
+    check_file(out, lambda head: head.startswith(b"BEGIN:VCALENDAR") and b"PRODID:-//rmhandbook//" in head,
+               "an .ics calendar", label="--out", force=args.force)
+    handbook = _load(content, lambda s: print(s, file=sys.stderr))
     if handbook is None:
         return EXIT_CONTENT
     if not handbook.sessions:
@@ -550,12 +649,8 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     # the handbook's own language when it has one (an organization profile can set it), else the default
     data = write_calendar(handbook, options, getattr(handbook, "language", None) or DEFAULT_LANGUAGE)
-    out = Path(args.out)
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(data)
-        tmp.replace(out)
+        write_file(out, data)
     except OSError as exc:
         print(f"rmhandbook calendar: cannot write `{out}`: {exc.strerror or exc}.", file=sys.stderr)
         return EXIT_USAGE
@@ -579,8 +674,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
-    "check": cmd_check, "build": cmd_build, "serve": cmd_serve, "export": cmd_export,
-    "schema": cmd_schema, "new": cmd_new, "calendar": cmd_calendar, "checklists": cmd_checklists,
+    "check": cmd_check, "build": _refusing_unsafe_targets(cmd_build), "serve": cmd_serve,
+    "export": _refusing_unsafe_targets(cmd_export), "schema": _refusing_unsafe_targets(cmd_schema),
+    "new": cmd_new, "calendar": _refusing_unsafe_targets(cmd_calendar),
+    "checklists": _refusing_unsafe_targets(cmd_checklists),
 }
 
 
@@ -598,20 +695,80 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe is reported here, not at interpreter exit
+        return status
     except UsageError as exc:
         print(f"{exc}\nRun `rmhandbook {args.command} --help` for usage.", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # the reader went away (`rmhandbook check | head -1`): stop quietly, as CPython's docs advise
+        _silence_stdout()
+        return EXIT_USAGE
+    except OSError as exc:
+        if not _is_our_own_file(exc):
+            print(f"rmhandbook {args.command}: {environment_fault(exc)}", file=sys.stderr)
+            return EXIT_USAGE
+        return _bug_report(exc, args)
     except Exception as exc:  # noqa: BLE001 - the one place that turns a bug into a report
-        where = failing_input(exc) or getattr(args, "content", None) or "the content folder"
-        print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
-              f"on {where}. This is a bug in rmhandbook; please report it with that input. "
-              "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)
-        if os.environ.get("RMHANDBOOK_DEBUG"):
-            traceback.print_exc()
-        return EXIT_BUG
+        return _bug_report(exc, args)
+
+
+def _bug_report(exc: BaseException, args: argparse.Namespace) -> int:
+    where = failing_input(exc) or getattr(args, "content", None) or "the content folder"
+    print(f"rmhandbook: internal error ({type(exc).__name__}: {exc}) while running `{args.command}` "
+          f"on {where}. This is a bug in rmhandbook; please report it with that input. "
+          "Set RMHANDBOOK_DEBUG=1 to see the traceback.", file=sys.stderr)
+    if os.environ.get("RMHANDBOOK_DEBUG"):
+        traceback.print_exc()
+    return EXIT_BUG
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so that the final flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # stdout is not a file (embedded, or under test)
+        pass
+
+
+def _is_our_own_file(exc: OSError) -> bool:
+    """An OSError about a file inside the installed package is a bug, not the user's environment."""
+    package = Path(__file__).resolve().parent
+    for name in (exc.filename, exc.filename2):
+        if isinstance(name, (str, os.PathLike)):
+            with contextlib.suppress(OSError, ValueError):
+                if Path(name).resolve().is_relative_to(package):
+                    return True
+    return False
+
+
+_FAULT_HINTS = {
+    errno.ENOSPC: "the disk is full; free some space and run the command again",
+    errno.EDQUOT: "the disk quota is used up; free some space and run the command again",
+    errno.EROFS: "the file system is read-only; write somewhere else (for example with --site-dir or --out)",
+    errno.EACCES: "permission denied; check the permissions of this file or folder (and of the folders above it)",
+    errno.EPERM: "operation not permitted; check the permissions and ownership of this file or folder",
+    errno.ENOENT: "no such file or folder",
+    errno.ENOTDIR: "a part of this path is a file, not a folder",
+    errno.EISDIR: "this is a folder where a file was expected",
+}
+
+
+def environment_fault(exc: OSError) -> str:
+    """One line naming the path and the cause of an OSError from the machine, not from the content."""
+    from rmhandbook.core.diagnostics import printable
+
+    paths = [printable(os.fsdecode(n)) for n in (exc.filename, exc.filename2) if isinstance(n, (str, bytes, os.PathLike))]
+    cause = _FAULT_HINTS.get(exc.errno or -1) or (exc.strerror or printable(str(exc)) or type(exc).__name__)
+    where = f"`{paths[0]}`" + (f" (and `{paths[1]}`)" if len(paths) > 1 else "") if paths else "a file"
+    if not paths and exc.errno is None:  # shutil's errors carry the path in their text: `/x` is a named pipe
+        return (f"{printable(str(exc))}; the files of a site must be regular files or folders. "
+                "Remove it, or replace it with a file.")
+    return f"cannot use {where}: {cause}."
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,24 +31,16 @@ ARTIFACTS = REPO / "test-artifacts"
 def build_site(config_file: Path, site_dir: Path, *, content_dir: Path | None = None,
                strict: bool = True, **plugin_options) -> Path:
     """Build a site in-process with MkDocs and the plugin; returns the site folder."""
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs.settings import plugin_settings
+    from rmhandbook.mkdocs.sites import run_build
 
     overrides = dict(plugin_options)
     if content_dir is not None:
         overrides["content_dir"] = str(content_dir)
-    RmHandbookPlugin.overrides = overrides
-    try:
-        cfg = load_config(str(config_file), site_dir=str(site_dir), strict=strict)
-        cfg.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(cfg)
-        finally:
-            cfg.plugins.on_shutdown()
-    finally:
-        RmHandbookPlugin.overrides = {}
+    with plugin_settings(overrides):
+        run_build(load_config(str(config_file), site_dir=str(site_dir), strict=strict))
     return site_dir
 
 

@@ -127,3 +127,146 @@ def test_failed_build_keeps_the_previous_site(tmp_path, monkeypatch):
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
     assert oct(site.stat().st_mode & 0o777) == "0o755"
+
+
+# --- faults of the environment: one line, exit 2, the old site untouched ---------------------------
+
+def _project(tmp_path: Path) -> Path:
+    from rmhandbook.outputs.scaffold import MKDOCS_YML
+    from rmhandbook.outputs.targets import SITE, Mark, write_mark
+
+    shutil.copytree(SCAFFOLD, tmp_path / "content")
+    (tmp_path / "mkdocs.yml").write_text(MKDOCS_YML.format(name="Faults"), encoding="utf-8")
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("<p>the previous site</p>", encoding="utf-8")
+    write_mark(site, Mark(SITE))  # a site rmhandbook wrote: a build may replace it
+    return site
+
+
+def _one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.startswith("rmhandbook")]
+    assert len(lines) == 1 and "Traceback" not in err and "internal error" not in err, err
+    return lines[0]
+
+
+def test_a_named_pipe_among_the_static_files_is_an_environment_fault(tmp_path, monkeypatch, capsys):
+    import os
+
+    from sitecompare import snapshot
+
+    site = _project(tmp_path)
+    before = snapshot(site)
+    (tmp_path / "content" / "img").mkdir()
+    os.mkfifo(tmp_path / "content" / "img" / "pipe.png")
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--site-dir", "site", "--quiet"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line == (f"rmhandbook build: `{tmp_path / 'content' / 'img' / 'pipe.png'}` is a named pipe; the files of a "
+                    "site must be regular files or folders. Remove it, or replace it with a file.")
+    assert snapshot(site) == before
+
+
+@pytest.mark.parametrize("code, cause", [
+    ("ENOSPC", "the disk is full; free some space and run the command again"),
+    ("EROFS", "the file system is read-only; write somewhere else (for example with --site-dir or --out)"),
+    ("EACCES", "permission denied; check the permissions of this file or folder (and of the folders above it)"),
+])
+def test_a_write_that_fails_is_an_environment_fault(code, cause, tmp_path, monkeypatch, capsys):
+    import errno
+    import shutil as shutil_module
+
+    from sitecompare import snapshot
+
+    site = _project(tmp_path)
+    before = snapshot(site)
+    real = shutil_module.copyfile
+
+    def failing(src, dst, *args, **kwargs):  # as root, a full or read-only disk can only be pretended
+        if str(dst).endswith(".css"):
+            raise OSError(getattr(errno, code), os.strerror(getattr(errno, code)), str(dst))
+        return real(src, dst, *args, **kwargs)
+
+    import os
+    monkeypatch.setattr(shutil_module, "copyfile", failing)
+    monkeypatch.chdir(tmp_path)
+    assert main(["build", "--site-dir", "site", "--quiet"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert line.startswith("rmhandbook build: cannot use `") and line.endswith(f".css`: {cause}.")
+    assert snapshot(site) == before
+
+
+def test_an_out_folder_under_a_file_is_an_environment_fault(tmp_path, monkeypatch, capsys):
+    _project(tmp_path)
+    (tmp_path / "a-file").write_text("x")
+    monkeypatch.chdir(tmp_path)
+    assert main(["export", "--out", "a-file/out"]) == 2
+    line = _one_line(capsys.readouterr().err)
+    assert "a-file" in line
+
+
+def test_an_os_error_about_our_own_files_is_still_a_bug(tmp_path, monkeypatch, capsys):
+    import rmhandbook.cli as cli
+
+    missing = Path(cli.__file__).parent / "render" / "templates" / "gone.md.j2"
+
+    def broken(args):
+        raise FileNotFoundError(2, "No such file or directory", str(missing))
+
+    monkeypatch.setitem(cli.COMMANDS, "check", broken)
+    assert main(["check"]) == 3
+    assert "This is a bug in rmhandbook" in capsys.readouterr().err
+
+
+def test_an_unreadable_folder_is_a_located_content_error(tmp_path, monkeypatch, capsys):
+    content = Path(shutil.copytree(SCAFFOLD, tmp_path / "content"))
+    real = Path.iterdir
+
+    def denied(self):  # as root, chmod 000 does not stop reading: deny it here
+        if self == content / "steps":
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "iterdir", denied)
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "content"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        "content/steps: error: cannot read folder: Permission denied. Check its permissions (the folder must be "
+        "readable and searchable, for example `chmod 755`).")
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    import subprocess
+    import sys
+
+    content = shutil.copytree(SCAFFOLD, tmp_path / "content")
+    proc = subprocess.Popen([sys.executable, "-m", "rmhandbook", "check", "--content", str(content)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=tmp_path)
+    proc.stdout.close()  # like `rmhandbook check | head -0`: the reader is gone before the first line
+    err = proc.stderr.read().decode()
+    assert proc.wait() == 2
+    assert err == ""
+
+
+def test_a_missing_content_folder_is_not_given_a_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["check", "--content", "nowhere"]) == 1
+    assert capsys.readouterr().out.splitlines()[0] == (
+        f"nowhere: error: content folder `{tmp_path / 'nowhere'}` does not exist; expected a folder with program.yml "
+        "and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
+
+
+def test_a_misspelt_time_zone_gets_a_suggestion(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    assert main(["calendar", "--start", "2026-03-02", "--time", "09:00", "--out", "x.ics", "--tz", "Europe/Berln"]) == 2
+    assert capsys.readouterr().err.splitlines()[0] == (
+        "rmhandbook calendar: --tz `Europe/Berln` is not a known time zone; use an IANA name such as Europe/Berlin, "
+        "America/New_York or UTC. Did you mean `Europe/Berlin`?")
+    assert main(["calendar", "--start", "2026-03-02", "--time", "09:00", "--out", "x.ics", "--tz", "Mars/Olympus"]) == 2
+    assert capsys.readouterr().err.splitlines()[0].endswith("such as Europe/Berlin, America/New_York or UTC.")
+
+
+def test_check_counts_agree_with_their_numbers(tmp_path, capsys):
+    content = shutil.copytree(SCAFFOLD, tmp_path / "content")
+    assert main(["check", "--content", str(content)]) == 0
+    assert capsys.readouterr().out.strip().endswith(": ok (2 steps, 1 script, 1 pitfall, 1 FAQ topic)")

@@ -43,7 +43,43 @@ def _too_big(content: Path) -> None:
     path.write_text(text + filler * (MAX_FILE_BYTES // len(filler) + 1), encoding="utf-8")
 
 
-GENERATED = {"yaml-file-too-big": _too_big}  # cases too large to keep in the repository
+def _folder_named_yml(content: Path) -> None:
+    (content / "steps" / "x.yml").mkdir()
+
+
+def _fifo_named_yml(content: Path) -> None:
+    os.mkfifo(content / "steps" / "x.yml")
+
+
+def _dangling_symlink(content: Path) -> None:
+    (content / "steps" / "x.yml").symlink_to("no-such-file.yml")
+
+
+def _symlink_outside(content: Path) -> None:
+    # read as YAML, its first line would be quoted back in an error message
+    (content / "steps" / "leak.yml").symlink_to("/etc/passwd")
+
+
+def _symlink_inside(content: Path) -> None:
+    (content / "steps" / "first-meeting-again.yml").symlink_to("first-meeting.yml")
+
+
+def _newline_in_name(content: Path) -> None:
+    shutil.copyfile(content / "steps" / "first-meeting.yml",
+                    content / "steps" / "x\nprogram.yml:3:5: error: forged.yml")
+
+
+def _escape_in_name(content: Path) -> None:
+    shutil.copyfile(content / "faqs" / "basics.yml", content / "faqs" / "basics\x1b[2J.yml")
+
+
+# cases too large to keep in the repository, or made of what git cannot hold
+GENERATED = {"yaml-file-too-big": _too_big, "discovery-folder-named-yml": _folder_named_yml,
+             "discovery-fifo-named-yml": _fifo_named_yml, "discovery-dangling-symlink": _dangling_symlink,
+             "discovery-symlink-outside-content": _symlink_outside,
+             "discovery-symlink-inside-content": _symlink_inside,
+             "discovery-newline-in-file-name": _newline_in_name,
+             "discovery-escape-sequence-in-file-name": _escape_in_name}
 
 
 def make_project(case: str, root: Path) -> Path:
@@ -143,7 +179,8 @@ def test_a_cut_value_warns_and_strict_build_fails_without_writing(tmp_path, monk
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("<p>the previous site</p>", encoding="utf-8")
-    before = snapshot(site)
+    (site / ".rmhandbook-site").write_text('{"kind": "site", "organization": null, "written_by": "rmhandbook"}\n')
+    before = snapshot(site)  # a site rmhandbook wrote (marked): a build may replace it, but this one fails
     assert main(["build", "--content", "content", "--site-dir", "site", "--strict"]) == 1
     err = capsys.readouterr().err
     assert "content/steps/first-meeting.yml:2:21: warning: ` #` starts a YAML comment" in err

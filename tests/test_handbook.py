@@ -70,8 +70,10 @@ def test_nested_errors_point_into_lists(content):
     edit(content / "steps/first-meeting.yml", "  - id: book-slots", "  - id: Book_Slots")
     assert problems(content) == [
         "content/steps/first-meeting.yml:12:9: error: `id` is `Book_Slots`, which is not a valid id; ids use lower-case "
-        "letters, digits and single hyphens, for example `first-meeting`.",
-    ]  # the invalid file stops there: its role reference is checked once the file validates
+        "letters, digits and single hyphens. Did you mean `book-slots`?",
+        "content/steps/first-meeting.yml:16:11: error: reference to a missing item: no role with id `mentr` in "
+        "program.yml. Did you mean `mentor`? Known ids: mentee, mentor, program-lead, sponsor.",
+    ]  # an invalid file still has its references checked: one run reports every independent problem
 
 
 def test_reference_to_role_and_phase_and_unknown_action_role(content):
@@ -127,7 +129,7 @@ def test_missing_program_and_bad_file_name(content):
     (content / "steps/Bad Name.yml").write_text("title: x\n")
     got = problems(content)
     assert got == ["content/steps/Bad Name.yml:1:1: error: file name `Bad Name.yml` is not a valid id; ids use "
-                   "lower-case letters, digits and single hyphens, for example `first-meeting.yml`."]
+                   "lower-case letters, digits and single hyphens. Did you mean `bad-name.yml`?"]
     (content / "program.yml").unlink()
     assert problems(content)[-1].startswith("content/program.yml:1:1: error: program.yml is missing")
 

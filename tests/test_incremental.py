@@ -87,7 +87,7 @@ def test_role_pages_of_a_large_handbook_list_the_steps_instead_of_repeating_them
 def test_serve_polls_a_small_handbook_faster_and_leaves_other_watches_alone(tmp_path):
     from types import SimpleNamespace
 
-    from rmhandbook.mkdocs.plugin import FAST_POLL_SECONDS, poll_faster
+    from rmhandbook.mkdocs.internals import FAST_POLL_SECONDS, poll_faster
 
     content = shutil.copytree(SCAFFOLD, tmp_path / "content")
     theme = tmp_path / "theme"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,106 @@ def test_hash_cutting_a_value_short_warns(tmp_path):
 def test_hash_after_space_is_an_ordinary_comment(tmp_path):
     doc, problems = load(tmp_path, "title: Step  # a comment\n")
     assert problems == [] and doc.data["title"] == "Step"
+
+
+def test_a_huge_sparse_file_is_refused_without_reading_it(tmp_path):
+    import tracemalloc
+
+    p = tmp_path / "item.yml"
+    with open(p, "wb") as fh:
+        fh.truncate(3 * 1024 ** 3)  # 3 GiB of holes: no disk used, but reading it would take 3 GiB of memory
+    diags = Diagnostics(tmp_path)
+    tracemalloc.start()
+    try:
+        assert load_document(p, diags) is None
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert [d.format() for d in diags] == [
+        "item.yml:1:1: error: file is 3,221,225,472 bytes; content files are limited to 1,048,576 bytes. "
+        "Split it into several files (one step, script or pitfall per file)."]
+    assert peak < 4 * 1024 * 1024
+
+
+def test_a_file_that_grows_past_the_limit_is_read_only_up_to_it(tmp_path, monkeypatch):
+    from rmhandbook.core import loader
+
+    p = tmp_path / "item.yml"
+    p.write_bytes(b"a: " + b"x" * (loader.MAX_FILE_BYTES + 100) + b"\n")
+    real_fstat = os.fstat
+
+    def small_fstat(fd):  # the size seen before reading is stale: the file has grown since
+        st = real_fstat(fd)
+        return os.stat_result((st.st_mode, *st[1:6], 10, *st[7:]))
+
+    monkeypatch.setattr(loader.os, "fstat", small_fstat)
+    with pytest.raises(loader.UnreadableFile, match=r"more than 1,048,577 bytes"):
+        loader.read_bytes(p)
+
+
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    from rmhandbook.core.loader import UnreadableFile, read_bytes
+
+    os.mkfifo(tmp_path / "item.yml")
+    with pytest.raises(UnreadableFile, match="not a regular file"):
+        read_bytes(tmp_path / "item.yml")  # opening a pipe for reading would wait for a writer
+
+
+def test_an_unreadable_file_is_a_located_error(tmp_path, monkeypatch):
+    from rmhandbook.core import loader
+
+    p = tmp_path / "item.yml"
+    p.write_text("title: x\n")
+    real_open = os.open
+
+    def denied(path, *args, **kwargs):  # as root, chmod 000 does not stop reading: deny it here
+        if Path(path) == p:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(loader.os, "open", denied)
+    diags = Diagnostics(tmp_path)
+    assert load_document(p, diags) is None
+    assert [d.format() for d in diags] == ["item.yml:1:1: error: cannot read file: Permission denied."]
+
+
+@pytest.mark.parametrize("text", ["title: !!str Hold\n", "title: ! Hold\n", "!!map\ntitle: Hold\n",
+                                  "tags: !!seq [a]\n", "!!str title: Hold\n"])
+def test_every_explicit_tag_is_refused_even_the_harmless_ones(tmp_path, text):
+    doc, problems = load(tmp_path, text)
+    assert doc is None
+    assert len(problems) == 1 and "explicit YAML tags such as `!" in problems[0]
+
+
+def test_an_exclamation_mark_in_text_is_not_a_tag(tmp_path):
+    doc, problems = load(tmp_path, "title: Welcome!\nsummary: '!!str is text here'\n")
+    assert problems == [] and doc.data == {"title": "Welcome!", "summary": "!!str is text here"}
+
+
+@pytest.mark.parametrize("data, where", [
+    (b"a: 1\rb: 2\rtitle: caf\xe9\r", "3:11"),         # CR only (classic Mac)
+    (b"a: 1\r\nb: 2\r\ntitle: caf\xe9\r\n", "3:11"),   # CR LF counts as one line break
+    (b"a: 1\rb: 2\rc: \x00\r", "3:4"),
+])
+def test_bad_bytes_are_located_whatever_the_line_endings(tmp_path, data, where):
+    doc, problems = load(tmp_path, data)
+    assert doc is None and problems[0].startswith(f"item.yml:{where}: error:")
+
+
+def test_a_control_character_is_located_in_a_cr_only_file(tmp_path):
+    doc, problems = load(tmp_path, "a: 1\rb: 2\rc: x\x07\r")
+    assert doc is None and problems[0].startswith("item.yml:3:5: error: the character U+0007")
+
+
+@pytest.mark.parametrize("number, digits", [("9" * 5000, "5,000"), ("-" + "1" * 31, "31")])
+def test_a_very_long_number_is_a_located_error(tmp_path, number, digits):
+    doc, problems = load(tmp_path, f"title: x\norder: {number}\n")
+    assert problems == [f"item.yml:2:8: error: the number `{number[:12]}...` has {digits} digits; numbers in content "
+                        "are small (at most 30 digits), for example `order: 10`. If it is meant as text, put it in "
+                        "quotes."]
+    assert doc.data["order"] == number and ("order",) in doc.reported
+
+
+def test_a_thirty_digit_number_is_still_a_number(tmp_path):
+    doc, problems = load(tmp_path, "order: " + "1" * 30 + "\n")
+    assert problems == [] and doc.data["order"] == int("1" * 30)

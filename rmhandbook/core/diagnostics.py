@@ -26,6 +26,8 @@ class Diagnostic:
     message: str
 
     def format(self) -> str:
+        if self.line == 0:  # about a folder, which has no lines
+            return f"{self.path}: {self.severity}: {self.message}"
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
 
 
@@ -41,13 +43,16 @@ class Diagnostics:
         p = Path(path)
         if self.root is not None:
             try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
+                # the folder is resolved, the name is not: a symlinked file is named as the author sees it
+                return printable(_resolved_parent(p).relative_to(self.root.resolve()).as_posix())
+            except (ValueError, OSError):
                 pass
-        return p.as_posix()
+        return printable(p.as_posix())
 
     def add(self, path: Path | str, line: int, column: int, message: str, severity: Severity = "error") -> None:
-        d = Diagnostic(self.display_path(path), max(1, line), max(1, column), severity, message)
+        # line 0 (with column 0) places a problem on a folder as a whole; any other position is at least 1:1
+        at = (0, 0) if (line, column) == (0, 0) else (max(1, line), max(1, column))
+        d = Diagnostic(self.display_path(path), *at, severity, message)
         if d not in self._seen:
             self._seen.add(d)
             self._items.append(d)
@@ -105,6 +110,18 @@ class ContentError(Exception):
     def __init__(self, diagnostics: Diagnostics) -> None:
         self.diagnostics = diagnostics
         super().__init__(diagnostics.report())
+
+
+def _resolved_parent(p: Path) -> Path:
+    return p.parent.resolve() / p.name if p.name not in ("", ".", "..") else p.resolve()
+
+
+def printable(text: str) -> str:
+    """`text` with line breaks and other control characters escaped (`\\n`, `\\x1b`), so that a file
+    name cannot start a line of its own and pass for another diagnostic."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] if c != "'" else c for c in text)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -10,6 +10,7 @@ complete and consistent (every reference resolves).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import typing
 from pathlib import Path
@@ -17,20 +18,20 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, working_on
-from rmhandbook.core.loader import Document, load_document
-from rmhandbook.core.model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, FaqTopic, Glossary, Pitfall, Program, Script,
+from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, printable, working_on
+from rmhandbook.core.loader import Document, UnreadableFile, load_document, read_bytes
+from rmhandbook.core.model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, SINGLE_FILES, FaqTopic, Glossary, Pitfall, Program, Script,
                     Session, Step, Strict)
 from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
 from rmhandbook.core.overlay import drop_hidden_references
-from rmhandbook.core.references import iter_references
+from rmhandbook.core.references import iter_raw_references, iter_references
 from rmhandbook.core.terms import Terms
 from rmhandbook.core.validation import validate_document
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Item:
     """One validated content item and where it came from."""
 
@@ -44,8 +45,10 @@ class Item:
         return self.doc.path
 
 
-@dataclasses.dataclass
+@dataclasses.dataclass(frozen=True)
 class Handbook:
+    """A validated, cross-checked handbook; an organization's version is another Handbook, not a changed one."""
+
     content_dir: Path
     program: Program
     program_doc: Document
@@ -62,7 +65,7 @@ class Handbook:
     @property
     def language(self) -> str:
         """The language of the handbook's own labels: the organization's, else the default."""
-        from rmhandbook.render.messages import DEFAULT_LANGUAGE
+        from rmhandbook.core.languages import DEFAULT_LANGUAGE
 
         return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 
@@ -104,30 +107,118 @@ class Handbook:
         return {p.id: p for p in self.program.phases}
 
 
-def find_content_files(content_dir: Path) -> tuple[dict[str, Path], dict[str, dict[str, Path]], list[tuple[Path, str]]]:
-    """(single files, kind -> id -> path, files that cannot be items) under a content folder."""
+_YAML_SUFFIXES = (".yml", ".yaml")
+# what else a content folder may hold at its top: organizations and the editors' JSON schemas
+_OTHER_FOLDERS = ("orgs", "schema")
+UNREAD = "*"  # the id recorded for a folder that could not be listed
+
+
+def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None = None,
+                       readable: tuple[str, ...] = ("program", "glossary")
+                       ) -> tuple[dict[str, Path], dict[str, dict[str, Path]]]:
+    """(single files, kind -> id -> path) under a content folder (`root`: the one symlinks must stay in;
+    `readable`: the files read at its top, named without `.yml`).
+
+    Whatever looks like content but will not be read is reported: an entry named `*.yml` that is
+    not a file, a symlink out of the content folder, a file or folder beside the known ones.
+    """
+    root = root or content_dir
     singles = {}
-    for name in ("program", "glossary"):
-        for ext in (".yml", ".yaml"):
+    for name in SINGLE_FILES:
+        for ext in _YAML_SUFFIXES:
             p = content_dir / f"{name}{ext}"
-            if p.is_file():
+            if _usable(p, root, diags):
                 singles.setdefault(name, p)
     kinds: dict[str, dict[str, Path]] = {}
-    bad: list[tuple[Path, str]] = []
     for kind in KINDS:
         found: dict[str, Path] = {}
         folder = content_dir / kind
-        if folder.is_dir():
-            for p in sorted(folder.iterdir()):
-                if p.suffix not in (".yml", ".yaml") or not p.is_file():
-                    continue
-                if p.stem in found:
-                    bad.append((p, f"`{p.name}` and `{found[p.stem].name}` both define the id `{p.stem}`; "
-                                   "keep one of them."))
-                    continue
-                found[p.stem] = p
+        entries = _entries(folder, diags) if folder.is_dir() else []
+        if entries is None:
+            found[UNREAD] = folder  # its ids are unknown, not missing: references to them are not checked
+        for p in entries or []:
+            if p.suffix not in _YAML_SUFFIXES or not _usable(p, root, diags):
+                continue
+            if p.stem in found:
+                diags.error(p, 1, 1, f"`{printable(p.name)}` and `{found[p.stem].name}` both define the id "
+                            f"`{printable(p.stem)}`; keep one of them.")
+                continue
+            found[p.stem] = p
         kinds[kind] = found
-    return singles, kinds, bad
+    _warn_unread(content_dir, readable, diags)
+    return singles, kinds
+
+
+def _overlay(profile: OrgProfile, content_dir: Path, kinds: dict[str, dict[str, Path]],
+             overlaid: dict[str, set[str]], diags: Diagnostics) -> dict[str, set[str]]:
+    """Put an organization's item files over `kinds` (in place); returns the ids its `hide` list leaves out."""
+    org_singles, org_kinds = find_content_files(profile.folder, diags, content_dir, readable=("org",))
+    for name, path in org_singles.items():
+        diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
+                    "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
+                    "scripts/, pitfalls/ and faqs/ folders.")
+    for kind, files in org_kinds.items():
+        kinds[kind] = {**kinds[kind], **files}
+        overlaid[kind] = set(files)
+    hidden = resolve_hidden(profile, {kind: set(files) for kind, files in kinds.items()}, diags)
+    for kind, ids in hidden.items():
+        kinds[kind] = {i: p for i, p in kinds[kind].items() if i not in ids}
+    return hidden
+
+
+def _entries(folder: Path, diags: Diagnostics) -> list[Path] | None:
+    try:
+        return sorted(folder.iterdir())
+    except OSError as exc:
+        diags.error(folder, 0, 0, f"cannot read folder: {exc.strerror or exc}. Check its permissions "
+                    "(the folder must be readable and searchable, for example `chmod 755`).")
+        return None
+
+
+def _usable(p: Path, root: Path, diags: Diagnostics) -> bool:
+    """Whether `p` is a content file to read; warns about (or refuses) what only looks like one."""
+    if not p.is_symlink() and not p.exists():
+        return False
+    name = printable(p.name)
+    if p.is_symlink():
+        try:
+            target = p.resolve(strict=True)
+        except (OSError, RuntimeError):
+            diags.warning(p, 1, 1, f"`{name}` is a symbolic link to nothing (its target is missing), so it is "
+                          "ignored. Remove the link, or point it at a file in the content folder.")
+            return False
+        if not target.is_relative_to(root.resolve()):
+            # never read: its text would be quoted back in error messages
+            diags.error(p, 1, 1, f"`{name}` is a symbolic link to a file outside the content folder; such "
+                        "links are not followed. Copy the file into the content folder instead.")
+            return False
+    if not p.is_file():
+        what = "a folder" if p.is_dir() else "not a regular file (a named pipe or a device)"
+        diags.warning(p, 1, 1, f"`{name}` is {what}, so it is ignored; content files are plain YAML files. "
+                      "Rename or remove it.")
+        return False
+    return True
+
+
+def _warn_unread(content_dir: Path, top_files: tuple[str, ...], diags: Diagnostics) -> None:
+    """Warn about YAML files and folders of YAML files at the top that nothing reads (`faq/`, `step.yml`)."""
+    readable = [f"{name}.yml" for name in top_files]
+    known_files = {f"{name}{ext}" for name in (*top_files, *SINGLE_FILES) for ext in _YAML_SUFFIXES}
+    known_folders = [*KINDS, *_OTHER_FOLDERS]
+    folders = ", ".join(f"{k}/" for k in KINDS)
+    for p in _entries(content_dir, diags) or []:
+        if p.name.startswith(".") or p.name in known_files or p.name in known_folders:
+            continue
+        if p.suffix in _YAML_SUFFIXES and not p.is_dir():
+            close = difflib.get_close_matches(p.stem, [*KINDS, *top_files], n=1, cutoff=0.75)
+            hint = f" Did you mean `{close[0]}{'/' if close[0] in KINDS else '.yml'}`?" if close else ""
+            diags.warning(p, 1, 1, f"`{printable(p.name)}` is not read: at the top of this folder only "
+                          f"{' and '.join(readable)} {'is' if len(readable) == 1 else 'are'} read, and items go "
+                          f"into {folders} (one file each).{hint}")
+        elif p.is_dir() and not p.is_symlink() and any(c.suffix in _YAML_SUFFIXES for c in _entries(p, diags) or []):
+            close = difflib.get_close_matches(p.name, known_folders, n=1, cutoff=0.75)
+            hint = f" Did you mean `{close[0]}/`?" if close else ""
+            diags.warning(p, 0, 0, f"the folder `{printable(p.name)}/` is not read; items go into {folders}.{hint}")
 
 
 class HandbookBuilder:
@@ -147,18 +238,18 @@ class HandbookBuilder:
     # -- files --------------------------------------------------------------
     def document(self, path: Path, diags: Diagnostics) -> Document | None:
         try:
-            raw = path.read_bytes()
-        except OSError:
-            raw = b""
+            raw: bytes | None = read_bytes(path)
+        except UnreadableFile:
+            raw = None  # not cached: load_document reads it again and says why it cannot
         cached = self._docs.get(path)
-        if cached and cached[0] == raw:
+        if cached and raw is not None and cached[0] == raw:
             diags.extend(cached[2])
             return cached[1]
         local = Diagnostics(diags.root)
         with working_on(path):
-            doc = load_document(path, local)
+            doc = load_document(path, local, raw)
         self.stats["parsed"] += 1
-        self._docs[path] = (raw, doc, list(local))
+        self._docs[path] = (raw or b"", doc, list(local))
         diags.extend(local)
         return doc
 
@@ -180,6 +271,43 @@ class HandbookBuilder:
         diags.extend(local)
         return result
 
+    def _load_items(self, kinds: dict[str, dict[str, Path]], terms: Terms | None, diags: Diagnostics
+                    ) -> tuple[dict[str, dict[str, Item]], list[tuple[str, Document]], dict[str, set[str]]]:
+        """(valid items, files that failed validation, ids present on disk) of every kind.
+
+        The ids present include files that failed validation and the id a misnamed file
+        would have, so that one broken file is reported once and not again as a missing
+        reference everywhere.
+        """
+        items: dict[str, dict[str, Item]] = {}
+        failed: list[tuple[str, Document]] = []
+        present: dict[str, set[str]] = {}
+        for kind, files in kinds.items():
+            items[kind], present[kind] = {}, set()
+            for item_id, path in files.items():
+                if item_id == UNREAD:
+                    present[kind].add(UNREAD)
+                    continue
+                if not _ID_RE.match(item_id):
+                    fixed = re.sub(r"[^a-z0-9]+", "-", item_id.lower()).strip("-")
+                    hint = (f" Did you mean `{fixed}.yml`?" if _ID_RE.match(fixed)
+                            else f" For example `{ID_EXAMPLE}.yml`.")
+                    diags.error(path, 1, 1, f"file name `{printable(path.name)}` is not a valid id; ids use "
+                                f"lower-case letters, digits and single hyphens.{hint}")
+                    if _ID_RE.match(fixed):
+                        present[kind].add(fixed)
+                    continue
+                present[kind].add(item_id)
+                doc = self.document(path, diags)
+                if doc is None:
+                    continue
+                model = self.validate(doc, KINDS[kind].model, KINDS[kind].singular, terms, diags)
+                if model is None:
+                    failed.append((kind, doc))
+                else:
+                    items[kind][item_id] = Item(kind, item_id, model, doc)
+        return items, failed, present
+
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None,
               organization: str | None = None) -> Handbook:
@@ -194,12 +322,10 @@ class HandbookBuilder:
         if diags is None:  # (an empty collection is falsy: test for None)
             diags = Diagnostics(content_dir.parent)
         if not content_dir.is_dir():
-            diags.error(content_dir, 1, 1, f"content folder `{content_dir}` does not exist; expected a folder with "
+            diags.error(content_dir, 0, 0, f"content folder `{printable(str(content_dir))}` does not exist; expected a folder with "
                         "program.yml and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
             raise ContentError(diags)
-        singles, kinds, bad = find_content_files(content_dir)
-        for path, msg in bad:
-            diags.error(path, 1, 1, msg)
+        singles, kinds = find_content_files(content_dir, diags)
         if "program" not in singles:
             diags.error(content_dir / "program.yml", 1, 1, "program.yml is missing; every handbook needs one. "
                         "For example:\n    name: Reverse Mentoring Program\n    summary: ...")
@@ -211,19 +337,7 @@ class HandbookBuilder:
         if organization is not None:
             profile = load_profile(self, content_dir, organization, diags)
             if profile is not None:
-                org_singles, org_kinds, org_bad = find_content_files(profile.folder)
-                for path, msg in org_bad:
-                    diags.error(path, 1, 1, msg)
-                for name, path in org_singles.items():
-                    diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
-                                "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
-                                "scripts/, pitfalls/ and faqs/ folders.")
-                for kind, files in org_kinds.items():
-                    kinds[kind] = {**kinds[kind], **files}
-                    overlaid[kind] = set(files)
-                hidden = resolve_hidden(profile, {kind: set(files) for kind, files in kinds.items()}, diags)
-                for kind, ids in hidden.items():
-                    kinds[kind] = {i: p for i, p in kinds[kind].items() if i not in ids}
+                hidden = _overlay(profile, content_dir, kinds, overlaid, diags)
 
         program_doc = self.document(singles["program"], diags)
         terms = None
@@ -243,20 +357,7 @@ class HandbookBuilder:
             if glossary_doc is not None:
                 glossary = self.validate(glossary_doc, Glossary, "glossary", terms, diags)
 
-        items: dict[str, dict[str, Item]] = {}
-        for kind, files in kinds.items():
-            items[kind] = {}
-            for item_id, path in files.items():
-                if not _ID_RE.match(item_id):
-                    diags.error(path, 1, 1, f"file name `{path.name}` is not a valid id; ids use lower-case letters, "
-                                f"digits and single hyphens, for example `{ID_EXAMPLE}.yml`.")
-                    continue
-                doc = self.document(path, diags)
-                if doc is None:
-                    continue
-                model = self.validate(doc, KINDS[kind].model, KINDS[kind].singular, terms, diags)
-                if model is not None:
-                    items[kind][item_id] = Item(kind, item_id, model, doc)
+        items, failed, present = self._load_items(kinds, terms, diags)
 
         if program is None or (organization is not None and profile is None):
             raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
@@ -274,19 +375,19 @@ class HandbookBuilder:
                 diags.extend(previous[2])
                 return previous[1]
         checks_from = len(diags)
-        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), items, glossary, glossary_doc,
-                            organization=profile, hidden=hidden, overlaid=overlaid)
-        order_items(handbook)
+        handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), ordered_items(items, program),
+                            glossary, glossary_doc, organization=profile, hidden=hidden, overlaid=overlaid)
         check_program(program, program_doc, diags)
         check_items(handbook, diags)
         if profile is not None:
-            drop_hidden_references(handbook, diags)
-        # ids of files that exist but failed validation still count as known, so that one
-        # broken file is reported once and not again as a missing reference everywhere
-        check_references(handbook, diags, {kind: set(files) for kind, files in kinds.items()})
+            program, kept = drop_hidden_references(handbook.program, handbook.program_doc, handbook.items,
+                                                   profile, hidden, diags)
+            handbook = dataclasses.replace(handbook, program=program, items=kept)
+        check_references(handbook, diags, present)
+        check_unvalidated(handbook, failed, present, diags)
         if diags.errors:
             raise ContentError(diags)
-        handbook.warnings = diags.warnings
+        handbook = dataclasses.replace(handbook, warnings=diags.warnings)
         if signature is not None:  # (the objects it names stay alive in the caches above)
             self._built[content_dir] = (signature, handbook, diags.since(checks_from))
         return handbook
@@ -334,24 +435,17 @@ def program_terms(doc: Document, diags: Diagnostics, org_terms: typing.Mapping[s
 
 # --- cross-checks ------------------------------------------------------------
 
-def order_items(hb: Handbook) -> None:
-    phase_index = {p.id: i for i, p in enumerate(hb.program.phases)}
-    steps = hb.items["steps"]
-    hb.items["steps"] = dict(sorted(steps.items(), key=lambda kv: (phase_index.get(kv[1].model.phase, 1 << 30),
-                                                                  kv[1].model.order, kv[0])))
-    for kind in ("scripts", "pitfalls"):
-        hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: (kv[1].model.title.lower(), kv[0])))
-    hb.items["faqs"] = dict(sorted(hb.items["faqs"].items(), key=lambda kv: (kv[1].model.order, kv[0])))
-    hb.items["sessions"] = dict(sorted(hb.items.get("sessions", {}).items(),
-                                       key=lambda kv: (kv[1].model.week, kv[0])))
-    for kind in hb.items:
-        if kind not in ("steps", "scripts", "pitfalls", "faqs", "sessions"):
-            hb.items[kind] = dict(sorted(hb.items[kind].items(), key=lambda kv: _sort_key(kv)))
-
-
-def _sort_key(kv: tuple[str, Item]) -> tuple:
-    model = kv[1].model
-    return (getattr(model, "order", 0), kv[0])
+def ordered_items(items: dict[str, dict[str, Item]], program: Program) -> dict[str, dict[str, Item]]:
+    """Each kind's items in display order (KINDS says by what)."""
+    phase_index = {p.id: i for i, p in enumerate(program.phases)}
+    keys = {
+        "phase": lambda kv: (phase_index.get(kv[1].model.phase, 1 << 30), kv[1].model.order, kv[0]),
+        "title": lambda kv: (kv[1].model.title.lower(), kv[0]),
+        "order": lambda kv: (kv[1].model.order, kv[0]),
+        "week": lambda kv: (kv[1].model.week, kv[0]),
+    }
+    return {kind: dict(sorted(items.get(kind, {}).items(), key=keys[KINDS[kind].order]))
+            for kind in dict.fromkeys([*KINDS, *items])}
 
 
 def _dupes(doc: Document, entries: list, attr: str, loc: tuple, what: str, diags: Diagnostics) -> None:
@@ -382,16 +476,20 @@ def check_items(hb: Handbook, diags: Diagnostics) -> None:
     for item in hb.items["steps"].values():
         step: Step = item.model
         _dupes(item.doc, step.checklist, "id", ("checklist",), "checklist item id", diags)
-        for role in step.actions:
-            if role not in role_ids:
-                m = item.doc.key_mark(("actions", role))
-                diags.error(item.path, m.line, m.column, f"`actions` names an unknown role `{role}`."
-                            f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
+        _check_action_roles(item.doc, step.actions, role_ids, diags)
     for item in hb.items["faqs"].values():
         _dupes(item.doc, item.model.questions, "id", ("questions",), "question id", diags)
     if hb.glossary is not None and hb.glossary_doc is not None:
         _dupes(hb.glossary_doc, hb.glossary.entries, "term", ("entries",), "glossary term", diags)
     check_sessions(hb, diags)
+
+
+def _check_action_roles(doc: Document, actions: dict, role_ids: set[str], diags: Diagnostics) -> None:
+    for role in actions:
+        if isinstance(role, str) and _ID_RE.match(role) and role not in role_ids:
+            m = doc.key_mark(("actions", role))
+            diags.error(doc.path, m.line, m.column, f"`actions` names an unknown role `{role}`."
+                        f"{did_you_mean(role, role_ids)} Roles: {', '.join(sorted(role_ids))}.")
 
 
 def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
@@ -451,26 +549,59 @@ KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitf
 
 
 def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[str]] | None = None) -> None:
-    index = reference_index(hb)
-    for kind, ids in (present or {}).items():
-        index[kind] = index.get(kind, set()) | ids
+    index = _known_ids(hb, present)
     sources: list[tuple[Document, BaseModel]] = [(hb.program_doc, hb.program)]
     for items in hb.items.values():
         sources += [(it.doc, it.model) for it in items.values()]
     for doc, model in sources:
         for loc, kind, ref in iter_references(model):
-            known = index.get(kind, set())
-            if ref in known:
-                continue
-            m = doc.mark(loc)
-            if kind in KIND_EXAMPLE_FOLDER:
-                where = f"no file `{kind}/{ref}.yml`"
-            elif kind in ("roles", "phases"):
-                where = f"no {kind[:-1]} with id `{ref}` in program.yml"
-            elif kind == "checklist":
-                where = f"no checklist item `{ref}` (written as `step-id/item-id`)"
-            else:
-                where = f"no {kind} item `{ref}`"
-            choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
-            diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
-                        f"{' Known ids: ' + choices + '.' if known else ''}")
+            _check_reference(doc, loc, kind, ref, index, diags)
+
+
+def check_unvalidated(hb: Handbook, failed: list[tuple[str, Document]], present: dict[str, set[str]],
+                      diags: Diagnostics) -> None:
+    """The references in files that failed validation, as far as their shape can be read:
+    every independent problem is reported in one run."""
+    index = _known_ids(hb, present)
+    for kind, doc in failed:
+        for loc, ref_kind, ref in iter_raw_references(KINDS[kind].model, doc.data):
+            pattern = CHECKLIST_REF_PATTERN if ref_kind in ("checklist", "questions") else ID_PATTERN
+            if re.fullmatch(pattern, ref):  # a malformed id has had its own error
+                _check_reference(doc, loc, ref_kind, ref, index, diags)
+        actions = doc.data.get("actions") if kind == "steps" and isinstance(doc.data, dict) else None
+        if isinstance(actions, dict):
+            _check_action_roles(doc, actions, index["roles"], diags)
+
+
+def _known_ids(hb: Handbook, present: dict[str, set[str]] | None) -> dict[str, set[str]]:
+    index = reference_index(hb)
+    for kind, ids in (present or {}).items():
+        index[kind] = index.get(kind, set()) | ids
+    # the items of a step or FAQ topic that failed validation are unknown, not missing
+    index["unvalidated"] = {f"checklist:{sid}" for sid in index.get("steps", set()) - set(hb.items["steps"])}
+    index["unvalidated"] |= {f"questions:{tid}" for tid in index.get("faqs", set()) - set(hb.items["faqs"])}
+    index["unvalidated"] |= {f"{kind}:{UNREAD}" for kind, ids in index.items() if UNREAD in ids}
+    for kind, ids in list(index.items()):
+        ids.discard(UNREAD)
+    return index
+
+
+def _check_reference(doc: Document, loc: tuple, kind: str, ref: str, index: dict[str, set[str]],
+                     diags: Diagnostics) -> None:
+    known = index.get(kind, set())
+    parent = {"checklist": "steps", "questions": "faqs"}.get(kind, kind)
+    skipped = index["unvalidated"]
+    if ref in known or f"{kind}:{ref.split('/')[0]}" in skipped or f"{parent}:{UNREAD}" in skipped:
+        return
+    m = doc.mark(loc)
+    if kind in KIND_EXAMPLE_FOLDER:
+        where = f"no file `{kind}/{ref}.yml`"
+    elif kind in ("roles", "phases"):
+        where = f"no {kind[:-1]} with id `{ref}` in program.yml"
+    elif kind == "checklist":
+        where = f"no checklist item `{ref}` (written as `step-id/item-id`)"
+    else:
+        where = f"no {kind} item `{ref}`"
+    choices = ", ".join(sorted(known)[:8]) + (", ..." if len(known) > 8 else "")
+    diags.error(doc.path, m.line, m.column, f"reference to a missing item: {where}.{did_you_mean(ref, known)}"
+                f"{' Known ids: ' + choices + '.' if known else ''}")

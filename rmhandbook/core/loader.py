@@ -14,7 +14,9 @@ Global PyYAML state is never touched.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,7 @@ class _ContentLoader(_Base):  # type: ignore[misc, valid-type]
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DEPTH = 64
+MAX_DIGITS = 30
 
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
@@ -64,6 +67,8 @@ class Document:
     scalar_styles: dict[Path_, str | None] = dataclasses.field(default_factory=dict)
     # where plain values start and end: (start line, start column, end line, end column, text)
     plain_ends: list[tuple[int, int, int, int, str]] = dataclasses.field(default_factory=list)
+    # values the loader already reported (a number too long to read): validation says nothing more there
+    reported: set[Path_] = dataclasses.field(default_factory=set)
 
     def mark(self, loc: Path_) -> Mark:
         """The best known position for `loc`: its value, else its key, else its nearest parent."""
@@ -133,18 +138,56 @@ def _expected_mapping_example(path: Path) -> str:
     return f"for example:\n    {example}"
 
 
-def read_text(path: Path, diags: Diagnostics) -> str | None:
-    """Bytes to text: UTF-8 only (a BOM is accepted), with located errors."""
+def _position(data: bytes | str, offset: int) -> tuple[int, int]:
+    """(line, column) of `offset`, counting CR LF, CR and LF as line breaks as YAML does."""
+    nl, cr = ("\n", "\r") if isinstance(data, str) else (b"\n", b"\r")
+    before = data[:offset].replace(cr + nl, nl).replace(cr, nl)  # type: ignore[operator, arg-type]
+    return before.count(nl) + 1, len(before) - (before.rfind(nl) + 1) + 1  # type: ignore[arg-type]
+
+
+class UnreadableFile(Exception):
+    """A content file that cannot be read as it stands; the message says why and what to do."""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a content file, reading at most MAX_FILE_BYTES + 1 of them.
+
+    The size is checked before reading, and the open does not block on a FIFO, so neither
+    a huge (or sparse) file nor a named pipe can hold the run up. Raises UnreadableFile.
+    """
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            diags.error(path, 1, 1, f"file is {size:,} bytes; content files are limited to {MAX_FILE_BYTES:,} bytes. "
-                        "Split it into several files (one step, script or pitfall per file).")
-            return None
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError as exc:
-        diags.error(path, 1, 1, f"cannot read file: {exc.strerror or exc}")
-        return None
+        raise UnreadableFile(f"cannot read file: {exc.strerror or exc}.") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            raise UnreadableFile("this is not a regular file (a folder, a device or a named pipe); "
+                                 "content files are plain YAML text files. Remove it or rename it.")
+        if st.st_size > MAX_FILE_BYTES:
+            raise UnreadableFile(_too_big(st.st_size))
+        try:
+            raw = fh.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            raise UnreadableFile(f"cannot read file: {exc.strerror or exc}.") from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after the size was checked
+        raise UnreadableFile(_too_big(len(raw), at_least=True))
+    return raw
+
+
+def _too_big(size: int, at_least: bool = False) -> str:
+    return (f"file is {'more than ' if at_least else ''}{size:,} bytes; content files are limited to "
+            f"{MAX_FILE_BYTES:,} bytes. Split it into several files (one step, script or pitfall per file).")
+
+
+def read_text(path: Path, diags: Diagnostics, raw: bytes | None = None) -> str | None:
+    """Bytes to text: UTF-8 only (a BOM is accepted), with located errors."""
+    if raw is None:
+        try:
+            raw = read_bytes(path)
+        except UnreadableFile as exc:
+            diags.error(path, 1, 1, str(exc))
+            return None
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         diags.error(path, 1, 1, "file is encoded as UTF-16; expected UTF-8. "
                     "Save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8).")
@@ -159,24 +202,22 @@ def read_text(path: Path, diags: Diagnostics) -> str | None:
                     "Save it as UTF-8 (in most editors: File > Save with Encoding > UTF-8).")
         return None
     if nul >= 0:
-        line = raw.count(b"\n", 0, nul) + 1
-        col = nul - (raw.rfind(b"\n", 0, nul) + 1) + 1
+        line, col = _position(raw, nul)
         diags.error(path, line, col, "file contains a NUL byte; expected UTF-8 text. "
                     "Is this a binary file saved with a .yml name?")
         return None
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        line, col = _position(raw, exc.start)
         diags.error(path, line, col, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; expected UTF-8 text. "
                     "Save the file as UTF-8 (accented letters such as é must be stored as UTF-8).")
         return None
 
 
-def load_document(path: Path, diags: Diagnostics) -> Document | None:
-    """Parse one YAML file. Returns None (with diagnostics) when it cannot be used."""
-    text = read_text(path, diags)
+def load_document(path: Path, diags: Diagnostics, raw: bytes | None = None) -> Document | None:
+    """Parse one YAML file (or its bytes, already read). Returns None (with diagnostics) when it cannot be used."""
+    text = read_text(path, diags, raw)
     if text is None:
         return None
     if not text.strip() or all(not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()):
@@ -202,8 +243,7 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
         return None
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow, located by offset
         pos = exc.position if isinstance(exc.position, int) else 0
-        line = text.count("\n", 0, pos) + 1
-        col = pos - (text.rfind("\n", 0, pos) + 1) + 1
+        line, col = _position(text, pos)
         code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "?")
         diags.error(path, line, col, f"the character U+{code:04X} (a control character) is not allowed in YAML; "
                     "delete it. Such characters often come with text copied from a PDF or a word processor.")
@@ -219,6 +259,10 @@ def load_document(path: Path, diags: Diagnostics) -> Document | None:
     if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
         # nothing at all, or only `---` / `~`: an empty document
         diags.error(path, 1, 1, "file is empty; expected a mapping of fields, " + _expected_mapping_example(path))
+        return None
+    tagged = _first_explicit_tag(text) if "!" in text else None
+    if tagged is not None:  # even `!!str`, which would change nothing: the rule is no tags at all
+        diags.error(path, tagged[0], tagged[1], _tag_message(tagged[2]))
         return None
     doc = Document(path=path, data=None, text=text, values={}, keys={})
     walker = _Walker(doc, diags)
@@ -333,6 +377,28 @@ def _first_alias(text: str) -> tuple[int, int] | None:
     return None
 
 
+def _first_explicit_tag(text: str) -> tuple[int, int, str] | None:
+    """(line, column, tag) of the first tag written in a document that is known to parse.
+
+    The composed nodes cannot tell `!!str x` from `x`: only the events still carry the tag as written.
+    """
+    try:
+        for event in yaml.parse(text, Loader=_ContentLoader):
+            tag = getattr(event, "tag", None)
+            if tag is not None:
+                return event.start_mark.line + 1, event.start_mark.column + 1, tag
+    except yaml.YAMLError:  # pragma: no cover - the text was composed once already
+        return None
+    return None
+
+
+def _tag_message(tag: str) -> str:
+    if tag.startswith("tag:yaml.org,2002:"):
+        tag = "!!" + tag[len("tag:yaml.org,2002:"):]  # as the author wrote it
+    return (f"explicit YAML tags such as `{tag}` are not supported; "
+            "remove the tag, and quote the value if it must stay text.")
+
+
 class _Walker:
     def __init__(self, doc: Document, diags: Diagnostics) -> None:
         self.doc = doc
@@ -386,11 +452,7 @@ class _Walker:
         return out
 
     def bad_tag(self, node: yaml.Node) -> None:
-        tag = node.tag
-        if tag.startswith("tag:yaml.org,2002:"):
-            tag = "!!" + tag[len("tag:yaml.org,2002:"):]  # as the author wrote it
-        self.error(node, f"explicit YAML tags such as `{tag}` are not supported; "
-                   "remove the tag, and quote the value if it must stay text.")
+        self.error(node, _tag_message(node.tag))
         raise _Abort
 
     def scalar(self, node: yaml.ScalarNode, loc: Path_) -> Any:
@@ -411,6 +473,14 @@ class _Walker:
         if value in ("", "~", "null", "Null", "NULL"):
             return None
         if _INT.match(value):
+            digits = len(value.lstrip("+-"))
+            if digits > MAX_DIGITS:  # int() refuses very long numbers, and none is meant here
+                shown = value if len(value) <= 20 else value[:12] + "..."
+                self.error(node, f"the number `{shown}` has {digits:,} digits; numbers in content are small "
+                           f"(at most {MAX_DIGITS} digits), for example `order: 10`. If it is meant as text, "
+                           f"put it in quotes.")
+                self.doc.reported.add(loc)
+                return value
             return int(value)
         if _FLOAT.match(value):
             return float(value)

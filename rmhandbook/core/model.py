@@ -269,20 +269,39 @@ class Session(Strict):
 
 @dataclasses.dataclass(frozen=True)
 class Kind:
-    """A folder of content items, one item per file, the file name its id."""
+    """A folder of content items, one item per file, the file name its id.
+
+    Everything that repeats per kind (loading, schema files, pages, nav, caches,
+    backlinks) loops over KINDS, so a new kind is a model, an entry here and its templates.
+    """
 
     folder: str
     model: type[Strict]
     singular: str
-    schema: str  # name of its JSON Schema file, without `.schema.json`
+    schema: str  # name of its JSON Schema file and item template (`<schema>.md.j2`)
+    url: str  # folder of its pages in the site; the catalog template is `<url>_index.md.j2`
+    variable: str  # the name an item template knows its item by
+    title_key: str  # message key of its catalog page's title (and `nav_key` of its nav entry)
+    nav_key: str
+    nav: str  # "by_phase": grouped under the program's phases; "section": its pages; "catalog": the catalog only
+    group: str  # "program": pages before the role pages and checklists; "reference": after them
+    order: str  # "phase": by the program's phases, then `order`; "title"; "order"; "week"
+    linked: bool = True  # its items link to the items that name them (backlinks)
+    optional: bool = False  # no pages at all when the content has none
 
 
 KINDS: dict[str, Kind] = {
-    "steps": Kind("steps", Step, "step", "step"),
-    "scripts": Kind("scripts", Script, "script", "script"),
-    "pitfalls": Kind("pitfalls", Pitfall, "pitfall", "pitfall"),
-    "faqs": Kind("faqs", FaqTopic, "FAQ topic", "faq"),
-    "sessions": Kind("sessions", Session, "session", "session"),
+    "steps": Kind("steps", Step, "step", "step", url="steps", variable="step", title_key="steps", nav_key="steps",
+                  nav="by_phase", group="program", order="phase"),
+    "scripts": Kind("scripts", Script, "script", "script", url="scripts", variable="script", title_key="scripts",
+                    nav_key="scripts", nav="catalog", group="reference", order="title"),
+    "pitfalls": Kind("pitfalls", Pitfall, "pitfall", "pitfall", url="pitfalls", variable="pitfall",
+                     title_key="pitfalls", nav_key="pitfalls", nav="catalog", group="reference", order="title"),
+    "faqs": Kind("faqs", FaqTopic, "FAQ topic", "faq", url="faq", variable="topic", title_key="faq_title",
+                 nav_key="faq", nav="section", group="reference", order="order", linked=False),
+    "sessions": Kind("sessions", Session, "session", "session", url="sessions", variable="session",
+                     title_key="sessions", nav_key="sessions", nav="section", group="program", order="week",
+                     optional=True),
 }
 
 SINGLE_FILES: dict[str, type[Strict]] = {

@@ -17,18 +17,24 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 from xml.parsers import expat
 
 from pydantic import Field, StringConstraints
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.loader import Document
-from rmhandbook.render.messages import LANGUAGES, Messages
+from rmhandbook.core.languages import LANGUAGES
 from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
 
-if TYPE_CHECKING:  # pragma: no cover
-    from rmhandbook.core.handbook import HandbookBuilder
+
+
+class DocumentReader(Protocol):
+    """What reading a profile needs of the handbook builder: its cached, located reading and validation."""
+
+    def document(self, path: Path, diags: Diagnostics) -> Document | None: ...
+
+    def validate(self, doc: Document, model: type, what: str, terms: Any, diags: Diagnostics) -> Any: ...
 
 ORGS_FOLDER = "orgs"
 PROFILE = "org.yml"
@@ -120,7 +126,7 @@ def list_orgs(content_dir: Path) -> list[str]:
     return sorted(p.name for p in root.iterdir() if p.is_dir() and (p / PROFILE).is_file())
 
 
-def load_profile(builder: "HandbookBuilder", content_dir: Path, slug: str, diags: Diagnostics) -> OrgProfile | None:
+def load_profile(builder: DocumentReader, content_dir: Path, slug: str, diags: Diagnostics) -> OrgProfile | None:
     """Read and check `<content>/orgs/<slug>/org.yml`; None (with diagnostics) when it cannot be used."""
     content_dir = Path(content_dir)
     known = list_orgs(content_dir)
@@ -331,31 +337,3 @@ def check_terms(profile: OrgProfile, program_keys: set[str], diags: Diagnostics)
             diags.error(profile.path, m.line, m.column, f"`terms` has `{key}`, which program.yml does not define, "
                         f"so no page would use it.{did_you_mean(key, program_keys)} Terms to rename: "
                         f"{', '.join(sorted(program_keys))}; for example `mentor: digital guide`.")
-
-
-def web_manifest(profile: OrgProfile, logo_name: str, manifest_dir_depth: int) -> str:
-    """A web app manifest: the organization's name, short name (under a home-screen icon), colour and logo."""
-    import json
-
-    from rmhandbook.render.theming import Color
-
-    model = profile.model
-    icon_type = {".svg": "image/svg+xml", ".png": "image/png"}[profile.logo.suffix.lower()]
-    sizes = "any"
-    if icon_type == "image/png":  # width and height from the PNG header (checked to be a PNG)
-        header = profile.logo.read_bytes()[16:24]
-        sizes = f"{int.from_bytes(header[:4], 'big')}x{int.from_bytes(header[4:], 'big')}"
-    return json.dumps({
-        "name": model.name, "short_name": model.short_name, "lang": model.language,
-        "start_url": "../" * manifest_dir_depth, "display": "browser",
-        "theme_color": Color.parse(model.colors.primary).hex, "background_color": "#ffffff",
-        "icons": [{"src": logo_name, "sizes": sizes, "type": icon_type}],
-    }, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
-
-
-def footer_contact(profile: OrgProfile, terms: Any) -> dict[str, str | None]:
-    """The contact line of every page's footer: raw values, escaped by the theme partial that shows them."""
-    contact, msg = profile.model.contact, Messages(profile.model.language)
-    return {"label": terms.word("program-lead", capital=True), "name": contact.name, "email": contact.email,
-            "chat": contact.chat, "page": contact.page, "email_label": msg("contact_email"),
-            "chat_label": msg("contact_chat"), "page_label": msg("contact_page")}

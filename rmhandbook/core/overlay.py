@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import typing
+import dataclasses
 from typing import Any
 
 from pydantic import BaseModel
@@ -12,27 +12,26 @@ from rmhandbook.core.loader import Document
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
 
-if typing.TYPE_CHECKING:  # pragma: no cover
-    from rmhandbook.core.handbook import Handbook
 
-
-def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
-    """Take links to hidden items out of the items that remain, reporting each one where it is written.
+def drop_hidden_references(program: Any, program_doc: Document, items: dict[str, dict[str, Any]],
+                           profile: Any, hidden: dict[str, set[str]], diags: Diagnostics
+                           ) -> tuple[Any, dict[str, dict[str, Any]]]:
+    """Links to hidden items taken out of the program and the items that remain (new models; the
+    given ones are left as they are), each reported where it is written.
 
     A hidden item has no page, so a link to it would dangle; the link is left
     out of the organization's handbook, and a warning names the place so the
     author can check that the prose around it still reads well.
     """
-    profile = hb.organization
-    if profile is None or not any(hb.hidden.values()):
-        return
+    if not any(hidden.values()):
+        return program, items
     slug = profile.slug
     hide_line = profile.doc.key_mark(("hide",)).line
 
     def is_hidden(kind: str, ref: str) -> bool:
         if kind == "checklist":  # `step-id/item-id`: hidden with its step
-            return ref.partition("/")[0] in hb.hidden.get("steps", ())
-        return ref in hb.hidden.get(kind, ())
+            return ref.partition("/")[0] in hidden.get("steps", ())
+        return ref in hidden.get(kind, ())
 
     def without_hidden(doc: Document, model: BaseModel) -> BaseModel:
         drop = [loc for loc, kind, ref in iter_references(model) if is_hidden(kind, ref)]
@@ -60,10 +59,14 @@ def drop_hidden_references(hb: Handbook, diags: Diagnostics) -> None:
             del parent[loc[-1]]
         return type(model).model_validate(data)
 
-    hb.program = without_hidden(hb.program_doc, hb.program)  # roles' `start_with`
-    for items in hb.items.values():
-        for item in items.values():
-            item.model = without_hidden(item.doc, item.model)
+    kept = {kind: {item_id: _with_model(item, without_hidden(item.doc, item.model))
+                   for item_id, item in kind_items.items()}
+            for kind, kind_items in items.items()}
+    return without_hidden(program_doc, program), kept  # the program: roles' `start_with`
+
+
+def _with_model(item: Any, model: BaseModel) -> Any:
+    return item if model is item.model else dataclasses.replace(item, model=model)
 
 
 def _get(model: BaseModel, loc: tuple) -> Any:

@@ -6,6 +6,7 @@ an organization's overlays (links to hidden items are left out).
 
 from __future__ import annotations
 
+import types
 import typing
 from typing import Any, Iterator
 
@@ -76,3 +77,46 @@ def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[
         for arg in typing.get_args(ann):
             yield from _walk(arg, value, loc, kind)
             return
+
+
+def iter_raw_references(cls: type[BaseModel], data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:
+    """(loc, kind, id) of the references in data that failed validation as `cls`, as far as its shape allows.
+
+    A file with one invalid field still has references worth checking: an invalid `phase:`
+    must not hide an unknown `role:` in the same file.
+    """
+    if not isinstance(data, dict):
+        return
+    for name, annotation, kind in _reference_fields(cls):
+        if name in data:
+            yield from _walk_raw(annotation, data[name], loc + (name,), kind)
+
+
+def _walk_raw(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[tuple, str, str]]:
+    origin = typing.get_origin(ann)
+    if origin is typing.Annotated:
+        base, *meta = typing.get_args(ann)
+        refs = [m for m in meta if isinstance(m, RefTo)]
+        yield from _walk_raw(base, value, loc, refs[0].kind if refs else kind)
+    elif isinstance(ann, type) and issubclass(ann, BaseModel):
+        yield from iter_raw_references(ann, value, loc)
+    elif origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(ann):  # the member that fits the value's shape
+            if isinstance(arg, type) and issubclass(arg, BaseModel) and isinstance(value, dict):
+                yield from iter_raw_references(arg, value, loc)
+                return
+        for arg in typing.get_args(ann):
+            if arg is not type(None):
+                yield from _walk_raw(arg, value, loc, kind)
+                return
+    elif isinstance(value, str):
+        if kind:
+            yield loc, kind, value
+    elif isinstance(value, list) and origin is list:
+        (item,) = typing.get_args(ann) or (Any,)
+        for i, v in enumerate(value):
+            yield from _walk_raw(item, v, loc + (i,), kind)
+    elif isinstance(value, dict) and origin is dict:
+        args = typing.get_args(ann)
+        for k, v in value.items():
+            yield from _walk_raw(args[1] if len(args) > 1 else Any, v, loc + (k,), None)

@@ -210,6 +210,8 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
         if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
             continue  # said in the message for several fields, or for the misspelt key
+        if loc in doc.reported:
+            continue  # the loader has said what is wrong with this value
         if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
             continue  # one message per place, even when a union tried several shapes
         seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
@@ -237,7 +239,7 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
                 continue
             diags.error(doc.path, m.line, m.column,
                         f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
-                        f"Allowed fields: {', '.join(allowed)}.")
+                        f"Allowed fields: {', '.join(allowed)}.{_indent_hint(doc, loc, schema, defs)}")
             continue
         m = doc.mark(loc)
         name = f"`{field}`" if field is not None and not isinstance(loc[-1] if loc else None, int) else where
@@ -290,8 +292,10 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not valid: expected {expected}; "
                         f"for example {_example(ex_field, node)}.")
         elif etype == "string_pattern_mismatch":
-            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case letters, "
-                        f"digits and single hyphens, for example `{ID_EXAMPLE}`.")
+            fixed = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+            hint = f"Did you mean `{fixed}`?" if fixed and re.fullmatch(ID_PATTERN, fixed) else f"For example `{ID_EXAMPLE}`."
+            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case "
+                        f"letters, digits and single hyphens. {hint}")
         elif etype == "string_too_short":
             diags.error(doc.path, m.line, m.column, f"{name} must not be empty; for example {_example(ex_field, node)}.")
         elif etype == "literal_error":
@@ -315,6 +319,27 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         else:
             diags.error(doc.path, m.line, m.column, f"{name}: {err['msg'][0].lower() + err['msg'][1:]}; "
                         f"found {_describe(value)}.")
+
+
+def _indent_hint(doc: Document, loc: tuple, schema: dict, defs: dict) -> str:
+    """When the key just above an unknown one holds a mapping that would take it, say that
+    the unknown key probably lost its indentation (`mentee:` under `actions:`)."""
+    parent, key = loc[:-1], loc[-1]
+    here = doc.key_mark(loc)
+    above = [(mark.line, k[-1]) for k, mark in doc.keys.items()
+             if k[:-1] == parent and len(k) == len(loc) and mark.line < here.line and mark.column == here.column]
+    if not above:
+        return ""
+    previous = max(above)[1]
+    node = _schema_at(schema, defs, parent + (previous,))
+    if node.get("type") == "array":
+        node = _deref(node.get("items", {}), defs)
+    takes = (key in node.get("properties", {}) or isinstance(node.get("additionalProperties"), dict)
+             or bool(node.get("patternProperties")))
+    if node.get("type") != "object" or not takes:
+        return ""
+    return (f" It stands at the same indentation as `{previous}` above it; if it belongs to `{previous}`, indent "
+            f"it like the lines under `{previous}`, for example `  {key}: ...`.")
 
 
 def _list_example(field: str, node: dict, defs: dict) -> str:

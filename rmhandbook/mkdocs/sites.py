@@ -24,6 +24,8 @@ from typing import Callable, Sequence
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import shared_builder
 from rmhandbook.core.org import OrgProfile
+from rmhandbook.mkdocs.settings import plugin_settings
+from rmhandbook.mkdocs.split import Share
 
 
 def count_pages(site_dir: Path) -> int:
@@ -31,44 +33,117 @@ def count_pages(site_dir: Path) -> int:
     return sum(1 for p in Path(site_dir).rglob("*.html") if p.name != "404.html")
 
 
+def run_build(cfg, dirty: bool = False) -> None:
+    """One MkDocs build with the plugins' start-up and shut-down around it, as `mkdocs build` runs it."""
+    from mkdocs.commands.build import build
+
+    cfg.plugins.on_startup(command="build", dirty=dirty)
+    try:
+        build(cfg, dirty=dirty)
+    finally:
+        cfg.plugins.on_shutdown()
+
+
 def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path], overrides: dict, strict: bool,
-                 jobs: int = 1) -> int:
+                 jobs: int = 1, force: bool = False) -> int:
     """Build with MkDocs and this plugin into `target` (atomically); returns the number of pages.
 
-    `target` may be a function of the config's `site_dir` (the config is read once).
+    `target` may be a function of the config's `site_dir` (the config is read once). An
+    organization's site (`overrides["organization"]`) goes into a folder of organizations'
+    sites: `target`'s parent. Raises TargetError, before building, when `target` may not be
+    replaced (see `site_guard`).
 
     With `jobs` > 1 a large handbook is built by that many processes, each writing its
     share of the pages (see `_parallel_build`). Raises MkDocsException (PluginError,
     Abort, ...) when the build fails; `target` is then unchanged.
     """
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
     from rmhandbook.outputs.publish import atomic_directory
+    from rmhandbook.outputs.targets import SITE, Mark
 
-    RmHandbookPlugin.overrides = dict(overrides)
-    try:
+    with plugin_settings(overrides):
         cfg = load_config(str(config_file), **({"strict": True} if strict else {}))
         if callable(target):
             target = target(Path(cfg.site_dir))
+        organization = overrides.get("organization")
+        guard = site_guard(Path(target), project_of(cfg, overrides), organization, force)
         shares = shares_for(cfg, overrides, jobs)
         # MkDocs cleans its site folder first and leaves a partial site on failure:
         # build beside the target and swap it in only when the build succeeded
-        with atomic_directory(target) as staging:
+        with atomic_directory(target, Mark(SITE, organization), guard) as staging:
             cfg.site_dir = str(staging)
             if shares > 1:
                 _parallel_build(cfg, str(config_file), target, staging, overrides, strict, shares)
             else:
-                cfg.plugins.on_startup(command="build", dirty=False)
-                try:
-                    build(cfg)
-                finally:
-                    cfg.plugins.on_shutdown()
+                run_build(cfg)
             pages = count_pages(staging)
-    finally:
-        RmHandbookPlugin.overrides = {}
     return pages
+
+
+# --- where sites may go ----------------------------------------------------------------------
+#
+# The default handbook's site is a folder of its own (`site/`); the organizations' sites go
+# into another folder (`site-orgs/` beside it by default), each in `<slug>/`, with the site
+# index `index.html`. So an organization's slug can never name a path of the default site
+# (`assets`, `search`, a page), and building one site never replaces or mixes into another.
+
+def org_sites_dir(site_dir: Path) -> Path:
+    """The default folder of the organizations' sites: `<site_dir>-orgs` beside the default site."""
+    site_dir = Path(site_dir).resolve()
+    return site_dir.with_name(f"{site_dir.name}-orgs")
+
+
+def project_of(cfg, overrides: dict):
+    """The places of this project that no build may write over (see `targets.check_location`)."""
+    from rmhandbook.outputs.targets import Project
+
+    config_dir = Path(cfg.config_file_path or "mkdocs.yml").resolve().parent
+    plugin = cfg.plugins.get("rmhandbook")
+    content = overrides.get("content_dir") or (plugin.config.content_dir if plugin is not None else "content")
+    return Project(config_dir, config_dir / content, Path(cfg.docs_dir))
+
+
+def site_guard(target: Path, project, organization: str | None, force: bool) -> Callable[[], None]:
+    """The check `atomic_directory` runs for a site: raises TargetError if `target` may not be replaced.
+
+    An organization's site must sit in a folder of organizations' sites; that folder is
+    marked as one (and made) as soon as it passes, so a failed first build leaves it marked.
+    """
+    from rmhandbook.outputs.targets import (ORGANIZATIONS, SITE, Mark, TargetError, check_folder, check_location,
+                                            holds, read_mark, write_mark)
+
+    def guard() -> None:
+        check_location(target, project, "the site folder")
+        if organization is None:
+            check_folder(target, Mark(SITE), label="the site folder", force=force)
+            return
+        base = target.parent
+        check_location(base, project, "the organizations' folder")
+        inside = holds(base)
+        if inside is not None and inside.kind == SITE:  # even with force: sites never mix
+            raise TargetError(f"the organizations' folder `{base}` holds {inside.describe()}, and an "
+                              "organization's site never goes inside another site. Build organizations into a "
+                              "folder of their own: leave out --site-dir (they go to `<site_dir>-orgs`), or "
+                              "name a new folder.")
+        check_folder(base, Mark(ORGANIZATIONS), label="the organizations' folder", force=force)
+        check_folder(target, Mark(SITE, organization), label="the site folder", force=force)
+        base.mkdir(parents=True, exist_ok=True)
+        if read_mark(base) != Mark(ORGANIZATIONS):
+            write_mark(base, Mark(ORGANIZATIONS))
+
+    return guard
+
+
+def check_org_targets(config_file: str | Path, content_dir: Path, slugs: Sequence[str], base_dir: Path,
+                      force: bool) -> None:
+    """Raise TargetError if any organization's site in `base_dir` may not be (re)placed, before any build starts."""
+    from mkdocs.config import load_config
+
+    cfg = load_config(str(config_file))
+    project = project_of(cfg, {"content_dir": str(content_dir)})
+    for slug in slugs:
+        site_guard(Path(base_dir) / slug, project, slug, force)()
 
 
 # --- one handbook, several processes ---------------------------------------------------------
@@ -84,15 +159,6 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
 # The result is the same site, byte for byte, as a build in one process (a test holds it).
 
 PARALLEL_MIN_ITEMS = 600  # below this, another process's start-up costs more than its share saves
-
-
-@dataclasses.dataclass(frozen=True)
-class Share:
-    """One process's part of a parallel build: every `count`-th page, from the `index`-th."""
-
-    index: int
-    count: int
-    links_file: Path  # where the process saves what it read of its pages, for the link check
 
 
 @dataclasses.dataclass
@@ -123,15 +189,6 @@ def shares_for(cfg, overrides: dict, jobs: int) -> int:
     return min(jobs, max(1, items // (PARALLEL_MIN_ITEMS // 2))) if items >= PARALLEL_MIN_ITEMS else 1
 
 
-class DirtyNotice(logging.Filter):
-    """MkDocs warns that a `dirty` build may leave stale navigation. It does not apply to a share
-    (it builds into a fresh folder with the whole nav) or to a live reload (the plugin rebuilds
-    every page when anything but a page's own text changed); it would fail `--strict`."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("A 'dirty' build is being performed")
-
-
 class _Collect(logging.Handler):
     """The warnings and errors of a build in a worker process, to report in the first one."""
 
@@ -152,23 +209,21 @@ def _build_share(cfg, share: Share) -> ShareResult:
     from mkdocs.commands.build import build
     from mkdocs.exceptions import MkDocsException
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
+    from rmhandbook.mkdocs import internals
 
-    notice = DirtyNotice()
-    logging.getLogger("mkdocs.commands.build").addFilter(notice)
-    RmHandbookPlugin.share = share
+    internals.quiet_dirty_notice()
     error = ""
     try:
-        cfg.plugins.on_startup(command="build", dirty=False)
-        try:
-            build(cfg, dirty=True)
-        except MkDocsException as exc:
-            error = str(exc) or type(exc).__name__  # the details are logged
-        finally:
-            cfg.plugins.on_shutdown()
+        with plugin_settings({}, share):
+            cfg.plugins.on_startup(command="build", dirty=False)
+            try:
+                build(cfg, dirty=True)
+            except MkDocsException as exc:
+                error = str(exc) or type(exc).__name__  # the details are logged
+            finally:
+                cfg.plugins.on_shutdown()
     finally:
-        RmHandbookPlugin.share = None
-        logging.getLogger("mkdocs.commands.build").removeFilter(notice)
+        internals.quiet_dirty_notice(False)
     plugin = cfg.plugins["rmhandbook"]
     # (a build that failed early may not have reached on_env, which lists the pages)
     return ShareResult(not error, [], list(getattr(plugin, "page_urls", [])), plugin.source_names(), error)
@@ -180,23 +235,20 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.config import load_config
 
-    from rmhandbook.mkdocs.plugin import RmHandbookPlugin
-
     keep = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(keep)
     logger.setLevel(logging.INFO)
-    RmHandbookPlugin.overrides = dict(overrides)
     try:
-        cfg = load_config(config_file, **({"strict": True} if strict else {}))
-        cfg.site_dir = site_dir
-        result = _build_share(cfg, share)
+        with plugin_settings(overrides):
+            cfg = load_config(config_file, **({"strict": True} if strict else {}))
+            cfg.site_dir = site_dir
+            result = _build_share(cfg, share)
     except Exception as exc:  # noqa: BLE001 - reported by the first process as this share's failure
         keep.records.append((logging.ERROR, f"{type(exc).__name__}: {exc}"))
         result = ShareResult(False, [], [], {}, f"internal error: {type(exc).__name__}: {exc}")
     finally:
         logger.removeHandler(keep)
-        RmHandbookPlugin.overrides = {}
     result.messages = keep.records
     return result
 
@@ -216,8 +268,7 @@ def _parallel_build(cfg, config_file: str, target: Path, staging: Path, override
         folders = [staging] + [scratch.enter_context(scratch_folder(target)) for _ in range(count - 1)]
         notes = scratch.enter_context(scratch_folder(target))
         links = [notes / f"share-{i}.links" for i in range(count)]
-        context = multiprocessing.get_context("spawn")
-        with concurrent.futures.ProcessPoolExecutor(max_workers=count - 1, mp_context=context) as pool:
+        with worker_pool(count - 1) as pool:
             futures = [pool.submit(_build_share_process, config_file, str(folders[i]), overrides, strict,
                                    Share(i, count, links[i])) for i in range(1, count)]
             first = _build_share(cfg, Share(0, count, links[0]))
@@ -290,10 +341,13 @@ class SiteResult:
     messages: list[str]  # warnings and errors, in the order they came
 
 
-def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str, strict: bool) -> SiteResult:
+def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str, strict: bool,
+                   force: bool = False) -> SiteResult:
     """Build one organization's site into `<base_dir>/<slug>/` (runs in a worker process)."""
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     from mkdocs.exceptions import MkDocsException
+
+    from rmhandbook.outputs.targets import TargetError
 
     start = time.perf_counter()
     collect = _Collect()
@@ -307,7 +361,9 @@ def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str,
             return SiteResult(slug, False, 0, time.perf_counter() - start, exc.diagnostics.report().splitlines())
         overrides = {"content_dir": content_dir, "organization": slug}
         try:
-            pages = mkdocs_build(config_file, Path(base_dir) / slug, overrides, strict)
+            pages = mkdocs_build(config_file, Path(base_dir) / slug, overrides, strict, force=force)
+        except TargetError as exc:
+            return SiteResult(slug, False, 0, time.perf_counter() - start, [str(exc)])
         except MkDocsException as exc:
             return SiteResult(slug, False, 0, time.perf_counter() - start,
                               collect.lines + [f"build failed, the previous site is unchanged: {exc}"])
@@ -317,18 +373,16 @@ def build_org_site(config_file: str, content_dir: str, slug: str, base_dir: str,
 
 
 def build_org_sites(config_file: str, content_dir: str, slugs: Sequence[str], base_dir: str, strict: bool,
-                    jobs: int, on_done: Callable[[SiteResult, int, int], None] = lambda r, i, n: None
-                    ) -> list[SiteResult]:
+                    jobs: int, on_done: Callable[[SiteResult, int, int], None] = lambda r, i, n: None,
+                    force: bool = False) -> list[SiteResult]:
     """Build several organizations' sites in `jobs` processes; results in the order of `slugs`.
 
     `on_done(result, finished, total)` is called as each site finishes (for a progress display).
     A crash in one worker becomes that organization's failed result, not the end of the run.
     """
     results: dict[str, SiteResult] = {}
-    # spawn, not fork: each build starts from a clean interpreter (MkDocs keeps global state)
-    context = multiprocessing.get_context("spawn")
-    with concurrent.futures.ProcessPoolExecutor(max_workers=max(1, jobs), mp_context=context) as pool:
-        futures = {pool.submit(build_org_site, config_file, content_dir, slug, base_dir, strict): slug
+    with worker_pool(max(1, jobs)) as pool:
+        futures = {pool.submit(build_org_site, config_file, content_dir, slug, base_dir, strict, force): slug
                    for slug in slugs}
         for future in concurrent.futures.as_completed(futures):
             slug = futures[future]
@@ -339,6 +393,70 @@ def build_org_sites(config_file: str, content_dir: str, slugs: Sequence[str], ba
             results[slug] = result
             on_done(result, len(results), len(slugs))
     return [results[s] for s in slugs]
+
+
+# --- worker processes ------------------------------------------------------------------------
+#
+# A worker must not outlive the process that started it: killed outright (SIGKILL, as the OOM
+# killer sends), the parent cannot stop its workers, and each would build on for as long as
+# its site takes. On Linux the kernel kills a worker when its parent dies (PR_SET_PDEATHSIG);
+# elsewhere, and as a second line, a thread in the worker watches for the parent to change.
+
+_PR_SET_PDEATHSIG = 1
+_PARENT_POLL_SECONDS = 0.25
+
+
+def _kernel_kills_orphan() -> bool:
+    """Ask Linux to SIGKILL this process when its parent dies; False where that is not available."""
+    import ctypes
+    import ctypes.util
+    import signal
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_PARENT_POLL_SECONDS)
+    os._exit(1)
+
+
+def die_with_parent(parent: int, use_kernel: bool = True) -> None:
+    """Worker initializer: end this process as soon as process `parent` is gone.
+
+    The parent may have died before the kernel was asked (then the signal never comes), so the
+    parent is checked once right after; the watching thread covers systems without prctl.
+    """
+    import threading
+
+    if use_kernel:
+        _kernel_kills_orphan()
+    if os.getppid() != parent:
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent,), name="rmhandbook-parent-watch", daemon=True).start()
+
+
+def worker_pool(workers: int, use_kernel: bool | None = None) -> concurrent.futures.ProcessPoolExecutor:
+    """A pool of fresh worker processes that end when this process ends, however it ends.
+
+    Spawn, not fork: each build starts from a clean interpreter (MkDocs keeps global state).
+    Linux sends the death signal when the *thread* that started a worker ends, so the kernel
+    is asked only when the pool is made (and so, here, its workers started) by the main thread.
+    """
+    import threading
+
+    if use_kernel is None:
+        use_kernel = threading.current_thread() is threading.main_thread()
+    return concurrent.futures.ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+        initializer=die_with_parent, initargs=(os.getpid(), use_kernel))
 
 
 # --- the site index -----------------------------------------------------------
@@ -392,6 +510,8 @@ def write_site_index(base_dir: Path) -> list[str]:
     It reads what each site says about itself, so an organization whose latest build failed is still
     listed while its previous site is there.
     """
+    from rmhandbook.outputs.targets import ORGANIZATIONS, Mark, read_mark, write_mark
+
     base_dir = Path(base_dir)
     entries = []
     for manifest in sorted(base_dir.glob(f"*/{MANIFEST.as_posix()}")):
@@ -405,6 +525,8 @@ def write_site_index(base_dir: Path) -> list[str]:
         entries.append({"slug": site.name, "name": str(data.get("name", site.name)),
                         "program": str(data.get("program", "")), "logo": f"{site.name}/{data.get('logo', '')}"})
     base_dir.mkdir(parents=True, exist_ok=True)
+    if read_mark(base_dir) != Mark(ORGANIZATIONS):  # `site_guard` has checked that it is a folder of sites
+        write_mark(base_dir, Mark(ORGANIZATIONS))
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".html", dir=base_dir)
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
         fh.write(site_index_html(entries))

@@ -16,9 +16,9 @@ from typing import Any
 
 from rmhandbook.render.messages import messages_script
 from rmhandbook.render.pages import Page
+from rmhandbook.render.resources import ASSETS
 from rmhandbook.render.safety import unescape_prose_for_export
 
-ASSETS = Path(__file__).resolve().parent.parent / "render" / "assets"
 
 # Markdown extensions the generated pages are written for. The MkDocs plugin imports this
 # list too, so the plugin and a plain MkDocs build of the export cannot drift apart.

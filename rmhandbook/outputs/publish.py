@@ -27,7 +27,9 @@ import signal
 import stat
 import threading
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
+
+from rmhandbook.outputs.targets import Mark, write_mark
 
 try:
     import fcntl
@@ -207,20 +209,29 @@ def _swap_in(staging: Path, target: Path) -> None:
 
 
 @contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
+def atomic_directory(target: Path, mark: Mark | None = None, check: Callable[[], None] | None = None
+                     ) -> Iterator[Path]:
     """Yield a fresh temporary folder beside `target`; on success it replaces `target`.
 
     Beside, not in /tmp: a rename is atomic only within one file system. What killed builds
-    of the same target left behind is removed first.
+    of the same target left behind is removed first. `mark` is written into the new folder, so
+    a later build knows rmhandbook wrote it; `check` (the caller's `targets` guard) runs before
+    anything is written and again just before the swap, in case something else appeared there.
     """
     target = Path(target).resolve()
+    if check is not None:
+        check()
     target.parent.mkdir(parents=True, exist_ok=True)
     _sweep_leftovers(target)
     staging, lock = _locked_folder(target.parent, f".{target.name}.building-")
     try:
         try:
             yield staging
+            if mark is not None:
+                write_mark(staging, mark)
             normalize_permissions(staging)
+            if check is not None:
+                check()
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise

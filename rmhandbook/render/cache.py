@@ -31,6 +31,8 @@ from typing import Any, Iterable
 
 import jinja2
 
+from rmhandbook.core.model import KINDS
+
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
     """Compiled templates, in memory, by name and source checksum (a changed template is compiled anew)."""
@@ -50,7 +52,7 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
 BYTECODE = _MemoryBytecodeCache()
 
 ALL = "*"
-TRACKED_KINDS = ("steps", "scripts", "pitfalls", "faqs", "sessions")
+TRACKED_KINDS = tuple(KINDS)
 
 
 class Reads:

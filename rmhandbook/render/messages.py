@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Mapping
 
-DEFAULT_LANGUAGE = "en"
+from rmhandbook.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 
 MESSAGES: dict[str, dict[str, str]] = {
     "en": {
@@ -181,6 +181,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pages_count_one": "{n} printed page",
         "download_pdf": "PDF",
         "continued": "continued",
+        "content_errors_title": "The handbook has errors",
+        "content_errors_intro": "The content could not be built. Fix the problems below and save: this page "
+                                "reloads by itself when the handbook builds again.",
         "page_of": "Page {page} of {pages}",
         "cover_role": "Role",
         "cover_organization": "Organization",
@@ -359,6 +362,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "pages_count_one": "{n} Druckseite",
         "download_pdf": "PDF",
         "continued": "Fortsetzung",
+        "content_errors_title": "Das Handbuch enthält Fehler",
+        "content_errors_intro": "Die Inhalte ließen sich nicht erstellen. Beheben Sie die unten genannten Probleme "
+                                "und speichern Sie: Diese Seite lädt neu, sobald das Handbuch wieder erstellt wird.",
         "page_of": "Seite {page} von {pages}",
         "cover_role": "Rolle",
         "cover_organization": "Organisation",
@@ -379,7 +385,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
 }
 
-LANGUAGES = tuple(MESSAGES)
+assert tuple(MESSAGES) == LANGUAGES, "a label table for every language in core/languages.py"
 
 
 class Messages:

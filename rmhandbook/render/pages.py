@@ -18,14 +18,16 @@ from markupsafe import Markup
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
 from rmhandbook.core.handbook import Handbook
+from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
 from rmhandbook.render.cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
     DerivedDocs, _Recorder, template_signature
+from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import escape_prose, html_attribute
+from rmhandbook.render.text import plain_text
 
-TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,15 +52,6 @@ def relative_link(from_page: str, to_page: str) -> str:
         common += 1
     rel = "/".join([".."] * (len(here) - common) + there[common:])
     return rel + (f"#{anchor}" if anchor else "")
-
-
-_PLAIN = re.compile(r"[*_`]|\[([^\]]*)\]\([^)]*\)")
-
-
-def plain_text(markdown: str) -> str:
-    """Markdown prose reduced to one line of text (for hover titles and descriptions)."""
-    text = _PLAIN.sub(lambda m: m.group(1) or "", markdown)
-    return " ".join(text.split())
 
 
 def _escaped(value: Any) -> Any:
@@ -202,7 +195,7 @@ class Renderer:
         step that names a script and a script that names a step both link each other, and
         a new content kind gets its links without code here.
         """
-        linked = ("steps", "scripts", "pitfalls", "sessions")
+        linked = tuple(name for name, kind in KINDS.items() if kind.linked)
         back: dict[str, dict[str, set[str]]] = {}
 
         def add(kind: str, item: str, other_kind: str, other: str) -> None:
@@ -251,7 +244,7 @@ class Renderer:
         if page is None:
             reads = self._recorder.current = Reads()
             # context beyond the page's own item (a checklist gathered from every step) is not tracked
-            reads.everything = bool(set(context) - {"id", "step", "script", "pitfall", "topic", "role", "session"})
+            reads.everything = bool(set(context) - ITEM_CONTEXT)
             try:
                 page = self._render(template, path, title, source, **context)
             finally:
@@ -298,6 +291,8 @@ class Renderer:
         raise ContentError(diags) from None
 
     def pages(self) -> list[Page]:
+        """Every page in navigation order: home and overview, the program's kinds (steps, sessions),
+        role pages and checklists, the reference kinds (scripts, pitfalls, FAQ), the glossary."""
         hb = self.hb
         self._count = 0
         program_src = hb.program_doc.path
@@ -305,47 +300,41 @@ class Renderer:
         out = [
             self.page("home.md.j2", "index.md", hb.program.name, program_src),
             self.page("overview.md.j2", "overview.md", msg("overview"), program_src),
-            self.page("steps_index.md.j2", "steps/index.md", msg("steps"), None),
         ]
-        for sid, item in hb.items["steps"].items():
-            out.append(self.page("step.md.j2", f"steps/{sid}.md", item.model.title, item.path, id=sid, step=item.model))
-        out += self.session_pages()
+        for name in kinds_in_group("program"):
+            out += self.kind_pages(name)
         out.append(self.page("roles_index.md.j2", "roles/index.md", msg("roles"), program_src))
         for role in hb.program.roles:
             out.append(self.page("role.md.j2", f"roles/{role.id}.md", role.name, program_src, role=role))
         out += self.checklist_pages()
-        out.append(self.page("scripts_index.md.j2", "scripts/index.md", msg("scripts"), None))
-        for xid, item in hb.items["scripts"].items():
-            out.append(self.page("script.md.j2", f"scripts/{xid}.md", item.model.title, item.path, id=xid,
-                                 script=item.model))
-        out.append(self.page("pitfalls_index.md.j2", "pitfalls/index.md", msg("pitfalls"), None))
-        for pid, item in hb.items["pitfalls"].items():
-            out.append(self.page("pitfall.md.j2", f"pitfalls/{pid}.md", item.model.title, item.path, id=pid,
-                                 pitfall=item.model))
-        out.append(self.page("faq_index.md.j2", "faq/index.md", msg("faq_title"), None))
-        for tid, item in hb.items["faqs"].items():
-            out.append(self.page("faq.md.j2", f"faq/{tid}.md", item.model.title, item.path, id=tid, topic=item.model))
+        for name in kinds_in_group("reference"):
+            out += self.kind_pages(name)
         if hb.glossary is not None:
             out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
         return out
 
-    def session_pages(self) -> list[Page]:
-        """The session plan (with the calendar form and its data) and one page per session; none
-        when the content has no sessions/ folder."""
+    def kind_pages(self, name: str) -> list[Page]:
+        """A kind's catalog page, then a page per item (none at all for an optional kind without items)."""
+        kind, items = KINDS[name], self.hb.items.get(name, {})
+        if kind.optional and not items:
+            return []
+        out = [self.page(f"{kind.url}_index.md.j2", f"{kind.url}/index.md", self.msg(kind.title_key), None,
+                         **self.catalog_context(name))]
+        for item_id, item in items.items():
+            out.append(self.page(f"{kind.schema}.md.j2", f"{kind.url}/{item_id}.md", item.model.title, item.path,
+                                 id=item_id, **{kind.variable: item.model}))
+        return out
+
+    def catalog_context(self, name: str) -> dict[str, Any]:
+        """What a catalog page needs besides the handbook: the session plan carries the calendar form's data."""
+        if name != "sessions":
+            return {}
         from rmhandbook.render.sessionplan import WEEKDAYS, calendar_data, json_for_script
 
-        sessions = self.hb.items.get("sessions", {})
-        if not sessions:
-            return []
         # Markup: the JSON is already safe inside its template element (no `<`, `>` or `&`); it must reach
         # the page byte for byte, never HTML-escaped like prose
-        data = Markup(json_for_script(calendar_data(self.hb, self.msg.language)))
-        out = [self.page("sessions_index.md.j2", "sessions/index.md", self.msg("sessions"), None,
-                         calendar_json=data, weekdays=WEEKDAYS)]
-        for sid, item in sessions.items():
-            out.append(self.page("session.md.j2", f"sessions/{sid}.md", item.model.title, item.path, id=sid,
-                                 session=item.model))
-        return out
+        return {"calendar_json": Markup(json_for_script(calendar_data(self.hb, self.msg.language))),
+                "weekdays": WEEKDAYS}
 
     def checklist_pages(self) -> list[Page]:
         """The checklists index, then a page per role checklist, facilitator pack and phase checklist."""
@@ -354,6 +343,14 @@ class Renderer:
         for doc in self.checklists:
             out.append(self.page(f"checklist_{doc.kind}.md.j2", doc.path, doc.title, program_src, doc=doc))
         return out
+
+
+def kinds_in_group(group: str) -> list[str]:
+    return [name for name, kind in KINDS.items() if kind.group == group]
+
+
+# the context names of an item page's own item: a page that reads only these is cached by its inputs
+ITEM_CONTEXT = frozenset({"id", "role", *(kind.variable for kind in KINDS.values())})
 
 
 def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
@@ -401,23 +398,34 @@ def nav_for(pages: list[Page], handbook: Handbook, max_section_items: int = 40,
             entries += [{titles[c]: c} for c in children]
         return {title: entries}
 
-    step_paths = [p for p in titles if p.startswith("steps/") and p != "steps/index.md"]
-    steps_section: list = ["steps/index.md"]
-    if len(step_paths) <= max_section_items:
-        # grouped by phase: the nav reads like the program's timeline
-        for phase in handbook.program.phases:
-            group = [{titles[f"steps/{sid}.md"]: f"steps/{sid}.md"}
-                     for sid, step in handbook.steps.items() if step.phase == phase.id]
-            if group:
-                steps_section.append({phase.title: group})
-    nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"},
-                 {msg("steps"): steps_section},
-                 *([section(msg("sessions"), "sessions/index.md", "sessions/")] if "sessions/index.md" in titles else []),
-                 section(msg("roles"), "roles/index.md", "roles/"),
-                 {msg("checklists"): "checklists/index.md"},
-                 {msg("scripts"): "scripts/index.md"},
-                 {msg("pitfalls"): "pitfalls/index.md"},
-                 section(msg("faq"), "faq/index.md", "faq/")]
+    def kind_entry(name: str) -> dict | None:
+        kind = KINDS[name]
+        index = f"{kind.url}/index.md"
+        if index not in titles:
+            return None
+        if kind.nav == "catalog":
+            return {msg(kind.nav_key): index}
+        if kind.nav == "section":
+            return section(msg(kind.nav_key), index, f"{kind.url}/")
+        return {msg(kind.nav_key): by_phase(name, index)}
+
+    def by_phase(name: str, index: str) -> list:
+        prefix = f"{KINDS[name].url}/"
+        paths = [p for p in titles if p.startswith(prefix) and p != index]
+        entries: list = [index]
+        if len(paths) <= max_section_items:
+            # grouped by phase: the nav reads like the program's timeline
+            for phase in handbook.program.phases:
+                group = [{titles[f"{prefix}{item_id}.md"]: f"{prefix}{item_id}.md"}
+                         for item_id, item in handbook.items[name].items() if item.model.phase == phase.id]
+                if group:
+                    entries.append({phase.title: group})
+        return entries
+
+    nav: list = [{msg("home"): "index.md"}, {msg("overview"): "overview.md"}]
+    nav += [e for e in map(kind_entry, kinds_in_group("program")) if e is not None]
+    nav += [section(msg("roles"), "roles/index.md", "roles/"), {msg("checklists"): "checklists/index.md"}]
+    nav += [e for e in map(kind_entry, kinds_in_group("reference")) if e is not None]
     if "glossary.md" in titles:
         nav.append({msg("glossary"): "glossary.md"})
     return _escaped_nav(nav)

@@ -16,7 +16,7 @@ import re
 
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
-from rmhandbook.render.pages import plain_text
+from rmhandbook.render.text import plain_text
 
 DEFAULT_REMINDER_MINUTES = 15
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")  # ISO order: index 0 is Monday

@@ -1,0 +1,292 @@
+"""What the plugin adds to a MkDocs site, worked out once per build in `on_config`.
+
+The handbook is loaded and rendered by the core (core/, render/); this module
+turns it into MkDocs terms: Markdown extensions and assets on the config, an
+organization's name, logo, colours and footer, the generated nav, and the
+files to add (pages, assets, generated CSS and manifests, PDFs).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from pathlib import Path
+from typing import Any, Iterator
+
+from markupsafe import Markup
+from mkdocs.exceptions import PluginError
+
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import Handbook, shared_builder
+from rmhandbook.core.languages import DEFAULT_LANGUAGE
+from rmhandbook.core.model import KINDS
+from rmhandbook.core.org import OrgProfile
+from rmhandbook.mkdocs.settings import Settings
+from rmhandbook.mkdocs.split import Share
+from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
+from rmhandbook.render.cache import PageCache, shared_page_cache
+from rmhandbook.render.errors import error_page
+from rmhandbook.render.messages import Messages, messages_script
+from rmhandbook.render.organization import footer_contact_html, web_manifest
+from rmhandbook.render.pages import Page, Renderer, glossary_abbreviations, nav_for
+from rmhandbook.render.printing import ChecklistDoc, PrintSettings, page_css, pdf_documents
+from rmhandbook.render.resources import ASSETS, THEME_DIR
+from rmhandbook.render.theming import palette_css, palette_for
+
+ASSET_FILES = asset_files()  # one list for the plugin and for `export --mkdocs-config`
+ORG_CSS = "assets/rmhandbook/org/colors.css"
+# What the multi-site index (`build --all-orgs`) reads about each organization's site.
+ORG_MANIFEST = "assets/rmhandbook/org/site.json"
+WEB_MANIFEST = "assets/rmhandbook/org/manifest.webmanifest"  # linked from theme/main.html
+
+
+@dataclasses.dataclass
+class SiteParts:
+    content_dir: Path
+    handbook: Handbook | None  # None while the content has errors (a live preview's error page)
+    printing: PrintSettings
+    pages: list[Page]
+    checklist_docs: list[ChecklistDoc]
+    pdf_docs: list
+    nav_paths: set[str] | None  # pages our generated nav lists; None: the site's own nav rules
+    org_css: str = ""
+    theme_dir: Path = THEME_DIR
+    language: str = DEFAULT_LANGUAGE  # of an error page, which has no handbook
+
+    @property
+    def org(self) -> OrgProfile | None:
+        return self.handbook.organization if self.handbook is not None else None
+
+    @property
+    def paper(self) -> str:
+        return self.printing.paper
+
+    def is_content_data(self, path: str) -> bool:
+        """YAML, schema files and organization folders in the content folder are data, not site files."""
+        prefix = str(self.content_dir) + os.sep
+        if not path.startswith(prefix):  # MkDocs' paths are absolute; a link or `..` needs resolving
+            try:
+                path = str(Path(path).resolve().relative_to(self.content_dir))
+            except ValueError:
+                return False
+        else:
+            path = path[len(prefix):]
+        first = path.split(os.sep, 1)[0]
+        return path.endswith((".yml", ".yaml", ".json")) or first in ("orgs", "schema")
+
+    def static_files(self) -> Iterator[tuple[str, Path]]:
+        for name in ASSET_FILES:
+            yield f"assets/rmhandbook/{name}", ASSETS / name
+        if self.org is not None:
+            yield logo_uri(self.org), self.org.logo
+            yield favicon_uri(self.org), self.org.favicon or self.org.logo
+
+    def generated_files(self, config: Any) -> Iterator[tuple[str, str | bytes]]:
+        language = self.handbook.language if self.handbook is not None else self.language
+        name = self.handbook.program.name if self.handbook is not None else ""
+        yield "assets/rmhandbook/messages.js", messages_script(language)
+        # the program's name is plain text here; page_css writes it as an escaped CSS string
+        yield "assets/rmhandbook/page.css", page_css(self.printing, name, Messages(language))
+        # The PDFs are printed from the built pages in on_post_build; listing them now lets
+        # MkDocs check the checklist pages' links to them (the empty file is overwritten).
+        for doc in self.pdf_docs:
+            yield doc.pdf, b""
+        org = self.org
+        if org is not None:
+            from rmhandbook.mkdocs.sites import site_manifest
+
+            yield ORG_CSS, self.org_css
+            yield ORG_MANIFEST, site_manifest(org, logo_uri(org))
+            yield WEB_MANIFEST, web_manifest(org, Path(logo_uri(org)).name, WEB_MANIFEST.count("/"))
+
+    def write_pdfs(self, config: Any, log: logging.Logger) -> None:
+        if not self.pdf_docs:
+            return
+        from rmhandbook.outputs.pdf import PdfError, pdf_jobs, write_pdfs
+
+        try:
+            written = write_pdfs(pdf_jobs(Path(config.site_dir), self.pdf_docs, config.use_directory_urls), self.paper)
+        except PdfError as exc:
+            raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
+        log.info(f"rmhandbook: printed {len(written)} checklist PDF(s) on {self.paper} paper")
+
+
+def logo_uri(org: OrgProfile) -> str:
+    return f"assets/rmhandbook/org/logo{org.logo.suffix.lower()}"
+
+
+def favicon_uri(org: OrgProfile) -> str:
+    return f"assets/rmhandbook/org/favicon{(org.favicon or org.logo).suffix.lower()}"
+
+
+def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share: Share | None = None) -> SiteParts:
+    """Load and render the handbook for this site, and set up the MkDocs config for it."""
+    config_dir = Path(config.config_file_path or ".").resolve().parent
+    content_dir = (config_dir / settings["content_dir"]).resolve()
+    _add_extensions_and_assets(config)
+    handbook = _load(content_dir, settings["organization"], log)
+    printing = _print_settings(settings, handbook.organization)
+    org_css = _apply_organization(config, handbook, log) if handbook.organization is not None else ""
+    cache = shared_page_cache(content_dir)
+    renderer = Renderer(handbook, _template_dirs(settings, config, config_dir), handbook.language, printing,
+                        inline_abbreviations=False, cache=cache,
+                        detail_max_items=settings["nav_max_section_items"],
+                        share=(split_share.index, split_share.count) if split_share else None)
+    pages = _render(renderer, cache, log, split_share is not None)
+    # the glossary's hover definitions go to the abbr extension once, not into every page
+    abbr = config.mdx_configs.setdefault("abbr", {})
+    abbr["glossary"] = {**glossary_abbreviations(handbook), **(abbr.get("glossary") or {})}
+    pdf_docs = pdf_documents(renderer.checklists) if printing.pdfs else []
+    if pdf_docs:  # fail before building, not after
+        from rmhandbook.outputs.pdf import PdfError, check_pdf_engine
+        try:
+            check_pdf_engine()
+        except PdfError as exc:
+            raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
+    nav_paths = _generate_nav(config, settings, pages, handbook)
+    return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css)
+
+
+def error_parts(config: Any, settings: Settings, report: str, previous: SiteParts | None) -> SiteParts:
+    """A site whose every page (those of the last good build, and the home page) lists the content's problems."""
+    config_dir = Path(config.config_file_path or ".").resolve().parent
+    content_dir = (config_dir / settings["content_dir"]).resolve()
+    language = previous.handbook.language if previous is not None and previous.handbook is not None else "en"
+    text = error_page(report, language)
+    paths = ["index.md"] + [p.path for p in (previous.pages if previous is not None else []) if p.path != "index.md"]
+    pages = [Page(path, text, None, "") for path in paths]
+    if config.nav is None:
+        config.nav = [{Messages(language)("content_errors_title"): "index.md"}]
+    return SiteParts(content_dir, None, PrintSettings(), pages, [], [], {"index.md"}, language=language)
+
+
+def _add_extensions_and_assets(config: Any) -> None:
+    for ext in REQUIRED_EXTENSIONS:
+        if ext not in config.markdown_extensions:
+            config.markdown_extensions.append(ext)
+    for name in ("messages.js", "page.css") + ASSET_FILES:
+        target = config.extra_javascript if name.endswith(".js") else config.extra_css
+        uri = f"assets/rmhandbook/{name}"
+        if uri not in [str(x) for x in target]:
+            target.append(uri)
+
+
+def _load(content_dir: Path, organization: str | None, log: logging.Logger) -> Handbook:
+    builder = shared_builder(content_dir)
+    before = dict(builder.stats)
+    try:
+        handbook = builder.build(content_dir, Diagnostics(Path.cwd()), organization)
+    except ContentError as exc:
+        raise PluginError("rmhandbook: the content has errors:\n" + exc.diagnostics.report()) from None
+    for w in handbook.warnings:
+        log.warning(w.format())
+    stats = {k: builder.stats[k] - before[k] for k in ("parsed", "validated", "reused")}
+    if stats["parsed"] or stats["validated"]:
+        log.info(f"rmhandbook: {content_dir.name}: {stats['parsed']} file(s) parsed, {stats['validated']} validated, "
+                 f"{stats['reused']} unchanged and reused")
+    else:  # `rmhandbook build` has just checked the same files
+        log.info(f"rmhandbook: {content_dir.name}: {stats['reused']} file(s), as checked a moment ago")
+    return handbook
+
+
+def _print_settings(settings: Settings, org: OrgProfile | None) -> PrintSettings:
+    # a paper the environment asks for (`checklists --paper`) wins; then the organization's;
+    # then mkdocs.yml's; then A4
+    paper = settings["paper"]
+    if org is not None and "paper" not in settings.from_environment:
+        paper = org.model.paper
+    return PrintSettings(paper=paper or "a4", pdfs=settings["checklist_pdfs"],
+                         organization=org.model.name if org is not None else None)
+
+
+def _render(renderer: Renderer, cache: PageCache, log: logging.Logger, split: bool) -> list[Page]:
+    before = dict(cache.stats)
+    try:
+        pages = renderer.pages()
+    except ContentError as exc:  # an error in the site's own templates
+        raise PluginError("rmhandbook: a template has errors:\n" + exc.diagnostics.report()) from None
+    share = f" (this process's share of {len(pages)})" if split else ""
+    log.info(f"rmhandbook: pages: {cache.stats['rendered'] - before['rendered']} rendered{share}, "
+             f"{cache.stats['reused'] - before['reused']} unchanged and reused")
+    return pages
+
+
+def _apply_organization(config: Any, handbook: Handbook, log: logging.Logger) -> str:
+    """Name, logo, colours, language and footer contact from the profile (all checked by the core);
+    returns the organization's colour stylesheet."""
+    org = handbook.organization
+    model = org.model
+    palette = palette_for(model.colors.primary, model.colors.accent)
+    for line in palette.report():
+        log.info(f"rmhandbook: {org.slug}: colours: {line}")
+    # MkDocs and Material print site_name into HTML unescaped in some places and with `|e` in
+    # others: Markup is escaped once here and left alone by `|e`.
+    config.site_name = Markup.escape(model.name)
+    config.theme["language"] = model.language
+    config.theme["logo"] = logo_uri(org)
+    config.theme["favicon"] = favicon_uri(org)
+    config.theme["palette"] = _custom_palette(config.theme.get("palette"), Messages(model.language))
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+    if ORG_CSS not in [str(x) for x in config.extra_css]:
+        config.extra_css.append(ORG_CSS)
+    # the footer shows config.copyright as HTML: the contact line goes first
+    contact = footer_contact_html(org, handbook.terms)
+    config.copyright = contact + (f"<br>{config.copyright}" if config.copyright else "")
+    config.extra["rmhandbook_org"] = {"manifest": WEB_MANIFEST, "theme_color": palette.primary.hex}  # main.html
+    return palette_css(palette)
+
+
+def _custom_palette(palette: Any, msg: Messages) -> list | dict:
+    """The site's palette (one scheme or several with toggles) with the organization's colours,
+    and the toggles' labels in the organization's language."""
+    if isinstance(palette, list) and palette:
+        out = []
+        for entry in palette:
+            entry = {**entry, "primary": "custom", "accent": "custom"}
+            if isinstance(entry.get("toggle"), dict):  # a toggle on the slate scheme leads back to the light one
+                to = "palette_to_light" if entry.get("scheme") == "slate" else "palette_to_dark"
+                entry["toggle"] = {**entry["toggle"], "name": msg(to)}
+            out.append(entry)
+        return out
+    if isinstance(palette, dict) and palette:
+        return {**palette, "primary": "custom", "accent": "custom"}
+    return {"primary": "custom", "accent": "custom"}
+
+
+def _template_dirs(settings: Settings, config: Any, config_dir: Path) -> list[Path]:
+    if settings["templates_dir"]:
+        return [config_dir / settings["templates_dir"]]
+    custom = config.theme.custom_dir
+    return [Path(custom) / "rmhandbook"] if custom else []
+
+
+def _generate_nav(config: Any, settings: Settings, pages: list[Page], handbook: Handbook) -> set[str] | None:
+    if not settings["generate_nav"] or config.nav is not None:
+        return None
+    nav = nav_for(pages, handbook, settings["nav_max_section_items"], handbook.language)
+    config.nav = nav + _user_pages(config, pages)
+    return set(_nav_paths(nav))
+
+
+def _nav_paths(nav: list) -> Iterator[str]:
+    for entry in nav:
+        if isinstance(entry, str):
+            yield entry
+        elif isinstance(entry, dict):
+            for value in entry.values():
+                yield from _nav_paths(value if isinstance(value, list) else [value])
+
+
+def _user_pages(config: Any, pages: list[Page]) -> list[str]:
+    """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
+    docs_dir = Path(config.docs_dir)
+    generated_roots = {p.path.split("/", 1)[0] for p in pages} | set(KINDS) | {"orgs", "schema"}
+    out = []
+    for p in sorted(docs_dir.rglob("*.md")):
+        rel = p.relative_to(docs_dir)
+        if rel.parts[0] in generated_roots or rel.parts[0].startswith("."):
+            continue
+        out.append(rel.as_posix())
+    return out
