@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite on a fresh Debian machine: system packages for the
-# browser and PDF tests, the package with its test extras, then pytest.
+# browser and PDF tests, the package with its test extras in .venv (created
+# by scripts/venv.sh), then pytest from that environment.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export NO_MKDOCS_2_WARNING=1 PIP_DISABLE_PIP_VERSION_CHECK=1
@@ -15,7 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-python3 -m pip install -q -e '.[test]'
+bash scripts/venv.sh test
 
 # axe-core for the accessibility tests (tests/test_accessibility.py), from npm into a cache folder
 if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
@@ -23,4 +24,5 @@ if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends npm >/dev/null; }
   npm install --silent --no-audit --no-fund --prefix .cache/npm axe-core@4 >/dev/null
 fi
-exec python3 -m pytest "$@"
+export PATH="$PWD/.venv/bin:$PATH"  # subprocesses that look for python or rmhandbook find the environment's
+exec .venv/bin/python -m pytest "$@"

@@ -337,10 +337,10 @@ def test_check_covers_every_organization_and_names_the_broken_one(content, capsy
     assert main(["check", "--content", str(content), "--org", "acme"]) == 1
 
 
-def test_the_readme_example_profile_is_valid(content):
-    """The README's full org.yml is what users copy: it must load as it is written."""
-    readme = (REPO / "README.md").read_text()
-    section = readme[readme.index("A full profile"):]
+def test_the_documented_example_profile_is_valid(content):
+    """The full org.yml in the organizations page is what users copy: it must load as it is written."""
+    page = (REPO / "docs" / "src" / "organizations.md").read_text()
+    section = page[page.index("A full profile"):]
     example = section[section.index("```yaml\n") + 8:section.index("\n```", section.index("```yaml\n"))]
     (content / "orgs" / "acme" / "org.yml").write_text(example + "\n")
     shutil.copy(content / "scripts" / "first-meeting-opener.yml", content / "scripts" / "agree-communication.yml")
