@@ -74,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
                    "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
                    "more) is split between them, a smaller one is built in one")
 
+    _output_commands(command, with_content, force_option)
+    return parser
+
+
+def _output_commands(command: Callable, with_content: Callable, force_option: Callable) -> None:
+    """The commands after `build`: serve, export, checklists, schema, calendar, new."""
     p = command("serve", "Serve the handbook with live reload.")
     with_content(p)
     p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None, help="address to serve on (default 127.0.0.1:8000)")
@@ -119,7 +125,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("new", "Create a new handbook project.")
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
-    return parser
 
 
 # --- helpers -----------------------------------------------------------------

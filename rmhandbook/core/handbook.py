@@ -308,6 +308,22 @@ class HandbookBuilder:
                     items[kind][item_id] = Item(kind, item_id, model, doc)
         return items, failed, present
 
+    def _load_program(self, path: Path, profile: OrgProfile | None, diags: Diagnostics
+                      ) -> tuple[Document | None, Program | None, Terms | None]:
+        """program.yml with its terms (an organization's over them) and the organization's program name."""
+        program_doc = self.document(path, diags)
+        terms = None
+        if program_doc is not None:
+            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
+            raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
+            if profile is not None and isinstance(raw_terms, dict):
+                check_terms(profile, set(raw_terms), diags)
+        program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
+        if program is not None and profile is not None and profile.model.program_name:
+            # like a term's word, the organization's text is escaped where it lands (render/)
+            program = program.model_copy(update={"name": profile.model.program_name})
+        return program_doc, program, terms
+
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None,
               organization: str | None = None) -> Handbook:
@@ -339,17 +355,7 @@ class HandbookBuilder:
             if profile is not None:
                 hidden = _overlay(profile, content_dir, kinds, overlaid, diags)
 
-        program_doc = self.document(singles["program"], diags)
-        terms = None
-        if program_doc is not None:
-            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
-            raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
-            if profile is not None and isinstance(raw_terms, dict):
-                check_terms(profile, set(raw_terms), diags)
-        program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
-        if program is not None and profile is not None and profile.model.program_name:
-            # like a term's word, the organization's text is escaped where it lands (render.py, safety.py)
-            program = program.model_copy(update={"name": profile.model.program_name})
+        program_doc, program, terms = self._load_program(singles["program"], profile, diags)
 
         glossary = glossary_doc = None
         if "glossary" in singles:
