@@ -12,7 +12,8 @@ import dataclasses
 import difflib
 import json
 import re
-from typing import Any, Callable, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -222,7 +223,7 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
             desc = node.get("description")
             diags.error(doc.path, m.line, m.column,
                         f"missing required field `{field}` in {_where(loc[:-1], what)}"
-                        f"{f' ({desc})' if desc else ''}; for example {_example(field, node)}.")
+                        f"{f' ({desc})' if desc else ''}; for example {_example(str(field), node)}.")
         elif etype == "extra_forbidden":
             _report_unknown_field(doc, loc, field, what, schema, defs, misspelt, diags)
         elif not loc:
@@ -232,7 +233,7 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
                         f"a {what} file must be a mapping of fields; found {_describe(value)}."
                         f"{_missing_space_hint(value)} For example:\n    {_first_example(schema)}")
         else:
-            problem = _Problem(err, loc, field, _value_name(loc, field, what), node, defs, err.get("input"))
+            problem = _Problem(dict(err), loc, field, _value_name(loc, field, what), node, defs, err.get("input"))
             m = doc.mark(loc)
             diags.error(doc.path, m.line, m.column, _value_message(problem))
 
@@ -440,7 +441,7 @@ def _first_example(schema: dict) -> str:
 def _where(loc: tuple, what: str) -> str:
     if not loc:
         return f"this {what}"
-    parts = []
+    parts: list[str] = []
     for p in loc:
         parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
     return "`" + "".join(parts) + "`"

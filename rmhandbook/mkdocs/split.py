@@ -15,15 +15,15 @@ import dataclasses
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
+from rmhandbook.mkdocs import internals
 from rmhandbook.mkdocs.settings import Share, plugin_settings
 from rmhandbook.mkdocs.workers import LogCollector, worker_pool
-
-from rmhandbook.mkdocs import internals
 from rmhandbook.render.pages import Page
 from rmhandbook.render.safety import html_attribute
 
@@ -131,7 +131,7 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
     logger.setLevel(logging.INFO)
     try:
         with plugin_settings(overrides):
-            cfg = load_config(config_file, **({"strict": True} if strict else {}))
+            cfg = load_config(config_file, strict=strict or None)
             cfg.site_dir = site_dir
             result = _build_share(cfg, share)
     except Exception as exc:  # noqa: BLE001 - reported by the first process as this share's failure

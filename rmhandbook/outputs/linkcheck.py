@@ -23,6 +23,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 # (tag, attribute) pairs that point at another resource
@@ -207,6 +208,11 @@ def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str]) -
 WORKER_MIN_PAGES = 300  # below this, starting a second Python costs more than it saves
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    assert stream is not None, "the worker is started with stdin and stdout pipes"
+    return stream
+
+
 def _frame(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
 
@@ -258,7 +264,7 @@ class SiteChecker:
         data = html_text.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
         if self._proc is not None:
             try:
-                self._proc.stdin.write(_frame(rel.encode("utf-8"), data))
+                _pipe(self._proc.stdin).write(_frame(rel.encode("utf-8"), data))
                 return
             except (BrokenPipeError, OSError, ValueError):
                 self._stop()  # the worker is gone: the pages are read from the site at the end
@@ -268,9 +274,9 @@ class SiteChecker:
         """Every broken internal link or anchor in the site, once every file is written."""
         if self._proc is not None:
             try:
-                self._proc.stdin.write(_frame(b"", os.fsencode(str(site_dir))))
-                self._proc.stdin.close()
-                out = self._proc.stdout.read()
+                _pipe(self._proc.stdin).write(_frame(b"", os.fsencode(str(site_dir))))
+                _pipe(self._proc.stdin).close()
+                out = _pipe(self._proc.stdout).read()
                 if self._proc.wait() == 0:
                     return [BrokenLink(*b) for b in json.loads(out)]
             except (BrokenPipeError, OSError, ValueError):
@@ -296,7 +302,8 @@ class SiteChecker:
             return
         for stream in (proc.stdin, proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
         if proc.poll() is None:
@@ -341,5 +348,6 @@ def report(broken: list[BrokenLink], sources: dict[str, str] | None = None) -> s
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--worker"]:
-        sys.exit("usage: python -m rmhandbook.outputs.linkcheck --worker  (started by the MkDocs plugin; reads pages on stdin)")
+        sys.exit("usage: python -m rmhandbook.outputs.linkcheck --worker  "
+                 "(started by the MkDocs plugin; reads pages on stdin)")
     sys.exit(_worker(sys.stdin.buffer, sys.stdout.buffer))
