@@ -23,7 +23,7 @@ from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.mkdocs import internals, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
-from rmhandbook.outputs.linkcheck import SiteChecker
+from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
 from rmhandbook.render.printing import PAPERS
 
@@ -158,9 +158,11 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         env.bytecode_cache = BYTECODE
         pages = self._doc_files = files.documentation_pages()
         if self._rebuild is not None:
-            self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans)
+            self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans,
+                                      site_path=served_path(config.site_url))
         else:
-            self._links = SiteChecker(len(pages), worker=False if self.share else None)
+            self._links = SiteChecker(len(pages), worker=False if self.share else None,
+                                      site_path=served_path(config.site_url))
         # the build order, as the search index writes page locations (a split build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env

@@ -135,13 +135,15 @@ def _site_files(site_dir: Path) -> tuple[set[str], set[str], dict[str, int]]:
 
 
 def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | None = None,
-                     read: dict[str, tuple[int, _Page]] | None = None) -> list[BrokenLink]:
+                     read: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/") -> list[BrokenLink]:
     """Every broken internal link or anchor in the HTML files under `site_dir`, sorted.
 
     `scanned` holds pages already read while they were written (site-relative path ->
     (size in bytes, what it holds)); a page whose file is gone or has another size
     now is read again from the site, and every other HTML file is read here. `read`, if
     given, receives every page as it was used (for the next build of a live reload).
+    `site_path` is where the site is served (the path of its `site_url`): MkDocs writes
+    links from the host's root, such as the 404 page's, with it.
     """
     site_dir = Path(site_dir)
     files, folders, html_sizes = _site_files(site_dir)
@@ -152,17 +154,29 @@ def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | Non
         pages[rel] = known[1] if known is not None and known[0] == size else _parse(site_dir / rel)
         if read is not None:
             read[rel] = (size, pages[rel])
-    return _broken_links(pages, files, folders)
+    return _broken_links(pages, files, folders, site_path)
 
 
-def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str]) -> list[BrokenLink]:
+def served_path(site_url: str | None) -> str:
+    """The path a site is served under, from its `site_url` (`/` when there is none)."""
+    path = urlsplit(site_url or "").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str],
+                  site_path: str = "/") -> list[BrokenLink]:
     resolved: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def resolve(base: str, path: str) -> tuple[str, str | None]:
         """(the file a link's path points at, or why it is broken); the same nav link recurs on every page."""
         key = (base, path)
         if key not in resolved:
-            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base, path)
+            if not path.startswith("/"):
+                joined = posixpath.join(base, path)
+            elif path.startswith(site_path):
+                joined = path[len(site_path):] or "."
+            else:
+                joined = "../" + path.lstrip("/")  # above the folder the site is served from
             rel = posixpath.normpath(joined)
             if rel.startswith("../") or rel == "..":
                 resolved[key] = (rel, "it points outside the site")
@@ -234,10 +248,11 @@ class SiteChecker:
     """Follow every internal link of a site whose pages are handed in as they are written."""
 
     def __init__(self, expected_pages: int = 0, *, worker: bool | None = None,
-                 known: dict[str, tuple[int, _Page]] | None = None) -> None:
+                 known: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/") -> None:
         """`known`: pages read in an earlier build and not written since (a live reload's);
         they are used as long as their files keep their size. A worker does not use them."""
         self._scanned: dict[str, tuple[int, _Page]] = dict(known or {})
+        self.site_path = site_path
         self.scans: dict[str, tuple[int, _Page]] = {}  # every page as `finish` used it (without a worker)
         self._proc: subprocess.Popen | None = None
         if worker if worker is not None else expected_pages >= WORKER_MIN_PAGES:
@@ -274,7 +289,8 @@ class SiteChecker:
         """Every broken internal link or anchor in the site, once every file is written."""
         if self._proc is not None:
             try:
-                _pipe(self._proc.stdin).write(_frame(b"", os.fsencode(str(site_dir))))
+                end = os.fsencode(str(site_dir)) + b"\0" + self.site_path.encode("utf-8")
+                _pipe(self._proc.stdin).write(_frame(b"", end))
                 _pipe(self._proc.stdin).close()
                 out = _pipe(self._proc.stdout).read()
                 if self._proc.wait() == 0:
@@ -284,7 +300,7 @@ class SiteChecker:
             finally:
                 self._stop()
             # the worker failed: check here, reading every page from the site
-        return check_site_links(site_dir, self._scanned, self.scans)
+        return check_site_links(site_dir, self._scanned, self.scans, self.site_path)
 
     def save(self, path: Path) -> None:
         """Write what was read so far to `path`, for `check_site_links(..., load_scans(paths))` in
@@ -321,7 +337,7 @@ def load_scans(paths) -> dict[str, tuple[int, _Page]]:
 
 
 def _worker(stdin, stdout) -> int:
-    """The worker's side of `SiteChecker`: frames of (page, html) until (b"", site folder)."""
+    """The worker's side of `SiteChecker`: frames of (page, html) until (b"", site folder NUL site path)."""
     scanned: dict[str, tuple[int, _Page]] = {}
     while True:
         try:
@@ -329,7 +345,8 @@ def _worker(stdin, stdout) -> int:
         except EOFError:
             return 1  # the build stopped without finishing
         if not rel:
-            broken = check_site_links(Path(os.fsdecode(data)), scanned)
+            folder, _, site_path = data.partition(b"\0")
+            broken = check_site_links(Path(os.fsdecode(folder)), scanned, site_path=site_path.decode("utf-8") or "/")
             stdout.write(json.dumps([dataclasses.astuple(b) for b in broken]).encode("utf-8"))
             stdout.flush()
             return 0
