@@ -23,6 +23,7 @@ from rmhandbook.core.model import (ID_EXAMPLE, KINDS, REQUIRED_ROLES, REQUIRED_T
                     Session, Step, Strict)
 from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
 from rmhandbook.core.overlay import drop_hidden_references
+from rmhandbook.core.prose import check_prose
 from rmhandbook.core.references import iter_references
 from rmhandbook.core.terms import Terms
 from rmhandbook.core.validation import validate_document
@@ -279,6 +280,8 @@ class HandbookBuilder:
         order_items(handbook)
         check_program(program, program_doc, diags)
         check_items(handbook, diags)
+        check_prose([program_doc, glossary_doc, profile.doc if profile else None,
+                     *(item.doc for kind_items in items.values() for item in kind_items.values())], diags)
         if profile is not None:
             drop_hidden_references(handbook, diags)
         # ids of files that exist but failed validation still count as known, so that one

@@ -267,3 +267,32 @@ _PLAIN = re.compile(r"[^\W\d_][\w ,.;'’?/()-]*")
 def plain_title(text: str) -> str:
     """Text for a `title` attribute: Material's tooltips put a title into the page as HTML, so no `<`."""
     return " ".join(text.replace("<", "\u2039").split())
+
+
+def _strings(data, loc: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    if isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, loc + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, loc + (i,))
+    elif isinstance(data, str):
+        yield loc, data
+
+
+def check_prose(docs, diags) -> None:
+    """A located error for every image in prose that would load from another host.
+
+    The site promises to load nothing from other hosts (an intranet may log, or lack, the
+    outside world); the renderer drops such a source anyway, this tells the author first.
+    """
+    for doc in docs:
+        if doc is None:
+            continue
+        for loc, value in _strings(doc.data):
+            for src in remote_images(value):
+                m = doc.text_mark(loc, max(value.find(src), 0))
+                diags.error(doc.path, m.line, m.column,
+                            f"an image from another host (`{src[:80]}`); the handbook loads nothing from other "
+                            "hosts. Put the picture into the site (for example `![Timeline](../img/timeline.png)` "
+                            "with the file in docs_dir) or link to it instead: `[Timeline](https://example.org/t.png)`.")
