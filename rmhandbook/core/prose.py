@@ -40,7 +40,8 @@ import nh3
 PROSE_TAGS = frozenset({"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li",
                         "a", "img", "h1", "h2", "h3", "h4", "h5", "h6",
                         "table", "thead", "tbody", "tr", "th", "td", "dl", "dt", "dd"})
-# No `title` (Material's tooltips read it as HTML), no id/class/style (theme ids such as `__config`).
+# No `title` (Material's tooltips read it as HTML; ammonia's default allows it everywhere, so "*" is
+# emptied), no lang, no id/class/style (theme ids such as `__config`).
 PROSE_ATTRIBUTES = {"a": {"href"}, "img": {"src", "alt"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 # Whose content goes with the tag, not only the tag (nh3's default keeps the text of unknown tags).
@@ -86,7 +87,7 @@ def prose_html(text: str) -> str:
     _MD.reset()
     raw = _MD.convert(text)
     return nh3.clean(raw, tags=set(PROSE_TAGS), clean_content_tags=set(DROP_WITH_CONTENT),
-                     attributes={k: set(v) for k, v in PROSE_ATTRIBUTES.items()},
+                     attributes={"*": set(), **{k: set(v) for k, v in PROSE_ATTRIBUTES.items()}},
                      attribute_filter=_attribute_filter, url_schemes=set(URL_SCHEMES), link_rel=None,
                      strip_comments=True)
 
@@ -96,8 +97,19 @@ def remote_images(text: str) -> list[str]:
     if "!" not in text:
         return []
     _MD.reset()
-    found = re.findall(r'<img[^>]*?\ssrc="([^"]*)"', _MD.convert(text))
-    return [html.unescape(src) for src in found if not is_relative_url(html.unescape(src))]
+    found = [html.unescape(src) for src in re.findall(r'<img[^>]*?\ssrc="([^"]*)"', _MD.convert(text))]
+    return [src for src in found if _names_a_host(src)]
+
+
+def _names_a_host(url: str) -> bool:
+    # `javascript:` or `data:` as an image source loads nothing from anywhere; nh3 drops them quietly
+    squeezed = re.sub(r"[\x00-\x20\x7f]+", "", url)
+    try:
+        parts = urlsplit(squeezed)
+    except ValueError:
+        return True
+    return bool(parts.netloc) or squeezed.startswith(("//", "\\", "/\\")) or \
+        parts.scheme.lower() in ("http", "https", "ftp")
 
 
 # --- writing clean HTML into a Markdown page ------------------------------------------
