@@ -150,6 +150,10 @@ def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile
     folder = hostile_sites[site]
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("index.html"))
     assert len(pages) >= 30
+    if site == "northwind":
+        # the same templates as the default site: the pages where the organization's own values land
+        # (home with the contact, its overlay step, role pages with its terms, the glossary, indexes)
+        pages = [p for p in pages if p.count("/") <= 1 or p.startswith(("roles/", "steps/agree-communication/"))]
     dialogs: list[str] = []
     requests = RequestLog()
     with serve_directory(folder) as base, sync_playwright() as p:
