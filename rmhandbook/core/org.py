@@ -21,11 +21,11 @@ from typing import Annotated, Any, Literal, Protocol
 
 from pydantic import Field, StringConstraints
 
-from rmhandbook.core.svg import svg_problems
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.languages import LANGUAGES
 from rmhandbook.core.loader import Document
 from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
+from rmhandbook.core.svg import svg_problems
 
 
 class DocumentReader(Protocol):
@@ -41,7 +41,8 @@ MAX_ASSET_BYTES = 1024 * 1024
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"),
                      Field(description="a colour as hex, `#rrggbb` or `#rgb`, in quotes", examples=["#0b6e4f"])]
-Email = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
+_EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+Email = Annotated[str, StringConstraints(pattern=_EMAIL_PATTERN),
                   Field(description="an email address", examples=["mentoring@example.org"])]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"'`\\]+$"),
                        Field(description="a web address starting with https:// or http://",
@@ -133,7 +134,8 @@ def load_profile(builder: DocumentReader, content_dir: Path, slug: str, diags: D
         " There are none yet: create orgs/<slug>/org.yml in the content folder.")
     if not _SLUG.match(slug or ""):
         diags.error(orgs_dir(content_dir), 1, 1, f"`{slug}` is not a valid organization name; it is a folder name "
-                    f"under orgs/ made of lower-case letters, digits and single hyphens, for example `northwind`.{choices}")
+                    "under orgs/ made of lower-case letters, digits and single hyphens, for example "
+                    f"`northwind`.{choices}")
         return None
     folder = orgs_dir(content_dir) / slug
     path = folder / PROFILE
@@ -170,7 +172,8 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
     kinds = [s[1:].upper() for s in suffixes]
     kinds_text = ", ".join(kinds[:-1]) + " or " + kinds[-1]
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or PureWindowsPath(value).drive:
-        error(f"`{field}` must be a path inside the organization's folder; found the absolute path `{value}`. {example}")
+        error(f"`{field}` must be a path inside the organization's folder; found the absolute path `{value}`. "
+              f"{example}")
         return None
     parts = PurePosixPath(value.replace("\\", "/")).parts
     if ".." in parts:

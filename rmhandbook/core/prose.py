@@ -29,8 +29,8 @@ from __future__ import annotations
 import functools
 import html
 import re
+from collections.abc import Iterator
 from html.parser import HTMLParser
-from typing import Iterator
 from urllib.parse import urlsplit
 
 import markdown
@@ -118,7 +118,8 @@ class _Node:
     __slots__ = ("tag", "attrs", "children")
 
     def __init__(self, tag: str, attrs: dict[str, str]) -> None:
-        self.tag, self.attrs, self.children = tag, attrs, []
+        self.tag, self.attrs = tag, attrs
+        self.children: list = []
 
 
 class _Tree(HTMLParser):
@@ -168,7 +169,7 @@ def _attr(value: str) -> str:
 
 def _url(value: str) -> str:
     # a Markdown link destination: no space, parenthesis, angle bracket or pipe (table cells)
-    return re.sub(r"[\s()<>|\"'\\`]", lambda m: "%{:02X}".format(ord(m.group(0))), value)
+    return re.sub(r"[\s()<>|\"'\\`]", lambda m: f"%{ord(m.group(0)):02X}", value)
 
 
 def _inline(nodes: list) -> str:

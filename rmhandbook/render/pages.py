@@ -20,6 +20,7 @@ from markupsafe import Markup
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
+from rmhandbook.core.prose import embeddable, plain_title
 from rmhandbook.core.references import iter_references
 from rmhandbook.render.cache import (
     BYTECODE,
@@ -35,7 +36,6 @@ from rmhandbook.render.cache import (
 )
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
-from rmhandbook.core.prose import embeddable, plain_title
 from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import html_attribute
 from rmhandbook.render.text import plain_text
@@ -159,7 +159,8 @@ class Renderer:
 
     def _start_cache(self, cache: PageCache, dirs: list[str]):
         """Track what each page reads, so the next build can reuse the pages whose inputs did not change."""
-        hb, g = self.hb, self.env.globals
+        hb = self.hb
+        g: dict[str, Any] = self.env.globals
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
                  "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
@@ -167,7 +168,7 @@ class Renderer:
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
             g[kind] = TrackedItems(kind, g[kind], recorder)
-        derived = {}
+        derived: dict[str, tuple] = {}
         for name in ("role_docs", "pack_docs", "phase_docs"):  # checklists gathered from every step
             derived[name] = tuple(g[name])
             g[name] = DerivedDocs(name, g[name], recorder, ("steps",))
@@ -323,7 +324,8 @@ class Renderer:
         for name in kinds_in_group("reference"):
             out += self.kind_pages(name)
         if hb.glossary is not None:
-            out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
+            source = hb.glossary_doc.path if hb.glossary_doc else None
+            out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), source))
         return out
 
     def kind_pages(self, name: str) -> list[Page]:
