@@ -40,10 +40,16 @@ class Item:
     id: str
     model: Any
     doc: Document
+    translation: Document | None = None  # the file its prose was translated from, if any
 
     @property
     def path(self) -> Path:
         return self.doc.path
+
+    @property
+    def text(self) -> str:
+        """What its page depends on: the source file's text, and its translation's."""
+        return self.doc.text if self.translation is None else f"{self.doc.text}\0{self.translation.text}"
 
 
 @dataclasses.dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pydantic import BaseModel, Field, StringConstraints, create_model
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.loader import Document
-from rmhandbook.core.model import KINDS, Id, Markdown, Strict, Term, Text
+from rmhandbook.core.model import KINDS, Glossary, Id, Markdown, Program, Strict, Term, Text
 
 I18N_FOLDER = "i18n"
 SOURCE_LANGUAGE = "en"
@@ -86,32 +86,50 @@ SourceHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$"),
                              "(`rmhandbook translations` prints the current one)", examples=["3f2a9c1d"])]
 
 
-def _model(spec: dict, name: str, top: bool = False) -> type[Strict]:
+def _model(spec: dict, name: str, source: type[BaseModel] | None, top: bool = False) -> type[Strict]:
+    """A translation model for `spec`; descriptions and examples come from the source model's fields."""
     fields: dict[str, Any] = {}
     if top:
         fields["source"] = (Optional[SourceHash], None)
     for field, sub in spec.items():
-        fields[field] = (Optional[_type(sub, f"{name}{field.title()}")], None)
+        info, inner = _source_field(source, field)
+        if isinstance(sub, ById) and isinstance(sub.spec, str):
+            info = _source_field(inner, sub.spec)[0]  # the one prose field of a checklist item
+        described = {"description": info.description, "examples": info.examples} if info and sub == TEXT else {}
+        fields[field] = (Optional[_type(sub, f"{name}{field.title()}", inner)], Field(default=None, **described))
     return create_model(name, __base__=Strict, **fields)  # type: ignore[call-overload]
 
 
-def _type(sub: Any, name: str) -> Any:
+def _source_field(model: type[BaseModel] | None, field: str) -> tuple[Any, type[BaseModel] | None]:
+    """(field info, the model of its items or value if it has one) of a source model's field."""
+    if model is None or field not in model.model_fields:
+        return None, None
+    info = model.model_fields[field]
+    for t in (info.annotation, *typing.get_args(info.annotation)):
+        if isinstance(t, type) and issubclass(t, BaseModel):
+            return info, t
+    return info, None
+
+
+def _type(sub: Any, name: str, source: type[BaseModel] | None) -> Any:
     if sub == TEXT:
         return Markdown
     if sub == LIST:
         return list[Markdown]
     if isinstance(sub, ById):
         key = Text if sub.key == "term" else Id
-        return dict[key, Markdown if isinstance(sub.spec, str) else _model(sub.spec, name)]  # type: ignore[valid-type]
+        value = Markdown if isinstance(sub.spec, str) else _model(sub.spec, name, source)
+        return dict[key, value]  # type: ignore[valid-type]
     if isinstance(sub, Each):
-        return list[_model(sub.spec, name)]  # type: ignore[misc]
+        return list[_model(sub.spec, name, source)]  # type: ignore[misc]
     if isinstance(sub, ByKey):
-        return dict[Id, _type(sub.spec, name)]  # type: ignore[valid-type]
-    return _model(sub, name)
+        return dict[Id, _type(sub.spec, name, source)]  # type: ignore[valid-type]
+    return _model(sub, name, source)
 
 
 def _translation_models() -> dict[str, type[Strict]]:
-    models = {unit: _model(spec, f"{unit.title()}Translation", top=True) for unit, spec in SPECS.items()}
+    sources = {"program": Program, "glossary": Glossary, **{kind: k.model for kind, k in KINDS.items()}}
+    models = {unit: _model(spec, f"{unit.title()}Translation", sources[unit], top=True) for unit, spec in SPECS.items()}
     program = models["program"]
     models["program"] = create_model("ProgramTranslation", __base__=program,  # type: ignore[call-overload]
                                      terms=(dict[Id, Term], Field(default_factory=dict, description=(
@@ -288,8 +306,12 @@ def translate(hb: Any, reader: Reader, language: str, terms: Any, diags: Diagnos
                 where = profile.folder / I18N_FOLDER / language / kind / f"{item_id}.yml"
             else:
                 found, where = kinds.get(kind, {}), base / kind / f"{item_id}.yml"
-            model = _apply(run, kind, item_id, item.model, item.doc, found.get(item_id, where))
-            items[kind][item_id] = item if model is item.model else dataclasses.replace(item, model=model)
+            path = found.get(item_id, where)
+            model = _apply(run, kind, item_id, item.model, item.doc, path)
+            if model is not item.model:  # the page cache tells translations apart by their text
+                translation = run.reader.document(path, diags)
+                item = dataclasses.replace(item, model=model, translation=translation)
+            items[kind][item_id] = item
     for folder_kinds, overlaid in ((kinds, False), (org_kinds, True)):
         _check_orphans(hb, folder_kinds, overlaid, diags)
     return dataclasses.replace(hb, program=program, glossary=glossary, items=items), run.coverage
@@ -353,24 +375,47 @@ def _apply(run: _Run, unit: str, item_id: str | None, model: BaseModel, doc: Doc
     return type(model).model_validate(data)
 
 
+def _not_prose(run: _Run, unit: str, tdoc: Document, cov: ItemCoverage) -> bool:
+    """Report the source's fields that are not prose (`phase`, `order`, `steps`); True if there were any."""
+    source_model = KINDS[unit].model if unit in KINDS else None
+    if source_model is None or not isinstance(tdoc.data, dict):
+        return False
+    found = [key for key in tdoc.data if key in source_model.model_fields and key not in SPECS[unit]]
+    for key in found:
+        m = tdoc.key_mark((key,))
+        run.diags.error(tdoc.path, m.line, m.column,
+                        f"`{key}` is not prose, so it is not translated: the translation keeps the value in "
+                        f"{run.diags.display_path(cov.source)}. Remove it here; a {unit} translation gives "
+                        f"{', '.join(SPECS[unit])}, for example `title: ...`.")
+    return bool(found)
+
+
 def _read_translation(run: _Run, unit: str, cov: ItemCoverage, wanted: dict[str, tuple]) -> dict[str, str]:
     """label -> translated text (terms put in) of one translation file; reports unknown fields and a stale hash."""
     tdoc = run.reader.document(cov.translation, run.diags)
-    if tdoc is None:
+    if tdoc is None or _not_prose(run, unit, tdoc, cov):
         return {}
     translation = run.reader.validate(tdoc, MODELS[unit], f"{unit} translation", run.terms, run.diags)
     if translation is None:
         return {}
-    given = {}
+    given: dict[str, str] = {}
+    prefixes = {".".join(label.split(".")[:k]) for label in wanted for k in range(1, label.count(".") + 2)}
+    reported: set[str] = set()
     for label, loc, text in translation_fields(translation.model_dump(exclude_none=True), SPECS[unit]):
         if label in wanted:
             given[label] = text
             continue
-        m = tdoc.key_mark(loc) if isinstance(loc[-1], str) else tdoc.mark(loc)
+        parts = label.split(".")
+        k = next((k for k in range(1, len(parts) + 1) if ".".join(parts[:k]) not in prefixes), len(parts))
+        unknown = ".".join(parts[:k])  # the first part with no counterpart: a misspelt id, not each field under it
+        if unknown in reported:
+            continue
+        reported.add(unknown)
+        m = tdoc.key_mark(loc[:k]) if isinstance(loc[k - 1], str) else tdoc.mark(loc[:k])
         run.diags.error(tdoc.path, m.line, m.column,
-                        f"`{label}` has nothing to translate in {run.diags.display_path(cov.source)}"
-                        f"{did_you_mean(label, list(wanted))} A translation gives the source's prose fields "
-                        f"under the same names and ids, for example `{next(iter(wanted), 'title')}`.")
+                        f"`{unknown}` has no counterpart in {run.diags.display_path(cov.source)}, so there is "
+                        f"nothing to translate.{did_you_mean(unknown, sorted(prefixes))} A translation uses the "
+                        f"source's field names and ids, for example `{next(iter(wanted), 'title')}`.")
     if translation.source is None:
         cov.unhashed = True
         m = tdoc.mark(())
