@@ -645,7 +645,8 @@ def cmd_translations(args: argparse.Namespace) -> int:
     diags = Diagnostics(Path.cwd())
     for language in languages:
         try:
-            handbook = shared_builder(content).build(content, diags, args.org, language)
+            # missing fields are what the report lists: they do not fail the build behind it
+            handbook = shared_builder(content).build(content, diags, args.org, language, "fallback")
         except ContentError as exc:
             print(exc.diagnostics.report(), file=sys.stderr)
             return EXIT_CONTENT

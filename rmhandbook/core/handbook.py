@@ -329,7 +329,7 @@ class HandbookBuilder:
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None,
               organization: str | None = None, language: str | None = None,
-              complete: bool = False) -> Handbook:
+              translations: str | None = None) -> Handbook:
         """The handbook in `content_dir`; with `organization`, that organization's version of it.
 
         An organization's build is the default content with the items in
@@ -338,7 +338,8 @@ class HandbookBuilder:
         and its `terms` put over program.yml's.
 
         `language` (default: the organization's) other than the source's puts the translations in
-        `i18n/<language>/` over the prose; `complete` makes a missing translation an error.
+        `i18n/<language>/` over the prose; `translations` ("warn", "fallback", "complete"; default: the
+        organization's) says what a missing translation does.
         """
         content_dir = Path(content_dir)
         if diags is None:  # (an empty collection is falsy: test for None)
@@ -412,7 +413,8 @@ class HandbookBuilder:
         check_references(handbook, diags, present)
         check_unvalidated(handbook, failed, present, diags)
         if language != SOURCE_LANGUAGE and not diags.errors:
-            handbook, coverage = translate(handbook, self, language, terms, diags, complete)
+            mode = translations or (profile.model.translations if profile is not None else "warn")
+            handbook, coverage = translate(handbook, self, language, terms, diags, mode)
             handbook = dataclasses.replace(handbook, translated_into=language, coverage=coverage)
         if diags.errors:
             raise ContentError(diags)
@@ -424,13 +426,13 @@ class HandbookBuilder:
 
 def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None,
                   organization: str | None = None, language: str | None = None,
-                  complete: bool = False) -> Handbook:
+                  translations: str | None = None) -> Handbook:
     """Load, validate and cross-check a content folder (for one organization, if given; in
     `language`, if given, else the organization's).
 
     Raises `ContentError` listing every problem.
     """
-    return HandbookBuilder().build(Path(content_dir), diags, organization, language, complete)
+    return HandbookBuilder().build(Path(content_dir), diags, organization, language, translations)
 
 
 # One builder per content folder for the life of the process: `mkdocs serve` creates

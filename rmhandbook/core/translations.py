@@ -269,17 +269,24 @@ class _Run:
     language: str
     terms: Any
     diags: Diagnostics
-    complete: bool
+    mode: str  # "warn", "fallback" or "complete": what a missing field does (org.yml's `translations`)
     coverage: Coverage
+
+    def missing(self, path: Path, line: int, column: int, message: str) -> None:
+        if self.mode == "complete":
+            self.diags.error(path, line, column, message)
+        elif self.mode == "warn":
+            self.diags.warning(path, line, column, message)
 
 
 def translate(hb: Any, reader: Reader, language: str, terms: Any, diags: Diagnostics,
-              complete: bool = False) -> tuple[Any, Coverage]:
+              mode: str = "warn") -> tuple[Any, Coverage]:
     """The handbook with its prose in `language` (a new Handbook), and how complete that is.
 
-    Missing fields fall back to the source text with a warning (an error when `complete`).
+    Missing fields fall back to the source text with a warning (`mode` "warn"), silently ("fallback")
+    or not at all: an error ("complete"). A stale translation is a warning, an error when "complete".
     """
-    run = _Run(reader, language, terms, diags, complete, Coverage(language))
+    run = _Run(reader, language, terms, diags, mode, Coverage(language))
     base = hb.content_dir / I18N_FOLDER / language
     singles, kinds = _translation_files(base, hb.content_dir, diags)
     profile = hb.organization
@@ -357,7 +364,7 @@ def _apply(run: _Run, unit: str, item_id: str | None, model: BaseModel, doc: Doc
         m = doc.mark(wanted[cov.missing[0]])
         shown = ", ".join(f"`{label}`" for label in cov.missing[:5]) + (", ..." if len(cov.missing) > 5 else "")
         where = run.diags.display_path(path)
-        report = run.diags.error if run.complete else run.diags.warning
+        report = run.missing
         if not cov.exists:
             report(doc.path, m.line, m.column, f"not translated into `{run.language}` (no file {where}); the "
                    f"source text is shown instead. Create it with `source: {cov.current_hash}` and the prose "
@@ -425,7 +432,7 @@ def _read_translation(run: _Run, unit: str, cov: ItemCoverage, wanted: dict[str,
     elif translation.source != cov.current_hash:
         cov.stale = True
         m = tdoc.mark(("source",))
-        report = run.diags.error if run.complete else run.diags.warning
+        report = run.diags.error if run.mode == "complete" else run.diags.warning
         report(tdoc.path, m.line, m.column, f"stale translation: {run.diags.display_path(cov.source)} has "
                f"changed since it was translated (`source: {translation.source}`, now `{cov.current_hash}`). "
                f"Check the translation against the source, then write `source: {cov.current_hash}`.")

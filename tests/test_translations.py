@@ -1,0 +1,210 @@
+"""Translated handbooks: translations as data over the source, fallback, staleness, the coverage report,
+and the German example organization's pages."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from harness import REPO, build_site
+from rmhandbook.cli import main
+from rmhandbook.core.diagnostics import ContentError, Diagnostics
+from rmhandbook.core.handbook import load_handbook
+
+SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
+LOGO = REPO / "tests" / "corpus" / "org-bad-colour" / "content" / "orgs" / "acme" / "logo.svg"
+
+
+def org_yml(extra: str = "") -> str:
+    return ("name: Beispiel GmbH\nshort_name: Beispiel\nlogo: logo.svg\n"
+            "colors:\n  primary: \"#0b6e4f\"\n  accent: \"#c05621\"\n"
+            "contact:\n  name: Sam Lee\n  email: sam@example.org\nlanguage: de\n" + extra)
+
+
+@pytest.fixture
+def content(tmp_path) -> Path:
+    """The scaffold handbook with an organization in German and an empty German translation folder."""
+    root = tmp_path / "content"
+    shutil.copytree(SCAFFOLD, root)
+    org = root / "orgs" / "acme"
+    org.mkdir(parents=True)
+    shutil.copy(LOGO, org / "logo.svg")
+    (org / "org.yml").write_text(org_yml(), encoding="utf-8")
+    (root / "i18n" / "de" / "steps").mkdir(parents=True)
+    return root
+
+
+def report(content: Path, capsys, *extra: str) -> tuple[int, str]:
+    status = main(["translations", "--content", str(content), "--lang", "de", *extra])
+    return status, capsys.readouterr().out
+
+
+def current_hash(out: str, name: str) -> str:
+    """The hash the report tells a translator to write for one item."""
+    return re.search(rf"^  {re.escape(name)}: .*`source: ([0-9a-f]{{8}})`", out, re.M).group(1)
+
+
+def translate_first_meeting(content: Path, capsys, body: str) -> Path:
+    _, out = report(content, capsys)
+    path = content / "i18n" / "de" / "steps" / "first-meeting.yml"
+    path.write_text(f"source: {current_hash(out, 'steps/first-meeting')}\n" + body, encoding="utf-8")
+    return path
+
+
+PARTIAL = ("title: Das erste Treffen\n"
+           "checklist:\n"
+           "  book-slots: Einen wöchentlichen Termin von 60 Minuten für die nächsten 12 Wochen buchen\n"
+           "  bring-topics: Zwei Themen aufschreiben, die Sie vermitteln könnten\n")
+
+
+def line_of(path: Path, key: str) -> int:
+    return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+                if line.startswith(f"{key}:"))
+
+
+def test_translated_fields_replace_the_source_and_missing_ones_fall_back_with_a_located_warning(content, capsys):
+    translate_first_meeting(content, capsys, PARTIAL)
+    source = load_handbook(content).steps["first-meeting"]
+    diags = Diagnostics(content.parent)
+    step = load_handbook(content, diags, organization="acme").steps["first-meeting"]
+    assert step.title == "Das erste Treffen"
+    assert [c.id for c in step.checklist] == [c.id for c in source.checklist]  # ticks survive the switch
+    assert [c.role for c in step.checklist] == [c.role for c in source.checklist]
+    assert step.checklist[1].text.startswith("Zwei Themen")
+    assert step.why == source.why and step.phase == source.phase  # untranslated and not prose: the source's
+    warning = next(w for w in diags.warnings if w.path == "content/steps/first-meeting.yml")
+    assert warning.line == line_of(content / "steps" / "first-meeting.yml", "summary")
+    assert "`summary`, `why`, `timing`" in warning.message and "`title`" not in warning.message
+
+
+def test_the_coverage_report_counts_each_kind_and_lists_what_is_missing(content, capsys):
+    translate_first_meeting(content, capsys, PARTIAL)
+    status, out = report(content, capsys)
+    assert status == 0
+    assert re.search(r"^  steps +3/\d+ +fields", out, re.M), out  # title and two checklist items
+    assert "steps/first-meeting: summary, why, timing, actions.mentor, actions.mentee" in out
+    assert "steps/set-objectives: no file" in out and "program: no file" in out
+    assert report(content, capsys, "--complete")[0] == 1
+
+
+def test_a_complete_translation_passes_complete_and_turns_stale_when_the_source_changes(content, capsys):
+    # translate every field the report asks for, with the hash it gives
+    _, out = report(content, capsys)
+    for name in re.findall(r"^  ([a-z/-]+): no file", out, re.M):
+        source = load_handbook(content)
+        unit, _, item_id = name.partition("/")
+        path = content / "i18n" / "de" / (f"{unit}.yml" if not item_id else f"{unit}/{item_id}.yml")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"source: {current_hash(out, name)}\n" + german_copy(source, unit, item_id), encoding="utf-8")
+    status, out = report(content, capsys, "--complete")
+    assert status == 0, out
+    assert out.rstrip().endswith("complete") and "incomplete" not in out
+    step = content / "steps" / "first-meeting.yml"
+    step.write_text(step.read_text(encoding="utf-8").replace("why: ", "why: Really, "), encoding="utf-8")
+    status, out = report(content, capsys, "--complete")
+    assert status == 1
+    assert re.search(r"^  steps/first-meeting: \S*i18n/de/steps/first-meeting.yml: the source changed", out, re.M)
+    diags = Diagnostics(content.parent)
+    load_handbook(content, diags, organization="acme")
+    stale = [w for w in diags.warnings if "stale translation" in w.message]
+    assert [w.path for w in stale] == ["content/i18n/de/steps/first-meeting.yml"] and stale[0].line == 1
+
+
+def german_copy(hb, unit: str, item_id: str) -> str:
+    """A translation file giving every prose field (the text marked as German), built from the report's labels."""
+    from rmhandbook.core.translations import SPECS, ById, source_fields
+
+    doc = hb.program_doc if unit == "program" else hb.glossary_doc if unit == "glossary" else hb.items[unit][item_id].doc
+    import yaml
+
+    data: dict = {}
+    for label, loc, text in source_fields(doc.data, SPECS[unit]):
+        node, parts = data, label.split(".")
+        for i, part in enumerate(parts[:-1]):
+            following = parts[i + 1]
+            node = node.setdefault(part, [] if following.isdigit() and not isinstance(SPECS[unit].get(parts[0]), ById)
+                                   else {})
+            if isinstance(node, list):
+                while len(node) <= int(following):
+                    node.append({} if i + 2 < len(parts) else None)
+                if i + 2 < len(parts):
+                    node = node[int(following)]
+                    parts_rest = parts[i + 2:]
+                    for p in parts_rest[:-1]:
+                        node = node.setdefault(p, {})
+                    node[parts_rest[-1]] = "DE " + text
+                    break
+        else:
+            last = parts[-1]
+            if isinstance(node, list):
+                node[int(last)] = "DE " + text
+            else:
+                node[last] = "DE " + text
+    return yaml.safe_dump(data, allow_unicode=True)
+
+
+def test_complete_organizations_fail_on_a_missing_field(content, capsys):
+    translate_first_meeting(content, capsys, PARTIAL)
+    (content / "orgs" / "acme" / "org.yml").write_text(org_yml("translations: complete\n"), encoding="utf-8")
+    with pytest.raises(ContentError) as caught:
+        load_handbook(content, Diagnostics(content.parent), organization="acme")
+    errors = caught.value.diagnostics.errors
+    assert any(e.path == "content/steps/first-meeting.yml" and "not translated into `de`" in e.message for e in errors)
+
+
+def test_fallback_organizations_get_no_warning_but_the_report_still_lists_the_gap(content, capsys):
+    (content / "orgs" / "acme" / "org.yml").write_text(org_yml("translations: fallback\n"), encoding="utf-8")
+    diags = Diagnostics(content.parent)
+    load_handbook(content, diags, organization="acme")
+    assert not [w for w in diags.warnings if "not translated" in w.message]
+    assert "steps/first-meeting: no file" in report(content, capsys, "--org", "acme")[1]
+
+
+def test_a_languages_terms_are_used_and_an_organizations_terms_still_win(content, capsys):
+    (content / "i18n" / "de" / "program.yml").write_text(
+        "terms:\n  mentor:\n    singular: Mentorin oder Mentor\n    plural: Mentorinnen und Mentoren\n", encoding="utf-8")
+    translate_first_meeting(content, capsys, PARTIAL + "actions:\n  mentee: Fragen Sie Ihre [[mentor]] nach dem Ziel.\n")
+    step = load_handbook(content, language="de").steps["first-meeting"]
+    assert step.actions["mentee"] == "Fragen Sie Ihre Mentorin oder Mentor nach dem Ziel."
+    (content / "orgs" / "acme" / "org.yml").write_text(org_yml("terms:\n  mentor: Lotse\n"), encoding="utf-8")
+    step = load_handbook(content, organization="acme").steps["first-meeting"]
+    assert step.actions["mentee"] == "Fragen Sie Ihre Lotse nach dem Ziel."
+
+
+def test_the_default_handbook_is_untouched_by_translations(content, capsys):
+    translate_first_meeting(content, capsys, PARTIAL)
+    hb = load_handbook(content)
+    assert hb.steps["first-meeting"].title == "Hold the first meeting" and hb.language == "en"
+
+
+# --- the German example organization -----------------------------------------------
+
+ENGLISH = {"the", "and", "of", "to", "with", "your", "is", "are", "you", "for", "in", "on", "what", "this", "that",
+           "it", "be", "who", "how", "when", "not"}
+GERMAN = {"der", "die", "das", "und", "mit", "sie", "ist", "sind", "ihr", "ihre", "für", "im", "auf", "was", "wer",
+          "wie", "wenn", "nicht", "ein", "eine", "zu", "den", "dem", "des", "von", "es"}
+
+
+def main_text(page_html: str) -> str:
+    """The visible text of a page's content (the article), without tags, scripts and styles."""
+    article = re.search(r"<article\b.*?</article>", page_html, flags=re.S)
+    body = re.sub(r"<(script|style)\b.*?</\1>", " ", article.group(0) if article else "", flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_rheinau_pages_of_translated_items_read_as_german(tmp_path):
+    hb = load_handbook(REPO / "content", organization="rheinau")
+    done = [i for i in hb.coverage.items if not i.missing and not i.stale and i.unit in ("program", "steps", "faqs")]
+    urls = {"program": "index.html", "steps": "steps/{}/index.html", "faqs": "faq/{}/index.html"}
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site", organization="rheinau")
+    pages = [urls[i.unit].format(i.item_id) for i in done]
+    assert "index.html" in pages and len(pages) >= 5, pages
+    for page in pages:
+        words = re.findall(r"[a-zäöüß]+", main_text((site / page).read_text(encoding="utf-8")).lower())
+        english = sum(w in ENGLISH for w in words)
+        german = sum(w in GERMAN for w in words)
+        assert german >= 20 and english <= 0.05 * german, (page, english, german)
