@@ -45,7 +45,7 @@ def report(content: Path, capsys, *extra: str) -> tuple[int, str]:
 
 def current_hash(out: str, name: str) -> str:
     """The hash the report tells a translator to write for one item."""
-    return re.search(rf"^  {re.escape(name)}: .*`source: ([0-9a-f]{{8}})`", out, re.M).group(1)
+    return re.search(rf"^  {re.escape(name)}: .*`source: ([a-z][a-z2-7]{{7}})`", out, re.M).group(1)
 
 
 def translate_first_meeting(content: Path, capsys, body: str) -> Path:

@@ -17,6 +17,7 @@ and need no translation into it; translations of them live in `orgs/<slug>/i18n/
 from __future__ import annotations
 
 import dataclasses
+import base64
 import hashlib
 import json
 import typing
@@ -81,9 +82,9 @@ SPECS: dict[str, dict[str, Any]] = {
                  "tags": LIST},
 }
 
-SourceHash = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{8}$"),
+SourceHash = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z2-7]{7}$"),
                        Field(description="hash of the source item's prose when this translation was written "
-                             "(`rmhandbook translations` prints the current one)", examples=["3f2a9c1d"])]
+                             "(`rmhandbook translations` prints the current one)", examples=["kq3vx7ab"])]
 
 
 def _model(spec: dict, name: str, source: type[BaseModel] | None, top: bool = False) -> type[Strict]:
@@ -194,7 +195,9 @@ def translation_fields(data: Any, spec: Any, loc: tuple = (), label: str = "") -
 def source_hash(data: Any, unit: str) -> str:
     """A short hash of an item's prose as written (term references unresolved), to notice a changed source."""
     pairs = sorted((label, text) for label, _, text in source_fields(data, SPECS[unit]))
-    return hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).hexdigest()[:8]
+    digest = hashlib.sha256(json.dumps(pairs, ensure_ascii=False).encode()).digest()
+    # a letter first, so that YAML never reads it as a number (`24591275`, `123e4567`)
+    return "abcdefghijklmnopqrstuvwxyz"[digest[0] % 26] + base64.b32encode(digest[1:]).decode()[:7].lower()
 
 
 def language_terms(doc: Document | None) -> dict[str, Any]:
