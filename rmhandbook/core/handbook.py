@@ -414,7 +414,7 @@ class HandbookBuilder:
         check_unvalidated(handbook, failed, present, diags)
         if language != SOURCE_LANGUAGE and not diags.errors:
             mode = translations or (profile.model.translations if profile is not None else "warn")
-            handbook, coverage = translate(handbook, self, language, terms, diags, mode)
+            handbook, coverage = translate(handbook, self, language, terms, diags, find_content_files, mode)
             handbook = dataclasses.replace(handbook, translated_into=language, coverage=coverage)
         if diags.errors:
             raise ContentError(diags)

@@ -282,20 +282,24 @@ class _Run:
             self.diags.warning(path, line, column, message)
 
 
-def translate(hb: Any, reader: Reader, language: str, terms: Any, diags: Diagnostics,
+FileFinder = typing.Callable[[Path, Diagnostics, Path], tuple[dict[str, Path], dict[str, dict[str, Path]]]]
+
+
+def translate(hb: Any, reader: Reader, language: str, terms: Any, diags: Diagnostics, find_files: FileFinder,
               mode: str = "warn") -> tuple[Any, Coverage]:
     """The handbook with its prose in `language` (a new Handbook), and how complete that is.
 
     Missing fields fall back to the source text with a warning (`mode` "warn"), silently ("fallback")
     or not at all: an error ("complete"). A stale translation is a warning, an error when "complete".
+    `find_files` lists a content folder's files (handbook.find_content_files, which imports this module).
     """
     run = _Run(reader, language, terms, diags, mode, Coverage(language))
     base = hb.content_dir / I18N_FOLDER / language
-    singles, kinds = _translation_files(base, hb.content_dir, diags)
+    singles, kinds = _translation_files(find_files, base, hb.content_dir, diags)
     profile = hb.organization
     org_kinds: dict[str, dict[str, Path]] = {}
     if profile is not None:
-        _, org_kinds = _translation_files(profile.folder / I18N_FOLDER / language, hb.content_dir, diags)
+        _, org_kinds = _translation_files(find_files, profile.folder / I18N_FOLDER / language, hb.content_dir, diags)
     program = _apply(run, "program", None, hb.program, hb.program_doc, singles.get("program", base / "program.yml"))
     if profile is not None and profile.model.program_name:
         program = program.model_copy(update={"name": profile.model.program_name})  # the organization's name wins
@@ -332,13 +336,9 @@ def _native(run: _Run, kind: str, item: Any) -> None:
                                            source_hash(item.doc.data, kind), native=True))
 
 
-def _translation_files(folder: Path, root: Path, diags: Diagnostics
+def _translation_files(find_files: FileFinder, folder: Path, root: Path, diags: Diagnostics
                        ) -> tuple[dict[str, Path], dict[str, dict[str, Path]]]:
-    if not folder.is_dir():
-        return {}, {}
-    from rmhandbook.core.handbook import find_content_files  # (handbook.py imports this module)
-
-    return find_content_files(folder, diags, root)
+    return find_files(folder, diags, root) if folder.is_dir() else ({}, {})
 
 
 def _check_orphans(hb: Any, kinds: dict[str, dict[str, Path]], overlaid: bool, diags: Diagnostics) -> None:
