@@ -164,6 +164,19 @@ def test_fallback_organizations_get_no_warning_but_the_report_still_lists_the_ga
     assert "steps/first-meeting: no file" in report(content, capsys, "--org", "acme")[1]
 
 
+def test_fallback_organizations_hear_nothing_of_a_stale_translation_but_the_report_does(content, capsys):
+    translate_first_meeting(content, capsys, PARTIAL)
+    step = content / "steps" / "first-meeting.yml"
+    step.write_text(step.read_text(encoding="utf-8").replace("why: ", "why: Really, "), encoding="utf-8")
+    (content / "orgs" / "acme" / "org.yml").write_text(org_yml("translations: fallback\n"), encoding="utf-8")
+    diags = Diagnostics(content.parent)
+    hb = load_handbook(content, diags, organization="acme")
+    assert hb.steps["first-meeting"].title == "Das erste Treffen"  # still used while stale
+    assert not [w for w in diags.warnings if "stale" in w.message]
+    out = report(content, capsys, "--org", "acme")[1]
+    assert "steps/first-meeting: " in out.split("Stale or unchecked")[1]
+
+
 def test_a_languages_terms_are_used_and_an_organizations_terms_still_win(content, capsys):
     (content / "i18n" / "de" / "program.yml").write_text(
         "terms:\n  mentor:\n    singular: Mentorin oder Mentor\n    plural: Mentorinnen und Mentoren\n", encoding="utf-8")

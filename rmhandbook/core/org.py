@@ -94,9 +94,9 @@ class Organization(Strict):
                                          "of Material's interface; a language other than English also puts the "
                                          "translations in content/i18n/<language>/ over the prose", examples=["de"])
     translations: Literal["warn", "fallback", "complete"] = Field(
-        default="warn", description="what a field without a translation does: `warn` shows the English text with a "
-        "warning; `fallback` shows it without one (`rmhandbook translations` still lists it); `complete` fails the "
-        "build", examples=["complete"])
+        default="warn", description="what a field without a translation (or with a stale one) does: `warn` shows "
+        "the English text with a warning; `fallback` shows it without one (`rmhandbook translations` still lists "
+        "it); `complete` fails the build", examples=["complete"])
     hide: list[HideRef] = Field(default_factory=list, description="items left out of this organization's handbook")
 
 

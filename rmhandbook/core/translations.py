@@ -272,10 +272,11 @@ class _Run:
     language: str
     terms: Any
     diags: Diagnostics
-    mode: str  # "warn", "fallback" or "complete": what a missing field does (org.yml's `translations`)
+    mode: str  # "warn", "fallback" or "complete": what a missing or stale field does (org.yml's `translations`)
     coverage: Coverage
 
     def missing(self, path: Path, line: int, column: int, message: str) -> None:
+        """Report a missing or stale translation as the mode asks: an error, a warning, or not at all."""
         if self.mode == "complete":
             self.diags.error(path, line, column, message)
         elif self.mode == "warn":
@@ -290,7 +291,7 @@ def translate(hb: Any, reader: Reader, language: str, terms: Any, diags: Diagnos
     """The handbook with its prose in `language` (a new Handbook), and how complete that is.
 
     Missing fields fall back to the source text with a warning (`mode` "warn"), silently ("fallback")
-    or not at all: an error ("complete"). A stale translation is a warning, an error when "complete".
+    or not at all: an error ("complete"). A stale translation is reported the same way.
     `find_files` lists a content folder's files (handbook.find_content_files, which imports this module).
     """
     run = _Run(reader, language, terms, diags, mode, Coverage(language))
@@ -435,8 +436,7 @@ def _read_translation(run: _Run, unit: str, cov: ItemCoverage, wanted: dict[str,
     elif translation.source != cov.current_hash:
         cov.stale = True
         m = tdoc.mark(("source",))
-        report = run.diags.error if run.mode == "complete" else run.diags.warning
-        report(tdoc.path, m.line, m.column, f"stale translation: {run.diags.display_path(cov.source)} has "
+        run.missing(tdoc.path, m.line, m.column, f"stale translation: {run.diags.display_path(cov.source)} has "
                f"changed since it was translated (`source: {translation.source}`, now `{cov.current_hash}`). "
                f"Check the translation against the source, then write `source: {cov.current_hash}`.")
     return given
