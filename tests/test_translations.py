@@ -229,3 +229,14 @@ def test_every_page_of_the_german_example_organization_reads_as_german(tmp_path)
     assert index["config"]["lang"] == ["de"]
     found = [d["location"] for d in index["docs"] if "Rückmeldung" in d["title"] + d["text"]]
     assert any(loc.startswith("steps/exchange-feedback/") for loc in found), found[:5]
+
+
+def test_the_plugins_language_option_builds_the_default_handbook_in_german(tmp_path):
+    site = build_site(REPO / "mkdocs.yml", tmp_path / "site", language="de")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="de"' in home
+    assert "Reverse-Mentoring-Programm" in home and "Mentorinnen und Mentoren" in home  # German prose and terms
+    step = (site / "steps" / "first-meeting" / "index.html").read_text(encoding="utf-8")
+    assert "Das erste Treffen" in step and "Hold the first meeting" not in step
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["de"]
