@@ -10,11 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-
+import yaml
 from harness import REPO, build_site
+
 from rmhandbook.cli import main
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import load_handbook
+from rmhandbook.core.translations import SPECS
 
 SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 LOGO = REPO / "tests" / "corpus" / "org-bad-colour" / "content" / "orgs" / "acme" / "logo.svg"
@@ -95,12 +97,15 @@ def test_the_coverage_report_counts_each_kind_and_lists_what_is_missing(content,
 def test_a_complete_translation_passes_complete_and_turns_stale_when_the_source_changes(content, capsys):
     # translate every field the report asks for, with the hash it gives
     _, out = report(content, capsys)
+    source = load_handbook(content)
     for name in re.findall(r"^  ([a-z/-]+): no file", out, re.M):
-        source = load_handbook(content)
         unit, _, item_id = name.partition("/")
-        path = content / "i18n" / "de" / (f"{unit}.yml" if not item_id else f"{unit}/{item_id}.yml")
+        doc = source.program_doc if unit == "program" else source.glossary_doc if unit == "glossary" \
+            else source.items[unit][item_id].doc
+        path = content / "i18n" / "de" / (f"{unit}/{item_id}.yml" if item_id else f"{unit}.yml")
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"source: {current_hash(out, name)}\n" + german_copy(source, unit, item_id), encoding="utf-8")
+        body = yaml.safe_dump(german_copy(doc.data, SPECS[unit]), allow_unicode=True)
+        path.write_text(f"source: {current_hash(out, name)}\n" + body, encoding="utf-8")
     status, out = report(content, capsys, "--complete")
     assert status == 0, out
     assert out.rstrip().endswith("complete") and "incomplete" not in out
@@ -115,37 +120,22 @@ def test_a_complete_translation_passes_complete_and_turns_stale_when_the_source_
     assert [w.path for w in stale] == ["content/i18n/de/steps/first-meeting.yml"] and stale[0].line == 1
 
 
-def german_copy(hb, unit: str, item_id: str) -> str:
-    """A translation file giving every prose field (the text marked as German), built from the report's labels."""
-    from rmhandbook.core.translations import SPECS, ById, source_fields
+def german_copy(data, spec):
+    """A translation of `data` giving every prose field (marked "DE "), in the shape a translation file has."""
+    from rmhandbook.core.translations import LIST, TEXT, ById, ByKey, Each
 
-    doc = hb.program_doc if unit == "program" else hb.glossary_doc if unit == "glossary" else hb.items[unit][item_id].doc
-    import yaml
-
-    data: dict = {}
-    for label, loc, text in source_fields(doc.data, SPECS[unit]):
-        node, parts = data, label.split(".")
-        for i, part in enumerate(parts[:-1]):
-            following = parts[i + 1]
-            node = node.setdefault(part, [] if following.isdigit() and not isinstance(SPECS[unit].get(parts[0]), ById)
-                                   else {})
-            if isinstance(node, list):
-                while len(node) <= int(following):
-                    node.append({} if i + 2 < len(parts) else None)
-                if i + 2 < len(parts):
-                    node = node[int(following)]
-                    parts_rest = parts[i + 2:]
-                    for p in parts_rest[:-1]:
-                        node = node.setdefault(p, {})
-                    node[parts_rest[-1]] = "DE " + text
-                    break
-        else:
-            last = parts[-1]
-            if isinstance(node, list):
-                node[int(last)] = "DE " + text
-            else:
-                node[last] = "DE " + text
-    return yaml.safe_dump(data, allow_unicode=True)
+    if spec == TEXT:
+        return "DE " + data
+    if spec == LIST:
+        return ["DE " + value for value in data]
+    if isinstance(spec, ById):
+        return {entry[spec.key]: "DE " + entry[spec.spec] if isinstance(spec.spec, str)
+                else german_copy(entry, spec.spec) for entry in data}
+    if isinstance(spec, Each):
+        return [german_copy(entry, spec.spec) for entry in data]
+    if isinstance(spec, ByKey):
+        return {key: german_copy(value, spec.spec) for key, value in data.items()}
+    return {field: german_copy(data[field], sub) for field, sub in spec.items() if data.get(field) is not None}
 
 
 def test_complete_organizations_fail_on_a_missing_field(content, capsys):
@@ -179,9 +169,10 @@ def test_fallback_organizations_hear_nothing_of_a_stale_translation_but_the_repo
 
 
 def test_a_languages_terms_are_used_and_an_organizations_terms_still_win(content, capsys):
-    (content / "i18n" / "de" / "program.yml").write_text(
-        "terms:\n  mentor:\n    singular: Mentorin oder Mentor\n    plural: Mentorinnen und Mentoren\n", encoding="utf-8")
-    translate_first_meeting(content, capsys, PARTIAL + "actions:\n  mentee: Fragen Sie Ihre [[mentor]] nach dem Ziel.\n")
+    words = "terms:\n  mentor:\n    singular: Mentorin oder Mentor\n    plural: Mentorinnen und Mentoren\n"
+    (content / "i18n" / "de" / "program.yml").write_text(words, encoding="utf-8")
+    action = "actions:\n  mentee: Fragen Sie Ihre [[mentor]] nach dem Ziel.\n"
+    translate_first_meeting(content, capsys, PARTIAL + action)
     step = load_handbook(content, language="de").steps["first-meeting"]
     assert step.actions["mentee"] == "Fragen Sie Ihre Mentorin oder Mentor nach dem Ziel."
     (content / "orgs" / "acme" / "org.yml").write_text(org_yml("terms:\n  mentor: Lotse\n"), encoding="utf-8")

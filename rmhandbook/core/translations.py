@@ -16,13 +16,14 @@ and need no translation into it; translations of them live in `orgs/<slug>/i18n/
 
 from __future__ import annotations
 
-import dataclasses
 import base64
+import dataclasses
 import hashlib
 import json
 import typing
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any
 
 from pydantic import BaseModel, Field, StringConstraints, create_model
 
@@ -91,14 +92,14 @@ def _model(spec: dict, name: str, source: type[BaseModel] | None, top: bool = Fa
     """A translation model for `spec`; descriptions and examples come from the source model's fields."""
     fields: dict[str, Any] = {}
     if top:
-        fields["source"] = (Optional[SourceHash], None)
+        fields["source"] = (SourceHash | None, None)
     for field, sub in spec.items():
         info, inner = _source_field(source, field)
         if isinstance(sub, ById) and isinstance(sub.spec, str):
             info = _source_field(inner, sub.spec)[0]  # the one prose field of a checklist item
         described = {"description": info.description, "examples": info.examples} if info and sub == TEXT else {}
-        fields[field] = (Optional[_type(sub, f"{name}{field.title()}", inner)], Field(default=None, **described))
-    return create_model(name, __base__=Strict, **fields)  # type: ignore[call-overload]
+        fields[field] = (_type(sub, f"{name}{field.title()}", inner) | None, Field(default=None, **described))
+    return create_model(name, __base__=Strict, **fields)
 
 
 def _source_field(model: type[BaseModel] | None, field: str) -> tuple[Any, type[BaseModel] | None]:
@@ -120,23 +121,24 @@ def _type(sub: Any, name: str, source: type[BaseModel] | None) -> Any:
     if isinstance(sub, ById):
         key = Text if sub.key == "term" else Id
         value = Markdown if isinstance(sub.spec, str) else _model(sub.spec, name, source)
-        return dict[key, value]  # type: ignore[valid-type]
+        return dict.__class_getitem__((key, value))  # (types made at run time, out of mypy's sight)
     if isinstance(sub, Each):
-        return list[_model(sub.spec, name, source)]  # type: ignore[misc]
+        return list.__class_getitem__(_model(sub.spec, name, source))
     if isinstance(sub, ByKey):
-        return dict[Id, _type(sub.spec, name, source)]  # type: ignore[valid-type]
+        return dict.__class_getitem__((Id, _type(sub.spec, name, source)))
     return _model(sub, name, source)
 
 
 def _translation_models() -> dict[str, type[Strict]]:
-    sources = {"program": Program, "glossary": Glossary, **{kind: k.model for kind, k in KINDS.items()}}
+    sources: dict[str, type[BaseModel]] = {"program": Program, "glossary": Glossary,
+                                           **{kind: k.model for kind, k in KINDS.items()}}
     models = {unit: _model(spec, f"{unit.title()}Translation", sources[unit], top=True) for unit, spec in SPECS.items()}
     program = models["program"]
-    models["program"] = create_model("ProgramTranslation", __base__=program,  # type: ignore[call-overload]
-                                     terms=(dict[Id, Term], Field(default_factory=dict, description=(
-                                         "the language's default words for the terms; an organization's "
-                                         "`terms` still win"), examples=[{"mentor": {"singular": "Mentorin oder Mentor",
-                                                                                     "plural": "Mentorinnen und Mentoren"}}])))
+    example = {"mentor": {"singular": "Mentorin oder Mentor", "plural": "Mentorinnen und Mentoren"}}
+    terms: Any = Field(default_factory=dict, examples=[example],
+                  description="the language's default words for the terms; an organization's `terms` still win")
+    models["program"] = create_model("ProgramTranslation", __base__=program,
+                                     terms=(dict[Id, Term], terms))
     return models
 
 
