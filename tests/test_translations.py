@@ -231,3 +231,10 @@ def test_the_plugins_language_option_builds_the_default_handbook_in_german(tmp_p
     assert "Das erste Treffen" in step and "Hold the first meeting" not in step
     index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["de"]
+
+
+def test_the_report_refuses_a_language_without_labels_and_has_nothing_to_do_in_the_source_language(content, capsys):
+    assert main(["translations", "--content", str(content), "--lang", "fr"]) == 2
+    assert "unsupported language `fr`; supported: en, de" in capsys.readouterr().err
+    assert main(["translations", "--content", str(content), "--lang", "en", "--complete"]) == 0
+    assert "nothing to translate" in capsys.readouterr().out
