@@ -125,6 +125,14 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
     force_option(p, "the --out file")
 
+    p = command("translations", "Report how much of the handbook is translated, and what is missing or stale.")
+    with_content(p)
+    p.add_argument("--lang", metavar="LANG", help="the language to report on, e.g. de (default: the organization's "
+                   "language; without --org, every language in <content>/i18n/)")
+    p.add_argument("--org", metavar="SLUG", help="organization SLUG's handbook: its own items and hidden items count")
+    p.add_argument("--complete", action="store_true", help="exit 1 unless every field is translated and "
+                   "no translation is stale")
+
     p = command("new", "Create a new handbook project.")
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
 
@@ -621,6 +629,44 @@ def cmd_calendar(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_translations(args: argparse.Namespace) -> int:
+    from rmhandbook.core.languages import LANGUAGES
+    from rmhandbook.core.translations import I18N_FOLDER, SOURCE_LANGUAGE, coverage_report
+
+    content = content_dir_for(args)
+    if args.lang is not None and args.lang not in LANGUAGES:
+        raise UsageError(f"rmhandbook translations: unsupported language `{args.lang}`; supported: "
+                         f"{', '.join(LANGUAGES)} (for example `--lang de`).")
+    if args.lang:
+        languages = [args.lang]
+    elif args.org:
+        languages = [None]  # the organization's own
+    else:
+        folder = content / I18N_FOLDER
+        languages = sorted(p.name for p in folder.iterdir() if p.is_dir()) if folder.is_dir() else []
+        if not languages:
+            print(f"rmhandbook translations: {folder} has no translations; add for example "
+                  f"{folder / 'de' / 'program.yml'}.", file=sys.stderr)
+            return EXIT_CONTENT if args.complete else EXIT_OK
+    status = EXIT_OK
+    diags = Diagnostics(Path.cwd())
+    for language in languages:
+        try:
+            # missing fields are what the report lists: they do not fail the build behind it
+            handbook = shared_builder(content).build(content, diags, args.org, language, "fallback")
+        except ContentError as exc:
+            print(exc.diagnostics.report(), file=sys.stderr)
+            return EXIT_CONTENT
+        if handbook.coverage is None:
+            print(f"{args.org or content}: written in `{handbook.language}`, the language of the source "
+                  f"(`{SOURCE_LANGUAGE}`); nothing to translate.")
+            continue
+        print(coverage_report(handbook.coverage, diags.display_path))
+        if args.complete and not handbook.coverage.complete:
+            status = EXIT_CONTENT
+    return status
+
+
 def cmd_new(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.scaffold import scaffold
 
@@ -638,7 +684,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "check": cmd_check, "build": _refusing_unsafe_targets(cmd_build), "serve": cmd_serve,
     "export": _refusing_unsafe_targets(cmd_export), "schema": _refusing_unsafe_targets(cmd_schema),
     "new": cmd_new, "calendar": _refusing_unsafe_targets(cmd_calendar),
-    "checklists": _refusing_unsafe_targets(cmd_checklists),
+    "checklists": _refusing_unsafe_targets(cmd_checklists), "translations": cmd_translations,
 }
 
 

@@ -42,6 +42,7 @@ from rmhandbook.core.overlay import drop_hidden_references
 from rmhandbook.core.prose import check_prose
 from rmhandbook.core.references import iter_raw_references, iter_references
 from rmhandbook.core.terms import Terms
+from rmhandbook.core.translations import I18N_FOLDER, SOURCE_LANGUAGE, language_terms, translate
 from rmhandbook.core.validation import validate_document
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -55,10 +56,16 @@ class Item:
     id: str
     model: Any
     doc: Document
+    translation: Document | None = None  # the file its prose was translated from, if any
 
     @property
     def path(self) -> Path:
         return self.doc.path
+
+    @property
+    def text(self) -> str:
+        """What its page depends on: the source file's text, and its translation's."""
+        return self.doc.text if self.translation is None else f"{self.doc.text}\0{self.translation.text}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -77,12 +84,16 @@ class Handbook:
     organization: OrgProfile | None = None
     hidden: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids left out
     overlaid: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids from the org folder
+    translated_into: str | None = None  # the language of its prose, when translated (translations.py)
+    coverage: Any = None  # translations.Coverage, when translated
 
     @property
     def language(self) -> str:
-        """The language of the handbook's own labels: the organization's, else the default."""
+        """The language of the handbook's labels and prose: its translation's, the organization's, else the default."""
         from rmhandbook.core.languages import DEFAULT_LANGUAGE
 
+        if self.translated_into:
+            return self.translated_into
         return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 
     # convenient typed views -------------------------------------------------
@@ -125,7 +136,7 @@ class Handbook:
 
 _YAML_SUFFIXES = (".yml", ".yaml")
 # what else a content folder may hold at its top: organizations and the editors' JSON schemas
-_OTHER_FOLDERS = ("orgs", "schema")
+_OTHER_FOLDERS = ("orgs", "schema", "i18n")
 UNREAD = "*"  # the id recorded for a folder that could not be listed
 
 
@@ -324,13 +335,21 @@ class HandbookBuilder:
                     items[kind][item_id] = Item(kind, item_id, model, doc)
         return items, failed, present
 
-    def _load_program(self, path: Path, profile: OrgProfile | None, diags: Diagnostics
-                      ) -> tuple[Document | None, Program | None, Terms | None]:
-        """program.yml with its terms (an organization's over them) and the organization's program name."""
+    def _language_terms(self, content_dir: Path, language: str, diags: Diagnostics) -> dict[str, Any]:
+        """The default words of a translation (`i18n/<lang>/program.yml`'s `terms`), read before any prose."""
+        if language == SOURCE_LANGUAGE:
+            return {}
+        path = content_dir / I18N_FOLDER / language / "program.yml"
+        return language_terms(self.document(path, diags)) if path.is_file() else {}
+
+    def _load_program(self, path: Path, profile: OrgProfile | None, language_words: dict[str, Any],
+                      diags: Diagnostics) -> tuple[Document | None, Program | None, Terms | None]:
+        """program.yml with its terms (a language's, then an organization's over them) and the
+        organization's program name."""
         program_doc = self.document(path, diags)
         terms = None
         if program_doc is not None:
-            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
+            terms = program_terms(program_doc, diags, {**language_words, **(profile.model.terms if profile else {})})
             raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
             if profile is not None and isinstance(raw_terms, dict):
                 check_terms(profile, set(raw_terms), diags)
@@ -340,15 +359,29 @@ class HandbookBuilder:
             program = program.model_copy(update={"name": profile.model.program_name})
         return program_doc, program, terms
 
+    def _translate(self, handbook: Handbook, language: str, translations: str | None, terms: Terms | None,
+                   diags: Diagnostics) -> Handbook:
+        """The handbook with its prose in `language` (translations.py), when that is not the source's."""
+        if language == SOURCE_LANGUAGE or diags.errors:
+            return handbook
+        profile = handbook.organization
+        mode = translations or (profile.model.translations if profile is not None else "warn")
+        translated, coverage = translate(handbook, self, language, terms, diags, find_content_files, mode)
+        return dataclasses.replace(translated, translated_into=language, coverage=coverage)
+
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None,
-              organization: str | None = None) -> Handbook:
+              organization: str | None = None, language: str | None = None,
+              translations: str | None = None) -> Handbook:
         """The handbook in `content_dir`; with `organization`, that organization's version of it.
 
         An organization's build is the default content with the items in
         `orgs/<slug>/{steps,scripts,pitfalls,faqs}/` put over it (same id
         replaces, new id adds), the items its `hide` list names left out,
         and its `terms` put over program.yml's.
+
+        A `language` (default: the organization's) puts `i18n/<language>/` over the prose; `translations`
+        ("warn", "fallback", "complete"; default: the organization's) says what a missing one does.
         """
         content_dir = Path(content_dir)
         if diags is None:  # (an empty collection is falsy: test for None)
@@ -372,7 +405,9 @@ class HandbookBuilder:
             if profile is not None:
                 hidden = _overlay(profile, content_dir, kinds, overlaid, diags)
 
-        program_doc, program, terms = self._load_program(singles["program"], profile, diags)
+        language = language or (profile.model.language if profile is not None else SOURCE_LANGUAGE)
+        program_doc, program, terms = self._load_program(
+            singles["program"], profile, self._language_terms(content_dir, language, diags), diags)
 
         glossary = glossary_doc = None
         if "glossary" in singles:
@@ -388,7 +423,7 @@ class HandbookBuilder:
         # content, then the plugin builds it again): the cross-checks would find what they found.
         # Only for the default handbook: an organization's profile is read afresh every time.
         signature = None
-        if organization is None and not diags.errors:
+        if organization is None and language == SOURCE_LANGUAGE and not diags.errors:
             signature = (diags.root, id(program), id(program_doc), id(glossary), terms.fingerprint if terms else "",
                          tuple((kind, item_id, id(item.model), id(item.doc))
                                for kind, kind_items in items.items() for item_id, item in kind_items.items()),
@@ -410,6 +445,7 @@ class HandbookBuilder:
             handbook = dataclasses.replace(handbook, program=program, items=kept)
         check_references(handbook, diags, present)
         check_unvalidated(handbook, failed, present, diags)
+        handbook = self._translate(handbook, language, translations, terms, diags)
         if diags.errors:
             raise ContentError(diags)
         handbook = dataclasses.replace(handbook, warnings=diags.warnings)
@@ -419,12 +455,14 @@ class HandbookBuilder:
 
 
 def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None,
-                  organization: str | None = None) -> Handbook:
-    """Load, validate and cross-check a content folder (for one organization, if given).
+                  organization: str | None = None, language: str | None = None,
+                  translations: str | None = None) -> Handbook:
+    """Load, validate and cross-check a content folder (for one organization, if given; in
+    `language`, if given, else the organization's).
 
     Raises `ContentError` listing every problem.
     """
-    return HandbookBuilder().build(Path(content_dir), diags, organization)
+    return HandbookBuilder().build(Path(content_dir), diags, organization, language, translations)
 
 
 # One builder per content folder for the life of the process: `mkdocs serve` creates

@@ -91,7 +91,12 @@ class Organization(Strict):
     contact: Contact
     paper: Literal["a4", "letter"] = Field(default="a4", description="paper size for printing")
     language: Literal[LANGUAGES] = Field(default="en", description="language of the handbook's own labels and "  # type: ignore[valid-type]
-                                         "of Material's interface", examples=["de"])
+                                         "of Material's interface; a language other than English also puts the "
+                                         "translations in content/i18n/<language>/ over the prose", examples=["de"])
+    translations: Literal["warn", "fallback", "complete"] = Field(
+        default="warn", description="what a field without a translation (or with a stale one) does: `warn` shows "
+        "the English text with a warning; `fallback` shows it without one (`rmhandbook translations` still lists "
+        "it); `complete` fails the build", examples=["complete"])
     hide: list[HideRef] = Field(default_factory=list, description="items left out of this organization's handbook")
 
 

@@ -20,6 +20,7 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
+from rmhandbook.core.languages import LANGUAGES
 from rmhandbook.mkdocs import internals, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
@@ -41,6 +42,9 @@ class RmHandbookConfig(base.Config):
     """Generate the navigation when mkdocs.yml has no `nav:` of its own."""
     nav_max_section_items = c.Type(int, default=40)
     """A nav section lists its pages only up to this many; beyond it, only its catalog page."""
+    language = c.Optional(c.Choice(LANGUAGES))
+    """Language of the default handbook: its labels, its prose from `<content_dir>/i18n/<language>/` and Material's
+    interface and search (default: the source's, en). An organization's `language` wins."""
     paper = c.Optional(c.Choice(PAPERS))
     """Paper the site prints on: `a4` or `letter` (default: the organization's `paper`, else a4)."""
     checklist_pdfs = c.Type(bool, default=False)

@@ -124,7 +124,10 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
     config_dir = Path(config.config_file_path or ".").resolve().parent
     content_dir = (config_dir / settings["content_dir"]).resolve()
     _add_extensions_and_assets(config)
-    handbook = _load(content_dir, settings["organization"], log)
+    language = settings["language"] if settings["organization"] is None else None  # (an organization's wins)
+    handbook = _load(content_dir, settings["organization"], language, log)
+    if handbook.organization is None and handbook.translated_into:
+        config.theme["language"] = handbook.language  # Material's interface and search language
     printing = _print_settings(settings, handbook.organization)
     org_css = _apply_organization(config, handbook, log) if handbook.organization is not None else ""
     cache = shared_page_cache(content_dir)
@@ -171,11 +174,11 @@ def _add_extensions_and_assets(config: Any) -> None:
             target.append(uri)
 
 
-def _load(content_dir: Path, organization: str | None, log: logging.Logger) -> Handbook:
+def _load(content_dir: Path, organization: str | None, language: str | None, log: logging.Logger) -> Handbook:
     builder = shared_builder(content_dir)
     before = dict(builder.stats)
     try:
-        handbook = builder.build(content_dir, Diagnostics(Path.cwd()), organization)
+        handbook = builder.build(content_dir, Diagnostics(Path.cwd()), organization, language)
     except ContentError as exc:
         raise PluginError("rmhandbook: the content has errors:\n" + exc.diagnostics.report()) from None
     for w in handbook.warnings:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rmhandbook.core.model import KINDS, SINGLE_FILES
 from rmhandbook.core.org import Organization
+from rmhandbook.core.translations import MODELS as TRANSLATION_MODELS
 from rmhandbook.outputs.targets import check_file, write_file
 
 # file name -> model; content files point at these with a
@@ -15,6 +16,9 @@ from rmhandbook.outputs.targets import check_file, write_file
 SCHEMA_FILES = {f"{name}.schema.json": model for name, model in SINGLE_FILES.items()}
 SCHEMA_FILES.update({f"{kind.schema}.schema.json": kind.model for kind in KINDS.values()})
 SCHEMA_FILES["org.schema.json"] = Organization  # orgs/<slug>/org.yml
+# i18n/<lang>/...: program.translation.schema.json, step.translation.schema.json, ...
+SCHEMA_FILES.update({f"{KINDS[unit].schema if unit in KINDS else unit}.translation.schema.json": model
+                     for unit, model in TRANSLATION_MODELS.items()})
 
 
 def schema_documents() -> dict[str, str]:

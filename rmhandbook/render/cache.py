@@ -284,7 +284,7 @@ class _Build:
                  backlinks: dict, derived: dict[str, Any]) -> None:
         self.cache, self.base, self.texts, self.backlinks = cache, base, texts, backlinks
         self.derived = derived  # name -> its current key set
-        self.kinds = kinds  # kind -> id -> item (with .doc.text)
+        self.kinds = kinds  # kind -> id -> item (with .text)
         self._whole: dict[str, Any] = {}
         self.rendered: list[str] = []
         self.reused = 0
@@ -293,14 +293,14 @@ class _Build:
         if kind not in self._whole:
             items = self.kinds.get(kind, {})
             ids = tuple(items)
-            self._whole[kind] = (len(ids), hash(ids), hash(tuple(it.doc.text for it in items.values())))
+            self._whole[kind] = (len(ids), hash(ids), hash(tuple(it.text for it in items.values())))
         return self._whole[kind]
 
     def item_text(self, kind: str, item_id: str) -> Any:
         if item_id == ALL:
             return self.whole(kind)
         item = self.kinds.get(kind, {}).get(item_id)
-        return None if item is None else item.doc.text
+        return None if item is None else item.text
 
     def lookup(self, key: tuple, source: Path | None) -> Any | None:
         entry = self.cache._entries.get(key[1])

@@ -107,6 +107,13 @@ def _finalize(value: Any) -> Any:
 SEVERITY_ORDER = ("high", "medium", "low")
 
 
+def _translated(hb: Handbook) -> Any:
+    """A translated program and glossary, by value: their translation files are not in the page cache's texts."""
+    if not hb.translated_into:
+        return None
+    return hb.program.model_dump_json(), hb.glossary.model_dump_json() if hb.glossary else None
+
+
 class Renderer:
     def __init__(self, handbook: Handbook, template_dirs: Iterable[Path] = (),
                  language: str = DEFAULT_LANGUAGE, printing: PrintSettings | None = None,
@@ -178,7 +185,7 @@ class Renderer:
         if hb.glossary_doc is not None:
             texts[hb.glossary_doc.path] = hb.glossary_doc.text
         for items in hb.items.values():
-            texts.update((it.path, it.doc.text) for it in items.values())
+            texts.update((it.path, it.text) for it in items.values())
         build = cache.start((), texts, hb.items, g["backlinks"], derived)
         # the base every page depends on: kinds the tracking cannot see into count whole, and
         # globals this module does not know (an organization profile, say) count by their value
@@ -189,7 +196,7 @@ class Renderer:
                       repr(self.printing),
                       hb.program_doc.text,
                       hb.glossary_doc.text if hb.glossary_doc else None, hb.terms.fingerprint, unknown_values,
-                      untracked)
+                      untracked, _translated(hb))
         return build
 
     @property
