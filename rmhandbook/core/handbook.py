@@ -585,10 +585,12 @@ def _check_field_extras(item: Item, loc: tuple, field: FormField, diags: Diagnos
         m = item.doc.mark(loc)
         diags.error(item.path, m.line, m.column, f"field `{field.id}` is a scale with only one end labelled; "
                     "give both `low` (what 1 means) and `high` (what 5 means), for example `high: Completely`.")
-    if field.options is not None and len(field.options) < 2:
+    if field.options is not None and len(field.options) < 2 and not field.multiple:
+        # one option is a box to tick ("Agreed"), which only makes sense when it can stay unticked
         m = item.doc.mark(loc + ("options",))
-        diags.error(item.path, m.line, m.column, f"field `{field.id}` needs at least 2 options to choose from; "
-                    "found 1. For example `options: [In person, Video call]`.")
+        diags.error(item.path, m.line, m.column, f"field `{field.id}` has one option to pick from; give at least "
+                    "2, for example `options: [In person, Video call]`, or make it a box to tick with "
+                    "`multiple: true`.")
     if field.options and len(set(field.options)) != len(field.options):
         m = item.doc.mark(loc + ("options",))
         diags.error(item.path, m.line, m.column, f"field `{field.id}` lists the same option twice; each "
