@@ -102,7 +102,7 @@
   function fillToolbar(bar, form) {
     if (bar.getAttribute("data-ready")) return;
     bar.setAttribute("data-ready", "1");
-    bar.appendChild(button(t("form_clear", "Clear"), "rmh-form-clear", function () {
+    bar.appendChild(button(t("form_clear", "Clear answers"), "rmh-form-clear", function () {
       if (!window.confirm(t("form_clear_confirm", "Clear every answer on this form?"))) return;
       fields(form).forEach(function (f) { save(f.getAttribute("data-field"), ""); write(f, ""); });
     }));
