@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from harness import save_artifact
+
 from rmhandbook.render.printing import MARGIN_MM
 
 pytestmark = pytest.mark.browser

@@ -290,7 +290,9 @@ class FormField(Strict):
     lines: int | None = Field(default=None, ge=2, le=20,
                               description="long_text only: how many lines to write on when printed (default 4)",
                               examples=[4])
-    options: list[Text] | None = Field(default=None, min_length=1, description="choice only: the answers to pick from (at least 2; one is a box to tick, with `multiple: true`)",
+    options: list[Text] | None = Field(default=None, min_length=1,
+                                       description="choice only: the answers to pick from (at least 2; "
+                                                   "one is a box to tick, with `multiple: true`)",
                                        examples=[["In person", "Video call"]])
     multiple: bool | None = Field(default=None, description="choice only: more than one answer may be picked",
                                   examples=[True])
