@@ -180,3 +180,21 @@ def test_schema_command_writes_the_form_schema(tmp_path):
     assert cli.main(["schema", "--content", str(CONTENT), "--out", str(tmp_path)]) == 0
     written = json.loads((tmp_path / "form.schema.json").read_text())
     assert written == json.loads((CONTENT / "schema" / "form.schema.json").read_text())
+
+
+def test_an_organization_replaces_and_hides_forms(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(CONTENT, content, ignore=shutil.ignore_patterns("rheinau"))
+    org = content / "orgs" / "northwind"
+    (org / "forms").mkdir()
+    own = (CONTENT / "forms" / "goal-sheet.yml").read_text().replace("title: Goal sheet", "title: Bridge goal card")
+    (org / "forms" / "goal-sheet.yml").write_text(own)
+    profile = org / "org.yml"
+    profile.write_text(profile.read_text().replace("hide: [scripts/agree-communication]",
+                                                   "hide: [scripts/agree-communication, forms/matching-worksheet]"))
+    hb = load_handbook(content, organization="northwind")
+    assert hb.forms["goal-sheet"].title == "Bridge goal card"
+    assert "matching-worksheet" not in hb.forms
+    pages = {p.path: p.content for p in render_pages(hb)}
+    assert "forms/matching-worksheet.md" not in pages
+    assert "[Bridge goal card](../forms/goal-sheet.md)" in pages["steps/agree-goals.md"]
