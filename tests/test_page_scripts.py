@@ -111,6 +111,15 @@ def test_every_feature_sets_itself_up_after_an_instant_page_change(instant_page,
     assert page.locator(".rmh-checklist-toolbar__count").first.inner_text() == f"1 of {total} done"
     assert items.nth(1).locator("input.rmh-check").is_checked()
 
+    # a form: its toolbar once, an answer kept across instant page changes
+    follow(page, instant_server + "forms/monthly-pulse/")
+    assert page.locator(".rmh-form-toolbar button").count() == 3
+    page.get_by_label("How many times did you meet in the last four weeks?").fill("4")
+    follow(page, instant_server + "steps/first-meeting/")
+    follow(page, instant_server + "forms/monthly-pulse/")
+    assert page.locator(".rmh-form-toolbar button").count() == 3
+    assert page.get_by_label("How many times did you meet in the last four weeks?").input_value() == "4"
+
 
 @pytest.mark.browser
 def test_without_material_the_scripts_set_up_when_the_page_has_loaded(browser, default_server):
