@@ -228,17 +228,38 @@ def test_a_png_that_is_not_a_png_is_refused(content):
     ('<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "a `<script>` element"),
     ('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>', "the event handler `onload`"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><a href="javascript:alert(1)"><rect/></a></svg>',
-     "links to `javascript:alert(1)`"),
+     "a `<a>` element"),
     ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink">'
      '<image xlink:href="https://cdn.example/x.png"/></svg>', "links to `https://cdn.example/x.png`"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>',
      "a `<foreignObject>` element"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://x.example/a.css);</style></svg>',
-     "imports or loads a URL"),
+     "a CSS at-rule"),
     ('<!DOCTYPE svg [<!ENTITY x SYSTEM "file:///etc/passwd">]><svg xmlns="http://www.w3.org/2000/svg">&x;</svg>',
      "document type declaration"),
     ('<svg xmlns="http://www.w3.org/2000/svg"><set attributeName="onclick" to="alert(1)"/></svg>',
-     "animates `onclick`"),
+     "a `<set>` element"),
+    # the allowlist, not a list of what runs: each of these got past the blocklist it replaced
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:image-set(\'https://x.example/a.png\' 1x)"/></svg>',
+     "the CSS function `image-set()`"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><style>rect{fill:u\\72l(https://x.example/a)}</style></svg>',
+     "a CSS escape"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect fill="url(https://x.example/a.svg#p)"/></svg>',
+     "`fill` with `url(https://x.example/a.svg#p)`"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect filter="url(https://x.example/f.svg#f)"/></svg>',
+     "`filter` with `url(https://x.example/f.svg#f)`"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect cursor="url(https://x.example/c.cur), auto"/></svg>',
+     "the attribute `cursor`"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:html="http://www.w3.org/1999/xhtml">'
+     '<html:img src="https://x.example/a.png"/></svg>', "`<img>` from the namespace `http://www.w3.org/1999/xhtml`"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:html="http://www.w3.org/1999/xhtml">'
+     '<html:meta http-equiv="refresh" content="0;url=https://x.example/"/></svg>', "`<meta>` from the namespace"),
+    ('<svg xmlns="http://www.w3.org/2000/svg" xmlns:html="http://www.w3.org/1999/xhtml">'
+     '<html:form action="javascript:alert(1)"><html:button>Go</html:button></html:form></svg>',
+     "`<form>` from the namespace"),
+    ('<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:attr(data-x type(&lt;url&gt;))"/></svg>',
+     "the CSS function `attr()`"),
+    ('<svg><rect/></svg>', "`<svg>` from no namespace"),
 ])
 def test_svg_logos_that_could_run_code_are_refused(content, svg, expected):
     (content / "orgs" / "acme" / "logo.svg").write_text(svg)

@@ -1,6 +1,6 @@
 """Content cannot turn the handbook against its readers.
 
-Unit tests for the pieces (escape_prose, is_safe_url, the Markdown
+Unit tests for the pieces (prose rendering and cleaning, is_safe_url, the Markdown
 extension), and a hypothesis property test: hostile fragments mixed into
 every prose field of a handbook never produce, in any built page, a
 <script> element we did not put there, an on*= attribute, or a link or
@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from mkdocs.exceptions import Abort
 
-from rmhandbook.render.safety import escape_prose, is_safe_url
+from rmhandbook.core.prose import embeddable, plain_title, prose_html
+from rmhandbook.render.safety import is_safe_url
 from rmhandbook.outputs.scaffold import MKDOCS_YML
 
 from harness import REPO, build_site
@@ -32,30 +33,68 @@ SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
 
 # --- the pieces ----------------------------------------------------------------
 
-@pytest.mark.parametrize("text, expected", [
-    ("plain words", "plain words"),
-    ("<script>alert(1)</script>", "\ue000script>alert(1)\ue000/script>"),
-    ("a `<b>` code span", "a `\ue000b>` code span"),
-    ("see <https://example.org/a?b=c> and <mailto:a@b.org> or <a@b.org>",
-     "see <https://example.org/a?b=c> and <mailto:a@b.org> or <a@b.org>"),
-    ('<https://x.org/" onmouseover="x>', '\ue000https://x.org/" onmouseover="x>'),
-    ("<javascript:alert(1)>", "\ue000javascript:alert(1)>"),
-])
-def test_escape_prose(text, expected):
-    assert escape_prose(text) == expected
+def _page(markdown_page: str) -> str:
+    """A page's HTML, with numeric character references read (prose punctuation is written as them)."""
+    md = markdown.Markdown(extensions=["abbr", "attr_list", "md_in_html", "tables", "toc", "rmhandbook.render.safety"])
+    return re.sub(r"&#(\d+);", lambda m: chr(int(m.group(1))) if chr(int(m.group(1))) not in "<>&\"" else m.group(0),
+                  md.convert(markdown_page))
 
 
-@pytest.mark.parametrize("prose, html_out", [
+def _tags(html_text: str) -> list[tuple[str, list]]:
+    found = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: found.append((tag, attrs))
+    parser.feed(html_text)
+    return found
+
+
+@pytest.mark.parametrize("prose, shown", [
     ("1 < 2 and <b>bold</b>", "<p>1 &lt; 2 and &lt;b&gt;bold&lt;/b&gt;</p>"),
     ("code `<b>` stays code", "<p>code <code>&lt;b&gt;</code> stays code</p>"),
-    ("```\n<div>\n```", '<div class="highlight"><pre><span></span><code>&lt;div&gt;\n</code></pre></div>'),
-    ("## A <b> heading", '<h2 id="a-b-heading">A &lt;b&gt; heading</h2>'),
-    ("*[HTML]: a <b> tag\n\nHTML", '<p><abbr title="a &lt;b&gt; tag">HTML</abbr></p>'),
+    # the autolink class: an "email autolink" can at most be a mailto link, never raw HTML
+    ("<details/open/ontoggle=alert(1)//@x.yz>\nmore", None),
+    ("{: #__config }", "<p>{: #__config }</p>"),
+    ('word\n{: style="background:url(https://x.example/a)" }', None),
+    ('[x](../a.md "<img src=x onerror=alert(1)>")', '<p><a href="../a.md">x</a></p>'),
+    ("[x](javascript:alert(1))", "<p>x</p>"),
+    ("![x](https://x.example/a.png)", "<p>x</p>"),
+    ("![x](img/a.png)", '<p><img alt="x" src="img/a.png" /></p>'),
+    ("\\[x\\](javascript:alert(1))", "<p>[x](javascript:alert(1))</p>"),
+    ("\\# not a heading", "<p># not a heading</p>"),
+    ("- one\n- two\n    - nested", "<ul>\n<li>one</li>\n<li>two<ul>\n<li>nested</li>\n</ul>\n</li>\n</ul>"),
 ])
-def test_escaped_prose_reads_right_in_text_code_headings_and_attributes(prose, html_out):
-    md = markdown.Markdown(extensions=["abbr", "toc", "pymdownx.superfences", "rmhandbook.render.safety"])
-    assert md.convert(escape_prose(prose)) == html_out
-    assert md.toc_tokens[0]["name"] == "A &lt;b&gt; heading" if prose.startswith("##") else True
+def test_prose_is_cleaned_and_the_page_shows_it_as_cleaned(prose, shown):
+    """What nh3 keeps is what the page shows: the page's Markdown does not read the prose again."""
+    clean = prose_html(prose)
+    page = _page(embeddable(prose))
+    for out in (clean, page):
+        tags = _tags(out)
+        assert {tag for tag, _ in tags} <= {"p", "a", "img", "code", "ul", "li"}, tags
+        names = {name for _, attrs in tags for name, _ in attrs}
+        assert names <= {"href", "src", "alt"}, tags
+        assert all(not v.startswith(("javascript:", "https://x.example")) for _, attrs in tags for _, v in attrs)
+    if shown is not None:
+        assert page == shown
+
+
+@pytest.mark.parametrize("context", ["# {}", "| a | {} |", "- {}", "**{}**", "[{}](x.md)", "{}\n{{: #ok }}"])
+def test_prose_reads_the_same_in_every_place_a_template_puts_it(context):
+    prose = "a *b* `c` \\*d\\* \\{: #__config } | &lt; <e>"
+    page = _page(("| a | b |\n| --- | --- |\n" if context.startswith("|") else "") + context.format(embeddable(prose)))
+    assert "<em>b</em>" in page and "<code>c</code>" in page and "*d*" in page
+    assert "{: #__config }" in page and "&lt;e&gt;" in page
+    # only the template's own attribute list sets an attribute (`{: #ok }`), and the heading's slug
+    assert [(t, a) for t, a in _tags(page) if a] in ([], [("p", [("id", "ok")])], [("a", [("href", "x.md")])],
+                                                     [("h1", [("id", "a-b-c-d-__config-e")])])
+
+
+def test_a_heading_cannot_take_a_theme_id_through_its_slug():
+    page = _page("# " + embeddable("\\_\\_config"))
+    assert "__config" in page and 'id="__config"' not in page
+
+
+def test_glossary_titles_carry_no_markup():
+    assert "<" not in plain_title("a &lt; <img src=x onerror=alert(1)>")
 
 
 @pytest.mark.parametrize("url", ["page.md", "../steps/a/", "#why", "?q=1", "", "https://example.org/",
@@ -74,10 +113,11 @@ def test_unsafe_urls(url):
 
 def test_the_markdown_extension_removes_handlers_and_unsafe_links():
     md = markdown.Markdown(extensions=["attr_list", "rmhandbook.render.safety"])
-    out = md.convert('[a](javascript:alert(1)) ![b](data:x) [c](https://ok.example/) [d](page.md)\n'
-                     '{: onclick="alert(1)" title="kept" }')
-    assert out == ('<p title="kept"><span>a</span> <span>b</span> <a href="https://ok.example/">c</a> '
-                   '<a href="page.md">d</a></p>')
+    out = md.convert('[a](javascript:alert(1)) ![b](data:x) [c](https://ok.example/) [d](page.md) '
+                     '![e](https://x.example/e.png)\n'
+                     '{: onclick="alert(1)" title="kept" style="color:red" #__config .md-x .md-button data-md-component="x" }')
+    assert out == ('<p class="md-button" title="kept"><span>a</span> <span>b</span> <a href="https://ok.example/">c</a> '
+                   '<a href="page.md">d</a> <span>e</span></p>')
 
 
 # --- the property ------------------------------------------------------------------
@@ -95,6 +135,11 @@ HOSTILE = [
     "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>", "%3Cscript%3Ealert(1)%3C/script%3E",
     '<a href="#" onclick="alert(1)">x</a>', "<object data=javascript:alert(1)>", "<form action=javascript:alert(1)>",
     "<base href=javascript:alert(1)//>", "\n\n<div markdown onclick=alert(1)>x</div>\n\n",
+    # the classes of issue 12: autolinks, titles read as HTML, theme ids, styles that load
+    "\n<details/open/ontoggle=alert(1)//@x.yz>\n", "<img/src/onerror=alert(1)//@x.yz>",
+    '[t](page.md "<img src=x onerror=alert(1)>")', "\n\n{: #__config }\n", "\n\n{: .md-search__input }\n",
+    'x{: style="background:url(https://x.example/a)" }', "\n\n\\_\\_config\n", "# \\_\\_search\n",
+    '\n\n{: data-md-component="search" }\n', "&lt;img src=x onerror=alert(1)&gt;",
 ]
 NOISE = st.text(alphabet="<>\"'&=:/;{}#!*_`-. scriptonerlaJSV", max_size=14)
 PAYLOAD = st.lists(st.one_of(st.sampled_from(HOSTILE), NOISE), min_size=1, max_size=3).map("".join)
@@ -223,6 +268,10 @@ class _Elements(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.handlers.append(f"<{tag} {name}={value!r}>")
+            if name == "id" and value == "__config" and tag != "script":
+                self.handlers.append(f"<{tag} {name}={value!r}>")  # Material's config, clobbered
+            if name == "title" and "<" in (value or ""):
+                self.handlers.append(f"<{tag} {name}={value!r}>")  # Material's tooltips read titles as HTML
             if name in ("href", "src", "action", "formaction", "data", "poster", "srcset", "xlink:href") and value:
                 # the parser has decoded character references once, as a browser does; a browser
                 # also ignores ASCII whitespace and control characters inside the scheme
@@ -241,11 +290,31 @@ class _Elements(HTMLParser):
             self._in_script = None
 
 
+class _ContentAttributes(HTMLParser):
+    """Inside the page's article (not the theme's chrome): no style, no theme id, no load from another host."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.bad: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            value = value or ""
+            if name == "style" or (name in ("id", "for") and value.startswith(("__", "md-"))) or \
+                    (name in ("src", "srcset", "poster", "data") and re.match(r"\s*(https?:)?//", value)):
+                self.bad.append(f"<{tag} {name}={value!r}>")
+
+
 def _inspect(site: Path) -> dict[str, _Elements]:
     out = {}
     for page in sorted(site.rglob("*.html")):
         parser = _Elements()
-        parser.feed(page.read_text(encoding="utf-8"))
+        text = page.read_text(encoding="utf-8")
+        parser.feed(text)
+        content = _ContentAttributes()
+        for article in re.findall(r'<article class="md-content__inner md-typeset">(.*?)</article>', text, re.S):
+            content.feed(article)
+        parser.handlers += content.bad
         out[page.relative_to(site).as_posix()] = parser
     return out
 

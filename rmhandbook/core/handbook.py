@@ -41,6 +41,7 @@ from rmhandbook.core.model import (
 )
 from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
 from rmhandbook.core.overlay import drop_hidden_references
+from rmhandbook.core.prose import check_prose
 from rmhandbook.core.references import iter_raw_references, iter_references
 from rmhandbook.core.terms import Terms
 from rmhandbook.core.validation import validate_document
@@ -408,6 +409,8 @@ class HandbookBuilder:
                             glossary, glossary_doc, organization=profile, hidden=hidden, overlaid=overlaid)
         check_program(program, program_doc, diags)
         check_items(handbook, diags)
+        check_prose([program_doc, glossary_doc, profile.doc if profile else None,
+                     *(item.doc for kind_items in items.values() for item in kind_items.values())], diags)
         if profile is not None:
             program, kept = drop_hidden_references(handbook.program, handbook.program_doc, handbook.items,
                                                    profile, hidden, diags)

@@ -18,7 +18,6 @@ import dataclasses
 import re
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Annotated, Any, Literal, Protocol
-from xml.parsers import expat
 
 from pydantic import Field, StringConstraints
 
@@ -26,6 +25,7 @@ from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.languages import LANGUAGES
 from rmhandbook.core.loader import Document
 from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
+from rmhandbook.core.svg import svg_problems
 
 
 class DocumentReader(Protocol):
@@ -41,7 +41,8 @@ MAX_ASSET_BYTES = 1024 * 1024
 
 HexColor = Annotated[str, StringConstraints(pattern=r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$"),
                      Field(description="a colour as hex, `#rrggbb` or `#rgb`, in quotes", examples=["#0b6e4f"])]
-Email = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"),
+_EMAIL_PATTERN = r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$"
+Email = Annotated[str, StringConstraints(pattern=_EMAIL_PATTERN),
                   Field(description="an email address", examples=["mentoring@example.org"])]
 WebAddress = Annotated[str, StringConstraints(pattern=r"^https?://[^\s<>\"'`\\]+$"),
                        Field(description="a web address starting with https:// or http://",
@@ -133,7 +134,8 @@ def load_profile(builder: DocumentReader, content_dir: Path, slug: str, diags: D
         " There are none yet: create orgs/<slug>/org.yml in the content folder.")
     if not _SLUG.match(slug or ""):
         diags.error(orgs_dir(content_dir), 1, 1, f"`{slug}` is not a valid organization name; it is a folder name "
-                    f"under orgs/ made of lower-case letters, digits and single hyphens, for example `northwind`.{choices}")
+                    "under orgs/ made of lower-case letters, digits and single hyphens, for example "
+                    f"`northwind`.{choices}")
         return None
     folder = orgs_dir(content_dir) / slug
     path = folder / PROFILE
@@ -170,7 +172,8 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
     kinds = [s[1:].upper() for s in suffixes]
     kinds_text = ", ".join(kinds[:-1]) + " or " + kinds[-1]
     if PurePosixPath(value).is_absolute() or PureWindowsPath(value).is_absolute() or PureWindowsPath(value).drive:
-        error(f"`{field}` must be a path inside the organization's folder; found the absolute path `{value}`. {example}")
+        error(f"`{field}` must be a path inside the organization's folder; found the absolute path `{value}`. "
+              f"{example}")
         return None
     parts = PurePosixPath(value.replace("\\", "/")).parts
     if ".." in parts:
@@ -218,89 +221,6 @@ def check_asset(folder: Path, doc: Document, field: str, value: str, suffixes: t
                   "hosts (the problems are listed at the file).")
             return None
     return path
-
-
-class _StopParsing(Exception):
-    pass
-
-
-_RUNNING_ELEMENTS = {"script", "foreignobject", "iframe", "embed", "object", "handler", "listener", "audio", "video"}
-_SAFE_DATA_URL = re.compile(r"^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*$")
-_CSS_URL = re.compile(r"url\(\s*['\"]?\s*(?!#)", re.IGNORECASE)
-
-
-def svg_problems(data: bytes) -> list[tuple[int, int, str]]:
-    """(line, column, problem) for everything in an SVG that could run code or reach another host.
-
-    Refused: document type and entity declarations, `<script>` and elements
-    that embed other documents, `on...` event attributes, links other than
-    `#fragments` and inline PNG/JPEG/GIF/WebP data, and stylesheets that
-    import or load URLs. An SVG served from the site's own host would run
-    with the site's rights if opened directly, so nothing is let through.
-    """
-    problems: list[tuple[int, int, str]] = []
-    parser = expat.ParserCreate(namespace_separator=" ")
-    in_style = [0]
-
-    def where() -> tuple[int, int]:
-        return parser.CurrentLineNumber, parser.CurrentColumnNumber + 1
-
-    def doctype(name, *_args) -> None:
-        problems.append((*where(), "the SVG has a document type declaration (`<!DOCTYPE`); it can define "
-                         "entities that load files or expand without limit."))
-        raise _StopParsing  # before any entity is declared or expanded
-
-    def entity(name, *_args) -> None:
-        problems.append((*where(), f"the SVG declares the entity `{name}` (`<!ENTITY`)."))
-
-    def start(name: str, attrs: dict) -> None:
-        local = name.rsplit(" ", 1)[-1]
-        if local.lower() in _RUNNING_ELEMENTS:
-            problems.append((*where(), f"the SVG contains a `<{local}>` element, which can run code or embed "
-                             "another document."))
-        if local.lower() == "style":
-            in_style[0] += 1
-        for attr, value in attrs.items():
-            attr_local = attr.rsplit(" ", 1)[-1]
-            low = attr_local.lower()
-            if low.startswith("on"):
-                problems.append((*where(), f"the SVG's `<{local}>` has the event handler `{attr_local}`, "
-                                 "which runs code."))
-            elif low == "href" and not (value.strip().startswith("#") or _SAFE_DATA_URL.match(value.strip())):
-                problems.append((*where(), f"the SVG's `<{local}>` links to `{value[:60]}`; only links inside the "
-                                 "picture (`#id`) and inline PNG, JPEG, GIF or WebP data are allowed."))
-            elif low == "attributename" and (value.strip().lower().startswith("on")
-                                             or value.strip().lower().endswith("href")):
-                problems.append((*where(), f"the SVG's `<{local}>` animates `{value}`, which can run code."))
-            elif low == "style" and (_CSS_URL.search(value) or "@import" in value.lower()):
-                problems.append((*where(), f"the SVG's `<{local}>` has a style that loads a URL."))
-
-    def end(name: str) -> None:
-        if name.rsplit(" ", 1)[-1].lower() == "style":
-            in_style[0] -= 1
-
-    def text(value: str) -> None:
-        if in_style[0] and (_CSS_URL.search(value) or "@import" in value.lower()):
-            problems.append((*where(), "the SVG's `<style>` imports or loads a URL."))
-
-    def pi(target: str, _data: str) -> None:
-        if target.lower() == "xml-stylesheet":
-            problems.append((*where(), "the SVG links a stylesheet (`<?xml-stylesheet`)."))
-
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = entity
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = text
-    parser.ProcessingInstructionHandler = pi
-    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-    try:
-        parser.Parse(data, True)
-    except _StopParsing:
-        pass
-    except expat.ExpatError as exc:
-        problems.append((exc.lineno, exc.offset + 1, f"the SVG is not well-formed XML ({expat.errors.messages[exc.code]})."))
-    return problems
 
 
 # --- overlays ---------------------------------------------------------------

@@ -17,13 +17,12 @@ from typing import Any
 from rmhandbook.render.messages import messages_script
 from rmhandbook.render.pages import Page
 from rmhandbook.render.resources import ASSETS
-from rmhandbook.render.safety import unescape_prose_for_export
 
 # Markdown extensions the generated pages are written for. The MkDocs plugin imports this
 # list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
-                       # last: strips on*= attributes and javascript:/data: links from every page
+                       # last: a second wall on every page (handlers, styles, theme ids, unsafe links, remote sources)
                        "rmhandbook.render.safety")
 
 
@@ -45,8 +44,8 @@ def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
     for page in pages:
         target = out_dir / page.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        # without our Markdown extension, a `<` from the content is written as the entity `&lt;`
-        target.write_text(unescape_prose_for_export(page.content), encoding="utf-8")
+        # prose in the pages is already clean (core/prose.py): they need no extension of ours to be safe
+        target.write_text(page.content, encoding="utf-8")
         written.append(target)
     return written
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from markupsafe import Markup
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
+from rmhandbook.core.prose import embeddable, plain_title
 from rmhandbook.core.references import iter_references
 from rmhandbook.render.cache import (
     BYTECODE,
@@ -35,7 +37,7 @@ from rmhandbook.render.cache import (
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
 from rmhandbook.render.resources import TEMPLATES
-from rmhandbook.render.safety import escape_prose, html_attribute
+from rmhandbook.render.safety import html_attribute
 from rmhandbook.render.text import plain_text
 
 
@@ -90,15 +92,16 @@ def front_matter(**fields: Any) -> Markup:
 
 
 def _finalize(value: Any) -> Any:
-    """Every value a template prints is prose: raw HTML in it is shown as text, never run.
+    """Every value a template prints is prose: rendered on its own and cleaned by nh3 (core/prose.py).
 
-    Markup (our own macros, `|e`, front matter) is trusted; everything else
-    goes through `escape_prose`. Autoescaping is on only so that this
-    function decides, and its Markup result passes through unchanged.
+    Markup (our own macros, `|e`, front matter, links) is trusted; everything
+    else goes through `embeddable`, which the page's Markdown shows exactly as
+    the clean HTML. Autoescaping is on only so that this function decides, and
+    its Markup result passes through unchanged.
     """
     if isinstance(value, Markup) or value is None:
         return value
-    return Markup(escape_prose(str(value)))
+    return Markup(embeddable(str(value)))
 
 
 SEVERITY_ORDER = ("high", "medium", "low")
@@ -133,6 +136,8 @@ class Renderer:
             bytecode_cache=BYTECODE,  # compiled once per process, not once per build (mkdocs serve)
         )
         self.env.filters["plain"] = plain_text
+        # for a filter that must see the rendered prose (`|prose|indent(4)`), or prose joined into Markdown
+        self.env.filters["prose"] = _finalize
         self.env.filters["quote_block"] = lambda text, prefix="    ": "\n".join(
             (prefix + line) if line.strip() else prefix.rstrip() for line in str(text).strip("\n").split("\n"))
         self.env.globals.update(
@@ -154,7 +159,8 @@ class Renderer:
 
     def _start_cache(self, cache: PageCache, dirs: list[str]):
         """Track what each page reads, so the next build can reuse the pages whose inputs did not change."""
-        hb, g = self.hb, self.env.globals
+        hb = self.hb
+        g: dict[str, Any] = self.env.globals
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
                  "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
@@ -162,7 +168,7 @@ class Renderer:
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
             g[kind] = TrackedItems(kind, g[kind], recorder)
-        derived = {}
+        derived: dict[str, tuple] = {}
         for name in ("role_docs", "pack_docs", "phase_docs"):  # checklists gathered from every step
             derived[name] = tuple(g[name])
             g[name] = DerivedDocs(name, g[name], recorder, ("steps",))
@@ -234,9 +240,8 @@ class Renderer:
         """
         words = glossary_abbreviations(self.hb)
         if self.inline_abbreviations:
-            # these lines are Markdown that no template prints, so they are escaped here: a line the
-            # abbr extension does not take as a definition is rendered as a paragraph
-            lines = [f"*[{escape_prose(word)}]: {escape_prose(definition)}" for word, definition in words.items()]
+            # plain text by construction (glossary_abbreviations), so the abbr extension takes every line
+            lines = [f"*[{word}]: {definition}" for word, definition in words.items()]
         else:
             lines = []
         return "\n" + "\n".join(lines) + "\n" if lines else ""
@@ -266,7 +271,7 @@ class Renderer:
             with working_on(source):
                 tpl = self.env.get_template(template)
                 content = tpl.render(page_path=path, title=title,
-                                     link=lambda target, _p=path: relative_link(_p, target), **context)
+                                     link=lambda target, _p=path: Markup(relative_link(_p, target)), **context)
         except jinja2.TemplateError as exc:
             self._user_template_error(exc, template)
             raise  # in a shipped template: a bug in rmhandbook
@@ -274,7 +279,7 @@ class Renderer:
             content = content.rstrip("\n") + "\n" + self._abbreviations
         elif not self.inline_abbreviations and self.hb.glossary is not None:
             content = content.rstrip("\n") + "\n\n" + "".join(
-                f"*[{escape_prose(word)}]: \"\"\n" for word in glossary_abbreviations(self.hb))
+                f"*[{word}]: \"\"\n" for word in glossary_abbreviations(self.hb))
         return Page(path, content, source, title)
 
     def _user_template_error(self, exc: jinja2.TemplateError, template: str) -> None:
@@ -319,7 +324,8 @@ class Renderer:
         for name in kinds_in_group("reference"):
             out += self.kind_pages(name)
         if hb.glossary is not None:
-            out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), hb.glossary_doc.path if hb.glossary_doc else None))
+            source = hb.glossary_doc.path if hb.glossary_doc else None
+            out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), source))
         return out
 
     def kind_pages(self, name: str) -> list[Page]:
@@ -363,15 +369,24 @@ ITEM_CONTEXT = frozenset({"id", "role", *(kind.variable for kind in KINDS.values
 
 
 def glossary_abbreviations(handbook: Handbook) -> dict[str, str]:
-    """Every glossary term and alias with its definition as one line of plain text (abbr hovers)."""
+    """Every glossary term and alias with its definition as one line of plain text (abbr hovers).
+
+    The definition becomes a `title`, which Material's tooltips read as HTML: it carries no `<`
+    (`plain_title`). A word the abbr extension could not take as written (brackets, `<`, line
+    breaks) gets no hover, rather than a line of Markdown that would show on every page.
+    """
     if handbook.glossary is None:
         return {}
     words: dict[str, str] = {}
     for entry in handbook.glossary.entries:
-        definition = plain_text(entry.definition).replace("\n", " ")
+        definition = plain_title(plain_text(entry.definition))
         for word in [entry.term, *entry.aliases]:
-            words[word] = definition
+            if not _ABBR_WORD.search(word) and word.strip():
+                words[word] = definition
     return words
+
+
+_ABBR_WORD = re.compile(r"[\[\]<>&\\\n\r`*_]")
 
 
 def render_pages(handbook: Handbook, template_dirs: Iterable[Path] = (),

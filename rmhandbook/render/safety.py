@@ -1,27 +1,22 @@
 """Keep content from turning the handbook against its readers.
 
-The decision (documented in the README): raw HTML in content prose is
-**escaped**, not cleaned to an allow-list. Content is Markdown written by
-people editing YAML; Markdown already covers everything a handbook needs
-(emphasis, lists, links, tables), so any `<` an author types is shown as
-text. That is simpler to reason about than an allow-list (nothing to keep
-up to date, no parser differentials between a cleaner and the browser) and
-nothing an author writes is silently dropped: it is shown.
+The first wall is in the core (`rmhandbook/core/prose.py`): every prose value
+is rendered to HTML on its own, without raw HTML, cleaned by nh3 with an
+allowlist, and written into the page so that the page's Markdown cannot read
+it again. Generated pages are safe without anything in this module.
 
-Three layers, all in the core:
+This module is the second wall, for every page of the site (including the
+site's own Markdown pages), and the values MkDocs prints unescaped:
 
-* `escape_prose` replaces every `<` in a content value by a placeholder
-  that Markdown and HTML give no meaning to (autolinks such as
-  `<https://example.org>` are kept). The renderer applies it to every value
-  a template prints, so no template can forget it; the Markdown extension
-  shows the placeholder as a `<` in text, code and attributes.
 * `html_attribute` escapes values that MkDocs/Material print into HTML
   unescaped (front matter `title` and `description`).
 * `SafeMarkupExtension`, a Markdown extension, walks the element tree last:
-  it removes `on*` attributes (Markdown's attr_list lets prose set any
-  attribute) and every link or source whose scheme is not http(s), mailto
-  or tel, or that is not relative (`javascript:`, `data:`, `vbscript:`, ...).
-  It runs on every page of the site, including the user's own Markdown.
+  it removes `on*` and `style` attributes, ids that belong to the theme
+  (`__config`, `__search`, ...), and every link or source whose scheme is
+  not http(s), mailto or tel and not relative (`javascript:`, `data:`, ...);
+  an image, video or frame that would load from another host loses its
+  source. Raw HTML blocks of a site's own pages are not in the tree and
+  are not cleaned here (docs/src/security.md says so).
 """
 
 from __future__ import annotations
@@ -32,40 +27,12 @@ import xml.etree.ElementTree as etree
 from urllib.parse import urlsplit
 
 import markdown
-from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
-from markdown.util import AtomicString
+
+from rmhandbook.core.prose import is_relative_url
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 URL_ATTRIBUTES = ("href", "src", "action", "formaction", "poster", "cite", "background", "data", "xlink:href")
-
-# `<` in prose becomes this private-use character, which no Markdown or HTML parser gives a
-# meaning to; the Markdown extension below turns it back into a `<` shown as text
-# (`&lt;`). Unlike `&lt;`, it reads right inside code spans and fenced code too, and unlike
-# context-aware escaping it cannot be undone by how values sit next to each other on a page
-# (a backtick in one value pairing with a backtick in the next).
-LESS_THAN = "\ue000"
-_AUTOLINK = re.compile(r"<(?:(?:https?|ftp)://[^\s<>\"'`]+|mailto:[^\s<>\"'`]+|[^\s<>\"'`@]+@[^\s<>\"'`]+\.[^\s<>\"'`]+)>")
-
-
-def escape_prose(text: str) -> str:
-    """Markdown prose in which no `<` can start raw HTML (autolinks such as `<https://...>` are kept)."""
-    if "<" not in text:
-        return text
-    out = []
-    pos = 0
-    for m in _AUTOLINK.finditer(text):
-        out.append(text[pos:m.start()].replace("<", LESS_THAN))
-        out.append(m.group(0))
-        pos = m.end()
-    out.append(text[pos:].replace("<", LESS_THAN))
-    return "".join(out)
-
-
-def unescape_prose_for_export(markdown_text: str) -> str:
-    """Plain Markdown for other site generators: the placeholder as the entity `&lt;`."""
-    return markdown_text.replace(LESS_THAN, "&lt;")
-
 
 def html_attribute(text: str) -> str:
     """A value for a place MkDocs or Material prints into HTML without escaping it."""
@@ -87,12 +54,42 @@ def is_safe_url(url: str) -> bool:
     return scheme.lower() in SAFE_SCHEMES
 
 
+# Attributes whose URL the browser fetches as the page loads (a link's href waits for a click).
+LOAD_ATTRIBUTES = frozenset({"src", "poster", "data", "background", "srcset", "xlink:href"})
+# Material's own classes that a page of the site may use on purpose (`{ .md-button }`).
+THEME_CLASSES_ALLOWED = frozenset({"md-button", "md-button--primary"})
+
+
+def is_theme_id(value: str) -> bool:
+    """Ids Material looks up (`__config`, `__search`, `__drawer`, ...); content tabs number their own."""
+    return value.startswith(("__", "md-")) and not value.startswith("__tabbed_")
+
+
+def _loads_elsewhere(name: str, value: str) -> bool:
+    urls = [part.strip().split(" ")[0] for part in value.split(",")] if name == "srcset" else [value]
+    return any(u and not is_relative_url(html.unescape(u)) for u in urls)
+
+
+def _bad_attribute(el: etree.Element, name: str) -> bool:
+    lowered, value = name.lower(), el.attrib[name]
+    if lowered.startswith(("on", "data-md-")) or lowered in ("style", "srcdoc", "formaction", "action"):
+        return True
+    if lowered in URL_ATTRIBUTES and not is_safe_url(value):
+        return True
+    if lowered in LOAD_ATTRIBUTES and _loads_elsewhere(lowered, value):
+        return True
+    if lowered in ("id", "for") and is_theme_id(value):
+        return True
+    return False
+
+
 def clean_element_tree(root: etree.Element) -> int:
-    """Remove event-handler attributes and unsafe URLs from an element tree; returns how many."""
+    """Remove handlers, styles, theme ids, unsafe URLs and loads from other hosts; returns how many."""
     removed = 0
     for el in root.iter():
         main = {"a": "href", "img": "src"}.get(el.tag)
-        if main and main in el.attrib and not is_safe_url(el.attrib[main]):
+        if main and main in el.attrib and (not is_safe_url(el.attrib[main]) or
+                                           (el.tag == "img" and _loads_elsewhere("src", el.attrib["src"]))):
             # MkDocs expects every <a> to have an href and every <img> a src: the element becomes
             # a <span> that keeps the link text (or the image's alt text) for the reader
             alt = el.attrib.get("alt", "") if el.tag == "img" else ""
@@ -103,17 +100,17 @@ def clean_element_tree(root: etree.Element) -> int:
             removed += 1
             continue
         for name in list(el.attrib):
-            lowered = name.lower()
-            if lowered.startswith("on") or lowered == "srcdoc":
+            if _bad_attribute(el, name):
                 del el.attrib[name]
                 removed += 1
-            elif lowered in URL_ATTRIBUTES and not is_safe_url(el.attrib[name]):
-                del el.attrib[name]
-                removed += 1
-            elif lowered == "srcset" and not all(is_safe_url(part.strip().split(" ")[0])
-                                                  for part in el.attrib[name].split(",") if part.strip()):
-                del el.attrib[name]
-                removed += 1
+        classes = el.attrib.get("class", "").split()
+        kept = [c for c in classes if not c.startswith(("md-", "__")) or c in THEME_CLASSES_ALLOWED]
+        if kept != classes:
+            removed += len(classes) - len(kept)
+            if kept:
+                el.attrib["class"] = " ".join(kept)
+            else:
+                del el.attrib["class"]
     return removed
 
 
@@ -122,41 +119,12 @@ class _SafeMarkupTreeprocessor(Treeprocessor):
         clean_element_tree(root)
 
 
-class _LessThanTreeprocessor(Treeprocessor):
-    """The placeholder becomes a text `<` (the serializer writes `&lt;`), in text, code and attributes."""
-
-    def run(self, root: etree.Element) -> None:
-        for el in root.iter():
-            if el.text and LESS_THAN in el.text:
-                el.text = _same_kind(el.text, el.text.replace(LESS_THAN, "<"))
-            if el.tail and LESS_THAN in el.tail:
-                el.tail = _same_kind(el.tail, el.tail.replace(LESS_THAN, "<"))
-            for name, value in el.attrib.items():
-                if LESS_THAN in value:
-                    el.attrib[name] = value.replace(LESS_THAN, "<")
-
-
-def _same_kind(old: str, new: str) -> str:
-    return AtomicString(new) if isinstance(old, AtomicString) else new
-
-
-class _LessThanPostprocessor(Postprocessor):
-    """What the tree never held (code blocks stashed as HTML by superfences) gets `&lt;`."""
-
-    def run(self, text: str) -> str:
-        return text.replace(LESS_THAN, "&lt;")
-
-
 class SafeMarkupExtension(markdown.Extension):
-    """Show escaped `<` as text; strip `on*=` attributes and non-http(s)/mailto/relative links."""
+    """Strip `on*=` and `style` attributes, theme ids, unsafe links and sources from another host."""
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:
-        # 15: after inline patterns (20) made the text nodes, before toc (5) copies headings
-        md.treeprocessors.register(_LessThanTreeprocessor(md), "rmhandbook_less_than", 15)
         # 1: after attr_list (8) and toc (5) have set every attribute they will set
         md.treeprocessors.register(_SafeMarkupTreeprocessor(md), "rmhandbook_safe_markup", 1)
-        # last, after the raw HTML stash is put back
-        md.postprocessors.register(_LessThanPostprocessor(md), "rmhandbook_less_than", 0)
 
 
 def makeExtension(**kwargs) -> SafeMarkupExtension:  # the name Python-Markdown looks up
