@@ -243,7 +243,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             status = EXIT_CONTENT
             continue
         counts = ", ".join(f"{len(v)} {k if len(v) != 1 else KINDS[k].singular}" for k, v in handbook.items.items()
-                           if v or k != "sessions")  # session plans are optional
+                           if v or not KINDS[k].optional)  # session plans and forms are optional
         print(f"{orgs_dir(content) / org if org else content}: ok ({counts})")
     return status
 

@@ -28,6 +28,7 @@ PAGES = {
     "pitfalls catalog": "pitfalls/",
     "faq topic": "faq/basics/",
     "checklist": "checklists/phases/partnership/",
+    "form": "forms/partnership-agreement/",
 }
 
 # (rule id, CSS selector of the node): findings in Material's own markup that a theme

@@ -220,7 +220,7 @@ def test_prose_uses_term_references_for_roles():
 
 
 REF_FIELDS = {"id", "role", "speaker", "audience", "steps", "scripts", "pitfalls", "start_with", "phase", "tags",
-              "checklist_items",
+              "checklist_items", "filled_by", "sessions",
               "terms"}
 
 

@@ -27,7 +27,7 @@ def script_order(html: str) -> list[str]:
 def test_the_bootstrap_is_linked_before_every_script_that_uses_it(default_site):
     users = sorted(p.name for p in (REPO / "rmhandbook" / "render" / "assets").glob("*.js")
                    if "RMH.onPage(" in p.read_text(encoding="utf-8") and p.name != "onpage.js")
-    assert users == ["checklists.js", "rmhandbook.js", "sessions.js"]
+    assert users == ["checklists.js", "forms.js", "rmhandbook.js", "sessions.js"]
     for page in ("index.html", "steps/first-meeting/index.html", "sessions/index.html"):
         order = script_order((default_site / page).read_text(encoding="utf-8"))
         assert order == ["messages.js"] + SCRIPTS, page
@@ -110,6 +110,15 @@ def test_every_feature_sets_itself_up_after_an_instant_page_change(instant_page,
     assert page.locator(".rmh-checklist-toolbar").count() == lists
     assert page.locator(".rmh-checklist-toolbar__count").first.inner_text() == f"1 of {total} done"
     assert items.nth(1).locator("input.rmh-check").is_checked()
+
+    # a form: its toolbar once, an answer kept across instant page changes
+    follow(page, instant_server + "forms/monthly-pulse/")
+    assert page.locator(".rmh-form-toolbar button").count() == 3
+    page.get_by_label("How many times did you meet in the last four weeks?").fill("4")
+    follow(page, instant_server + "steps/first-meeting/")
+    follow(page, instant_server + "forms/monthly-pulse/")
+    assert page.locator(".rmh-form-toolbar button").count() == 3
+    assert page.get_by_label("How many times did you meet in the last four weeks?").input_value() == "4"
 
 
 @pytest.mark.browser

@@ -29,6 +29,8 @@ from rmhandbook.core.model import (
     REQUIRED_TERMS,
     SINGLE_FILES,
     FaqTopic,
+    Form,
+    FormField,
     Glossary,
     Pitfall,
     Program,
@@ -117,6 +119,11 @@ class Handbook:
     def sessions(self) -> dict[str, Session]:
         """Session plans in partnership order (by week); empty when there is no sessions/ folder."""
         return {k: v.model for k, v in self.items.get("sessions", {}).items()}
+
+    @property
+    def forms(self) -> dict[str, Form]:
+        """Working documents by title; empty when there is no forms/ folder."""
+        return {k: v.model for k, v in self.items.get("forms", {}).items()}
 
     def session_minutes(self, session: Session) -> int:
         """A session's planned length: its own `minutes`, else the program cadence's."""
@@ -545,6 +552,7 @@ def check_items(hb: Handbook, diags: Diagnostics) -> None:
     if hb.glossary is not None and hb.glossary_doc is not None:
         _dupes(hb.glossary_doc, hb.glossary.entries, "term", ("entries",), "glossary term", diags)
     check_sessions(hb, diags)
+    check_forms(hb, diags)
 
 
 def _check_action_roles(doc: Document, actions: dict, role_ids: set[str], diags: Diagnostics) -> None:
@@ -598,6 +606,62 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
                         f"to {planned}, or set the session's length, for example `minutes: {total}`.")
 
 
+# what each field type may carry beyond id, type, label and help, and what it must carry
+_FIELD_EXTRAS = {"short_text": (), "long_text": ("lines",), "choice": ("options", "multiple"),
+                 "scale": ("low", "high"), "date": (), "signature": ()}
+_FIELD_NEEDS = {"choice": ("options", "options: [In person, Video call]"),
+                "scale": ("low", "low: Not at all")}
+
+
+def check_forms(hb: Handbook, diags: Diagnostics) -> None:
+    """Forms: ids unique in the form (browser values are kept under them), and each field carries
+    exactly what its type uses (options on a date would be silently ignored)."""
+    for item in hb.items.get("forms", {}).values():
+        form: Form = item.model
+        _dupes(item.doc, form.sections, "id", ("sections",), "section id", diags)
+        seen: dict[str, str] = {}
+        for si, section in enumerate(form.sections):
+            for fi, field in enumerate(section.fields):
+                loc = ("sections", si, "fields", fi)
+                if field.id in seen:
+                    m = item.doc.mark(loc + ("id",))
+                    diags.error(item.path, m.line, m.column, f"duplicate field id `{field.id}` (also in section "
+                                f"`{seen[field.id]}`); field ids must be unique in the whole form, for example "
+                                f"`{field.id}-2`.")
+                seen.setdefault(field.id, section.id)
+                _check_field_extras(item, loc, field, diags)
+
+
+def _check_field_extras(item: Item, loc: tuple, field: FormField, diags: Diagnostics) -> None:
+    allowed = _FIELD_EXTRAS[field.type]
+    for extra in ("lines", "options", "multiple", "low", "high"):
+        if getattr(field, extra) is not None and extra not in allowed:
+            m = item.doc.key_mark(loc + (extra,))
+            takes = [t for t, names in _FIELD_EXTRAS.items() if extra in names]
+            diags.error(item.path, m.line, m.column, f"`{extra}` is only for {' and '.join(takes)} fields; this "
+                        f"field is `type: {field.type}`. Remove `{extra}`, or change the type, for example "
+                        f"`type: {takes[0]}`.")
+    need = _FIELD_NEEDS.get(field.type)
+    if need and getattr(field, need[0]) is None:
+        m = item.doc.mark(loc)
+        diags.error(item.path, m.line, m.column, f"field `{field.id}` is `type: {field.type}` but has no "
+                    f"`{need[0]}`; for example `{need[1]}`.")
+    if field.type == "scale" and (field.low is None) != (field.high is None):
+        m = item.doc.mark(loc)
+        diags.error(item.path, m.line, m.column, f"field `{field.id}` is a scale with only one end labelled; "
+                    "give both `low` (what 1 means) and `high` (what 5 means), for example `high: Completely`.")
+    if field.options is not None and len(field.options) < 2 and not field.multiple:
+        # one option is a box to tick ("Agreed"), which only makes sense when it can stay unticked
+        m = item.doc.mark(loc + ("options",))
+        diags.error(item.path, m.line, m.column, f"field `{field.id}` has one option to pick from; give at least "
+                    "2, for example `options: [In person, Video call]`, or make it a box to tick with "
+                    "`multiple: true`.")
+    if field.options and len(set(field.options)) != len(field.options):
+        m = item.doc.mark(loc + ("options",))
+        diags.error(item.path, m.line, m.column, f"field `{field.id}` lists the same option twice; each "
+                    "option must be different.")
+
+
 def reference_index(hb: Handbook) -> dict[str, set[str]]:
     index = {kind: set(items) for kind, items in hb.items.items()}
     index["roles"] = set(hb.roles)
@@ -608,7 +672,7 @@ def reference_index(hb: Handbook) -> dict[str, set[str]]:
 
 
 KIND_EXAMPLE_FOLDER = {"steps": "steps", "scripts": "scripts", "pitfalls": "pitfalls", "faqs": "faqs",
-                       "sessions": "sessions"}
+                       "sessions": "sessions", "forms": "forms"}
 
 
 def check_references(hb: Handbook, diags: Diagnostics, present: dict[str, set[str]] | None = None) -> None:

@@ -38,7 +38,8 @@ Markdown = Annotated[str, StringConstraints(min_length=1)]  # Markdown prose (te
 
 # A plausible id for each kind of reference, for schema examples and error messages.
 REF_EXAMPLES = {"steps": "first-meeting", "scripts": "first-meeting-opener", "pitfalls": "tick-box",
-                "faqs": "basics", "roles": "mentor", "phases": "partnership"}
+                "faqs": "basics", "roles": "mentor", "phases": "partnership", "sessions": "kickoff",
+                "forms": "goal-sheet"}
 
 
 def Refs(kind: str, description: str = "") -> Any:
@@ -268,6 +269,58 @@ class Session(Strict):
         return range(self.week, (self.until_week or self.week) + 1)
 
 
+# --- forms/<id>.yml --------------------------------------------------------
+# A working document (agreement, goal sheet, survey...) that a person fills in, in the
+# browser or on paper. The form names the steps, scripts and sessions that use it, so
+# adding a form touches no other file, and those pages list it through the backlinks.
+
+FIELD_TYPES = ("short_text", "long_text", "choice", "scale", "date", "signature")
+
+
+class FormField(Strict):
+    id: Id = Field(description="stable id, unique within the form; a value filled in the browser is kept under it",
+                   examples=["goal-1"])
+    type: Literal["short_text", "long_text", "choice", "scale", "date", "signature"] = Field(
+        description="short_text: one line; long_text: several lines; choice: pick from `options`; "
+                    "scale: 1 to 5 between `low` and `high`; date; signature: a line to sign on",
+        examples=["short_text"])
+    label: Text = Field(description="the question or the name of the field", examples=["What do you want to learn?"])
+    help: Text | None = Field(default=None, description="a short hint shown under the label",
+                              examples=["Write one thing you could show someone."])
+    lines: int | None = Field(default=None, ge=2, le=20,
+                              description="long_text only: how many lines to write on when printed (default 4)",
+                              examples=[4])
+    options: list[Text] | None = Field(default=None, min_length=1,
+                                       description="choice only: the answers to pick from (at least 2; "
+                                                   "one is a box to tick, with `multiple: true`)",
+                                       examples=[["In person", "Video call"]])
+    multiple: bool | None = Field(default=None, description="choice only: more than one answer may be picked",
+                                  examples=[True])
+    low: Text | None = Field(default=None, description="scale only: what 1 means", examples=["Not at all"])
+    high: Text | None = Field(default=None, description="scale only: what 5 means", examples=["Completely"])
+
+
+class FormSection(Strict):
+    id: Id = Field(description="anchor of the section on the form's page", examples=["goals"])
+    title: Text = Field(examples=["Goals"])
+    intro: Markdown | None = Field(default=None, description="a short paragraph before the fields")
+    fields: list[FormField] = Field(min_length=1)
+
+
+class Form(Strict):
+    title: Text = Field(examples=["Goal sheet"])
+    summary: Text = Field(description="one sentence: what the form is for",
+                          examples=["Three goals for the partnership, each with evidence you could see."])
+    purpose: Markdown | None = Field(default=None, description="when and how to use it")
+    filled_by: list[Annotated[Id, RefTo("roles")]] = Field(min_length=1, description="who fills it in (role ids)",
+                                                           examples=[["mentor", "mentee"]])
+    sections: list[FormSection] = Field(min_length=1, description="groups of fields, in order")
+    steps: Refs("steps", "ids of the steps that use this form")  # type: ignore[valid-type]
+    scripts: Refs("scripts", "ids of the scripts that use this form")  # type: ignore[valid-type]
+    sessions: Refs("sessions", "ids of the session plans that use this form")  # type: ignore[valid-type]
+    tags: list[Text] = Field(default_factory=list)
+
+
 @dataclasses.dataclass(frozen=True)
 class Kind:
     """A folder of content items, one item per file, the file name its id.
@@ -303,6 +356,8 @@ KINDS: dict[str, Kind] = {
     "sessions": Kind("sessions", Session, "session", "session", url="sessions", variable="session",
                      title_key="sessions", nav_key="sessions", nav="section", group="program", order="week",
                      optional=True),
+    "forms": Kind("forms", Form, "form", "form", url="forms", variable="form", title_key="forms",
+                  nav_key="forms", nav="catalog", group="reference", order="title", optional=True),
 }
 
 SINGLE_FILES: dict[str, type[Strict]] = {

@@ -150,7 +150,7 @@ class Renderer:
         self.env.globals.update(
             hb=handbook, program=handbook.program, roles=handbook.roles, phases=handbook.phases,
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
-            sessions=handbook.sessions,
+            sessions=handbook.sessions, forms=handbook.forms,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
             backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
