@@ -201,6 +201,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "print_blank": "Print blank",
         "print_ticked": "Print as ticked",
         "checklist_tools": "Checklist progress and printing",
+        "choose_role": "Choose your role",
+        "your_role": "Your role",
+        "your_next_steps": "Your next steps as {role}",
+        "all_done": "Everything on your checklist is ticked.",
+        "open_checklist": "Open your checklist",
+        "filter_roles": "Show items for",
+        "all_roles": "All roles",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -382,6 +389,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "print_blank": "Leer drucken",
         "print_ticked": "Mit Häkchen drucken",
         "checklist_tools": "Fortschritt und Drucken der Checkliste",
+        "choose_role": "Wählen Sie Ihre Rolle",
+        "your_role": "Ihre Rolle",
+        "your_next_steps": "Ihre nächsten Schritte als {role}",
+        "all_done": "Alles auf Ihrer Checkliste ist abgehakt.",
+        "open_checklist": "Checkliste öffnen",
+        "filter_roles": "Punkte anzeigen für",
+        "all_roles": "Alle Rollen",
     },
 }
 

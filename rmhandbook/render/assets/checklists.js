@@ -41,6 +41,10 @@
     if (done) storage.setItem(key(id), "1"); else storage.removeItem(key(id));
   }
 
+  // the home page reads the same ticks (home.js) and remembers the reader's role next to them
+  window.RMH = window.RMH || {};
+  window.RMH.ticks = { load: load, storage: storage, scope: scope };
+
   function boxes(root) {
     return Array.prototype.slice.call(root.querySelectorAll(".rmh-checklist__item[data-item] input.rmh-check"));
   }
