@@ -68,7 +68,7 @@
       var more = el("a", "", t("open_checklist", "Open your checklist"));
       more.href = source.href;
       box.appendChild(el("p")).appendChild(more);
-      box.className = "rmh-next rmh-screen-only rmh-role-entry--" + role;
+      box.className = "rmh-next rmh-screen-only rmh-next--" + role;
       box.hidden = false;
     }).catch(function () { box.hidden = true; });
   }
