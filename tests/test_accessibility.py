@@ -28,6 +28,10 @@ PAGES = {
     "pitfalls catalog": "pitfalls/",
     "faq topic": "faq/basics/",
     "checklist": "checklists/phases/partnership/",
+    "role": "roles/mentor/",
+    "sessions": "sessions/",
+    "session": "sessions/kickoff/",
+    "glossary": "glossary/",
 }
 
 # (rule id, CSS selector of the node): findings in Material's own markup that a theme
