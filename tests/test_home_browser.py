@@ -1,4 +1,4 @@
-"""The role-first home page and the checklist controls, as a reader meets them in Chromium."""
+"""The role-first home page, the checklist controls and the catalogs, as a reader meets them in Chromium."""
 
 from __future__ import annotations
 
@@ -96,3 +96,19 @@ def test_role_filter_shows_one_roles_items(page_factory, default_server):
     page.emulate_media(media="screen")
     buttons.first.click()
     assert page.locator(".rmh-checklist__item:visible").count() == everyone
+
+
+def test_pitfalls_catalog_is_cards_on_a_phone_and_a_table_on_a_desktop(page_factory, default_server):
+    phone, _ = page_factory(default_server + "pitfalls/", viewport={"width": 390, "height": 844}, is_mobile=True)
+    row = phone.locator(".rmh-catalog tbody tr").first
+    cells = row.locator("td")
+    assert phone.evaluate("e => getComputedStyle(e).display", row.element_handle()) == "block"
+    widths = [cells.nth(i).bounding_box()["width"] for i in range(3)]
+    assert min(widths) > 250, f"cells squeezed into columns on a phone: {widths}"
+    assert row.locator(".rmh-catalog__label").first.is_visible()
+    assert row.locator(".rmh-severity").is_visible()  # the group's severity as a chip on each card
+    assert not phone.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+    save_artifact("pitfalls-phone.png", phone.screenshot())
+    desk, _ = page_factory(default_server + "pitfalls/", viewport={"width": 1280, "height": 900})
+    assert desk.locator(".rmh-catalog thead").first.is_visible()
+    assert desk.locator(".rmh-catalog__label").first.is_hidden()
