@@ -15,8 +15,8 @@ import logging
 import os
 import sys
 import traceback
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Callable, Iterator, Sequence
 
 from rmhandbook import __version__
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, failing_input
@@ -70,13 +70,21 @@ def build_parser() -> argparse.ArgumentParser:
                        "<orgs>/SLUG/, where <orgs> is --site-dir, else <site_dir>-orgs beside the default site")
     which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <orgs>/SLUG/")
     force_option(p, "the site folder")
-    p.add_argument("-j", "--jobs", type=int, metavar="N", help="processes to use (default: the CPUs this process may use). "
+    p.add_argument("-j", "--jobs", type=int, metavar="N",
+                   help="processes to use (default: the CPUs this process may use). "
                    "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
                    "more) is split between them, a smaller one is built in one")
 
+    _output_commands(command, with_content, force_option)
+    return parser
+
+
+def _output_commands(command: Callable, with_content: Callable, force_option: Callable) -> None:
+    """The commands after `build`: serve, export, checklists, schema, calendar, new."""
     p = command("serve", "Serve the handbook with live reload.")
     with_content(p)
-    p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None, help="address to serve on (default 127.0.0.1:8000)")
+    p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None,
+                   help="address to serve on (default 127.0.0.1:8000)")
     p.add_argument("--org", metavar="SLUG", help="serve organization SLUG's handbook")
 
     p = command("export", "Write the generated pages as plain Markdown files.")
@@ -119,7 +127,6 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("new", "Create a new handbook project.")
     p.add_argument("dir", metavar="DIR", help="folder to create (must not exist, or be empty)")
-    return parser
 
 
 # --- helpers -----------------------------------------------------------------
@@ -382,12 +389,13 @@ def cmd_export(args: argparse.Namespace) -> int:
         print(f"rmhandbook export: cannot read `{args.config_file}`; --mkdocs-config needs the site's mkdocs.yml "
               "(use -f FILE to name it).", file=sys.stderr)
         return EXIT_USAGE
+    assert config_target is not None  # (--mkdocs-config was given)
     try:
-        written = _export_for_mkdocs(handbook, site, config_file, out, config_target, guard)
+        count = _export_for_mkdocs(handbook, site, config_file, out, config_target, guard)
     except ContentError as exc:  # an error in the site's own templates
         print(exc.diagnostics.report())
         return EXIT_CONTENT
-    print(f"wrote {written} pages to {args.out} and {args.mkdocs_config} (plain MkDocs, no plugin)")
+    print(f"wrote {count} pages to {args.out} and {args.mkdocs_config} (plain MkDocs, no plugin)")
     return EXIT_OK
 
 
@@ -585,9 +593,8 @@ def _source_date():
 
 def cmd_calendar(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.ics import write_calendar
-    from rmhandbook.render.messages import DEFAULT_LANGUAGE
-
     from rmhandbook.outputs.targets import check_file, check_location, write_file
+    from rmhandbook.render.messages import DEFAULT_LANGUAGE
 
     options = calendar_options(args)  # usage errors first: they need no content
     content = content_dir_for(args)
@@ -716,7 +723,8 @@ def environment_fault(exc: OSError) -> str:
     """One line naming the path and the cause of an OSError from the machine, not from the content."""
     from rmhandbook.core.diagnostics import printable
 
-    paths = [printable(os.fsdecode(n)) for n in (exc.filename, exc.filename2) if isinstance(n, (str, bytes, os.PathLike))]
+    paths = [printable(os.fsdecode(n)) for n in (exc.filename, exc.filename2)
+             if isinstance(n, (str, bytes, os.PathLike))]
     cause = _FAULT_HINTS.get(exc.errno or -1) or (exc.strerror or printable(str(exc)) or type(exc).__name__)
     where = f"`{paths[0]}`" + (f" (and `{paths[1]}`)" if len(paths) > 1 else "") if paths else "a file"
     if not paths and exc.errno is None:  # shutil's errors carry the path in their text: `/x` is a named pipe

@@ -193,3 +193,46 @@ def test_a_large_site_is_read_by_a_worker_and_a_small_one_in_process():
     finally:
         large.close()
     assert not large.parallel
+
+
+def test_links_from_the_hosts_root_follow_the_path_the_site_is_served_under(tmp_path):
+    """With `site_url: https://intranet.example/handbook/`, MkDocs writes the 404 page's links as
+    `/handbook/...`: they point into the site, and `/elsewhere/` points outside it."""
+    site = write(tmp_path, {
+        "404.html": '<link rel="stylesheet" href="/handbook/assets/x.css"><a href="/handbook/">home</a>'
+                    '<a href="/handbook/steps/a/#why">why</a>',
+        "index.html": '<a href="/elsewhere/">out</a>',
+        "steps/a/index.html": '<h2 id="why">Why</h2>', "assets/x.css": "",
+    })
+    assert check_site_links(site, site_path="/handbook/") == [
+        BrokenLink("index.html", "/elsewhere/", "it points outside the site")]
+    served_at_root = {b.link for b in check_site_links(site)}
+    assert "/handbook/assets/x.css" in served_at_root and "/elsewhere/" in served_at_root
+
+
+@pytest.mark.parametrize("worker", [False, True])
+def test_the_checker_and_its_worker_know_the_served_path(tmp_path, worker):
+    from rmhandbook.outputs.linkcheck import SiteChecker, served_path
+
+    assert served_path("https://intranet.example/handbook") == "/handbook/"
+    assert served_path(None) == "/" and served_path("http://127.0.0.1:8000/") == "/"
+    pages = {"404.html": '<a href="/handbook/">home</a><a href="/handbook/nope/">gone</a>', "index.html": "<p>x</p>"}
+    site = write(tmp_path, pages)
+    checker = SiteChecker(worker=worker, site_path="/handbook/")
+    for rel, text in pages.items():
+        checker.add_page(rel, text)
+    assert checker.finish(site) == [BrokenLink("404.html", "/handbook/nope/",
+                                               "there is no `nope/index.html` in the site")]
+
+
+def test_a_site_served_under_a_path_builds(tmp_path):
+    import shutil
+
+    from harness import REPO, build_site
+
+    shutil.copytree(REPO / "rmhandbook" / "outputs" / "scaffold" / "content", tmp_path / "content")
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: T\nsite_url: https://intranet.example/handbook/\ndocs_dir: content\n"
+                      "theme:\n  name: material\n  font: false\nplugins:\n  - search\n  - rmhandbook\n")
+    site = build_site(config, tmp_path / "site")
+    assert 'href="/handbook/assets/' in (site / "404.html").read_text()

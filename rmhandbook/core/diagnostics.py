@@ -11,8 +11,9 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import difflib
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Literal
+from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
 

@@ -20,8 +20,23 @@ from pydantic import BaseModel
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, did_you_mean, printable, working_on
 from rmhandbook.core.loader import Document, UnreadableFile, load_document, read_bytes
-from rmhandbook.core.model import (CHECKLIST_REF_PATTERN, ID_EXAMPLE, ID_PATTERN, KINDS, REQUIRED_ROLES, REQUIRED_TERMS, SINGLE_FILES, FaqTopic, Glossary, Pitfall, Program, Script,
-                    Session, Step, Strict)
+from rmhandbook.core.model import (
+    CHECKLIST_REF_PATTERN,
+    ID_EXAMPLE,
+    ID_PATTERN,
+    KINDS,
+    REQUIRED_ROLES,
+    REQUIRED_TERMS,
+    SINGLE_FILES,
+    FaqTopic,
+    Glossary,
+    Pitfall,
+    Program,
+    Script,
+    Session,
+    Step,
+    Strict,
+)
 from rmhandbook.core.org import OrgProfile, check_terms, load_profile, resolve_hidden
 from rmhandbook.core.overlay import drop_hidden_references
 from rmhandbook.core.references import iter_raw_references, iter_references
@@ -58,7 +73,7 @@ class Handbook:
     glossary_doc: Document | None
     warnings: list = dataclasses.field(default_factory=list)
     # set when built for an organization (`content/orgs/<slug>/`)
-    organization: "OrgProfile | None" = None
+    organization: OrgProfile | None = None
     hidden: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids left out
     overlaid: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids from the org folder
 
@@ -123,7 +138,7 @@ def find_content_files(content_dir: Path, diags: Diagnostics, root: Path | None 
     not a file, a symlink out of the content folder, a file or folder beside the known ones.
     """
     root = root or content_dir
-    singles = {}
+    singles: dict[str, Path] = {}
     for name in SINGLE_FILES:
         for ext in _YAML_SUFFIXES:
             p = content_dir / f"{name}{ext}"
@@ -153,7 +168,7 @@ def _overlay(profile: OrgProfile, content_dir: Path, kinds: dict[str, dict[str, 
              overlaid: dict[str, set[str]], diags: Diagnostics) -> dict[str, set[str]]:
     """Put an organization's item files over `kinds` (in place); returns the ids its `hide` list leaves out."""
     org_singles, org_kinds = find_content_files(profile.folder, diags, content_dir, readable=("org",))
-    for name, path in org_singles.items():
+    for _name, path in org_singles.items():
         diags.error(path, 1, 1, f"an organization folder cannot replace {path.name}; program-wide "
                     "changes go into org.yml (`terms`, `program_name`), and items into its steps/, "
                     "scripts/, pitfalls/ and faqs/ folders.")
@@ -308,6 +323,22 @@ class HandbookBuilder:
                     items[kind][item_id] = Item(kind, item_id, model, doc)
         return items, failed, present
 
+    def _load_program(self, path: Path, profile: OrgProfile | None, diags: Diagnostics
+                      ) -> tuple[Document | None, Program | None, Terms | None]:
+        """program.yml with its terms (an organization's over them) and the organization's program name."""
+        program_doc = self.document(path, diags)
+        terms = None
+        if program_doc is not None:
+            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
+            raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
+            if profile is not None and isinstance(raw_terms, dict):
+                check_terms(profile, set(raw_terms), diags)
+        program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
+        if program is not None and profile is not None and profile.model.program_name:
+            # like a term's word, the organization's text is escaped where it lands (render/)
+            program = program.model_copy(update={"name": profile.model.program_name})
+        return program_doc, program, terms
+
     # -- the whole handbook -------------------------------------------------
     def build(self, content_dir: Path, diags: Diagnostics | None = None,
               organization: str | None = None) -> Handbook:
@@ -322,7 +353,8 @@ class HandbookBuilder:
         if diags is None:  # (an empty collection is falsy: test for None)
             diags = Diagnostics(content_dir.parent)
         if not content_dir.is_dir():
-            diags.error(content_dir, 0, 0, f"content folder `{printable(str(content_dir))}` does not exist; expected a folder with "
+            diags.error(content_dir, 0, 0, f"content folder `{printable(str(content_dir))}` does not exist; "
+                        "expected a folder with "
                         "program.yml and steps/, scripts/, pitfalls/, faqs/ (`rmhandbook new DIR` makes one).")
             raise ContentError(diags)
         singles, kinds = find_content_files(content_dir, diags)
@@ -339,17 +371,7 @@ class HandbookBuilder:
             if profile is not None:
                 hidden = _overlay(profile, content_dir, kinds, overlaid, diags)
 
-        program_doc = self.document(singles["program"], diags)
-        terms = None
-        if program_doc is not None:
-            terms = program_terms(program_doc, diags, profile.model.terms if profile else None)
-            raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
-            if profile is not None and isinstance(raw_terms, dict):
-                check_terms(profile, set(raw_terms), diags)
-        program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
-        if program is not None and profile is not None and profile.model.program_name:
-            # like a term's word, the organization's text is escaped where it lands (render.py, safety.py)
-            program = program.model_copy(update={"name": profile.model.program_name})
+        program_doc, program, terms = self._load_program(singles["program"], profile, diags)
 
         glossary = glossary_doc = None
         if "glossary" in singles:
@@ -359,7 +381,7 @@ class HandbookBuilder:
 
         items, failed, present = self._load_items(kinds, terms, diags)
 
-        if program is None or (organization is not None and profile is None):
+        if program is None or program_doc is None or (organization is not None and profile is None):
             raise ContentError(diags)  # roles, phases and terms are unknown: cross-checks would only guess
         # Built from the very same validated objects as last time (`rmhandbook build` checks the
         # content, then the plugin builds it again): the cross-checks would find what they found.
@@ -581,7 +603,7 @@ def _known_ids(hb: Handbook, present: dict[str, set[str]] | None) -> dict[str, s
     index["unvalidated"] = {f"checklist:{sid}" for sid in index.get("steps", set()) - set(hb.items["steps"])}
     index["unvalidated"] |= {f"questions:{tid}" for tid in index.get("faqs", set()) - set(hb.items["faqs"])}
     index["unvalidated"] |= {f"{kind}:{UNREAD}" for kind, ids in index.items() if UNREAD in ids}
-    for kind, ids in list(index.items()):
+    for _kind, ids in list(index.items()):
         ids.discard(UNREAD)
     return index
 

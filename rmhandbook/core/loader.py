@@ -25,7 +25,7 @@ import yaml
 from rmhandbook.core.diagnostics import Diagnostics
 
 try:  # the C parser is about ten times faster on many small files
-    _Base = yaml.CSafeLoader  # type: ignore[attr-defined]
+    _Base = yaml.CSafeLoader
 except AttributeError:  # pragma: no cover - PyYAML without libyaml
     _Base = yaml.SafeLoader
 

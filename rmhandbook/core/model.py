@@ -11,7 +11,7 @@ new content kind gets its references checked without new checking code.
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -42,7 +42,8 @@ REF_EXAMPLES = {"steps": "first-meeting", "scripts": "first-meeting-opener", "pi
 
 
 def Refs(kind: str, description: str = "") -> Any:
-    return Annotated[list[Id], RefTo(kind), Field(default_factory=list, description=description or f"ids of related {kind}",
+    return Annotated[list[Id], RefTo(kind), Field(default_factory=list,
+                                                  description=description or f"ids of related {kind}",
                                                   examples=[[REF_EXAMPLES.get(kind, ID_EXAMPLE)]])]
 
 
@@ -61,7 +62,7 @@ class TermForms(Strict):
     plural: Text = Field(description="the word in the plural", examples=["digital guides"])
 
 
-Term = Union[Text, TermForms]
+Term = Text | TermForms
 
 REQUIRED_TERMS = ("mentor", "mentee", "program-lead", "sponsor", "program")
 REQUIRED_ROLES = ("mentor", "mentee", "program-lead", "sponsor")

@@ -23,10 +23,9 @@ from xml.parsers import expat
 from pydantic import Field, StringConstraints
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
-from rmhandbook.core.loader import Document
 from rmhandbook.core.languages import LANGUAGES
+from rmhandbook.core.loader import Document
 from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
-
 
 
 class DocumentReader(Protocol):

@@ -9,7 +9,7 @@ silent text.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 TERM_REF = re.compile(r"\[\[\s*([A-Za-z][A-Za-z0-9-]*)\s*\]\]")
 

@@ -8,10 +8,12 @@ holds it), what was expected, and an example taken from the model's JSON schema.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -175,13 +177,69 @@ def _clean_loc(data: Any, loc: tuple, error_type: str) -> tuple:
     return tuple(out)
 
 
+@dataclasses.dataclass(frozen=True)
+class _Problem:
+    """One pydantic error, located in the document, with what the messages need to know of it."""
+
+    err: dict
+    loc: tuple
+    field: str | None
+    name: str  # how the message names the value: "`title`", "item 2 of `tips`", ...
+    node: dict  # the JSON Schema of the value's field
+    defs: dict
+    value: Any
+
+    @property
+    def example_field(self) -> str:
+        return self.field if self.field is not None else "value"
+
+    def example(self) -> str:
+        return _example(self.example_field, self.node)
+
+
 def report_validation_error(doc: Document, model: type[Strict], what: str, exc: ValidationError,
                             diags: Diagnostics) -> None:
+    """Every problem pydantic found, once per place, as a located message that teaches the fix."""
     schema = _schema(model)
     defs = schema.get("$defs", {})
-    seen_locs: set[tuple] = set()
     errors = exc.errors(include_url=False)
-    # several missing fields in one mapping make one message, not one line each
+    missing, misspelt = _missing_and_misspelt(doc, errors)
+    _report_missing_groups(doc, what, schema, defs, missing, diags)
+    seen_locs: set[tuple] = set()
+    for err in errors:
+        etype = err["type"]
+        loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
+        if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
+            continue  # said in the message for several fields, or for the misspelt key
+        if loc in doc.reported:
+            continue  # the loader has said what is wrong with this value
+        if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
+            continue  # one message per place, even when a union tried several shapes
+        seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
+        field = next((p for p in reversed(loc) if isinstance(p, str)), None)
+        node = _schema_at(schema, defs, loc)
+        if etype == "missing":
+            m = doc.mark(loc[:-1])
+            desc = node.get("description")
+            diags.error(doc.path, m.line, m.column,
+                        f"missing required field `{field}` in {_where(loc[:-1], what)}"
+                        f"{f' ({desc})' if desc else ''}; for example {_example(str(field), node)}.")
+        elif etype == "extra_forbidden":
+            _report_unknown_field(doc, loc, field, what, schema, defs, misspelt, diags)
+        elif not loc:
+            m = doc.mark(loc)
+            value = err.get("input")
+            diags.error(doc.path, m.line, m.column,
+                        f"a {what} file must be a mapping of fields; found {_describe(value)}."
+                        f"{_missing_space_hint(value)} For example:\n    {_first_example(schema)}")
+        else:
+            problem = _Problem(dict(err), loc, field, _value_name(loc, field, what), node, defs, err.get("input"))
+            m = doc.mark(loc)
+            diags.error(doc.path, m.line, m.column, _value_message(problem))
+
+
+def _missing_and_misspelt(doc: Document, errors: list) -> tuple[dict[tuple, list[str]], dict[tuple, str]]:
+    """Missing fields by the mapping they belong in, and unknown keys that are a missing field misspelt."""
     missing: dict[tuple, list[str]] = {}
     for err in errors:
         if err["type"] == "missing":
@@ -197,6 +255,12 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
                 misspelt[loc] = close[0]
     for loc, field in misspelt.items():
         missing[loc[:-1]].remove(field)
+    return missing, misspelt
+
+
+def _report_missing_groups(doc: Document, what: str, schema: dict, defs: dict, missing: dict[tuple, list[str]],
+                           diags: Diagnostics) -> None:
+    """Several missing fields in one mapping make one message, not one line each."""
     for parent, fields in missing.items():
         if len(fields) < 2:
             continue
@@ -205,120 +269,121 @@ def report_validation_error(doc: Document, model: type[Strict], what: str, exc: 
         diags.error(doc.path, m.line, m.column,
                     f"missing required fields in {_where(parent, what)}: {', '.join(f'`{f}`' for f in fields)}; "
                     f"for example {_example(first, _schema_at(schema, defs, parent + (first,)))}.")
-    for err in errors:
-        etype = err["type"]
-        loc = _clean_loc(doc.data, tuple(err["loc"]), etype)
-        if etype == "missing" and (len(missing.get(loc[:-1], ())) > 1 or str(loc[-1]) not in missing.get(loc[:-1], ())):
-            continue  # said in the message for several fields, or for the misspelt key
-        if loc in doc.reported:
-            continue  # the loader has said what is wrong with this value
-        if (loc, etype in ("missing", "extra_forbidden")) in seen_locs:
-            continue  # one message per place, even when a union tried several shapes
-        seen_locs.add((loc, etype in ("missing", "extra_forbidden")))
-        field = next((p for p in reversed(loc) if isinstance(p, str)), None)
-        node = _schema_at(schema, defs, loc)
-        where = _where(loc, what)
-        value = err.get("input")
-        if etype == "missing":
-            m = doc.mark(loc[:-1])
-            desc = node.get("description")
-            diags.error(doc.path, m.line, m.column,
-                        f"missing required field `{field}` in {_where(loc[:-1], what)}"
-                        f"{f' ({desc})' if desc else ''}; for example {_example(field, node)}.")
-            continue
-        if etype == "extra_forbidden":
-            m = doc.key_mark(loc)
-            parent = _schema_at(schema, defs, loc[:-1])
-            allowed = list(parent.get("properties", {}))
-            if loc in misspelt:
-                right = misspelt[loc]
-                diags.error(doc.path, m.line, m.column,
-                            f"unknown field `{field}` in {_where(loc[:-1], what)}, and the required field `{right}` "
-                            f"is missing. Did you mean `{right}`? For example "
-                            f"{_example(right, _schema_at(schema, defs, loc[:-1] + (right,)))}.")
-                continue
-            diags.error(doc.path, m.line, m.column,
-                        f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
-                        f"Allowed fields: {', '.join(allowed)}.{_indent_hint(doc, loc, schema, defs)}")
-            continue
-        m = doc.mark(loc)
-        name = f"`{field}`" if field is not None and not isinstance(loc[-1] if loc else None, int) else where
-        if loc and isinstance(loc[-1], int) and field is not None:
-            name = f"item {loc[-1] + 1} of `{field}`"
-        if not loc:
-            diags.error(doc.path, m.line, m.column,
-                        f"a {what} file must be a mapping of fields; found {_describe(value)}."
-                        f"{_missing_space_hint(value)} For example:\n    {_first_example(schema)}")
-            continue
-        ex_field = field if field is not None else "value"
-        if etype in ("string_type",):
-            hint = ""
-            if isinstance(value, bool):
-                hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{str(value).lower()}\"`."
-            elif isinstance(value, (int, float)):
-                hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{value}\"`."
-            elif value is None and str((node.get("examples") or [""])[0]).startswith("#"):
-                hint = (" An unquoted `#` starts a YAML comment, so the value is empty; put it in quotes, "
-                        f"for example {_example(ex_field, node)}.")
-            diags.error(doc.path, m.line, m.column, f"{name} must be text; found {_describe(value)}.{hint or ' For example ' + _example(ex_field, node) + '.'}")
-        elif etype in ("int_type", "int_parsing"):
-            hint = ""
-            if isinstance(value, str) and value.strip().lstrip("0").isdigit() and value.strip().startswith("0"):
-                hint = " Numbers do not start with 0 here (YAML 1.1 would read `0755` as an octal number)."
-            elif isinstance(value, str) and value.strip().isdigit():
-                hint = " Remove the quotes around the number."
-            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number; found {_describe(value)}.{hint} "
-                        f"For example {_example(ex_field, node)}.")
-        elif etype == "bool_type":
-            diags.error(doc.path, m.line, m.column, f"{name} must be `true` or `false`; found {_describe(value)}. "
-                        "Words such as yes, no, on and off are not booleans here.")
-        elif etype == "list_type":
-            diags.error(doc.path, m.line, m.column, f"{name} must be a list; found {_describe(value)}. "
-                        f"For example {_example(ex_field, node)}.")
-        elif etype in ("dict_type", "model_type", "model_attributes_type"):
-            diags.error(doc.path, m.line, m.column, f"{name} must be a mapping of fields; found {_describe(value)}."
-                        f"{_missing_space_hint(value)} For example {_example(ex_field, node)}.")
-        elif etype == "string_pattern_mismatch" and node.get("pattern") == NO_MARKUP_PATTERN:
-            diags.error(doc.path, m.line, m.column, f"{name} must be plain text without `<` or `>`; found "
-                        f"{_describe(value)}. Names are shown as they are written, never as HTML. "
-                        f"For example {_example(ex_field, node)}.")
-        elif etype == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == CHECKLIST_REF_PATTERN:
-            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a checklist item reference; "
-                        "write the step id and the item id with a slash between them, for example "
-                        "`first-meeting/book-slots`.")
-        elif etype == "string_pattern_mismatch" and node.get("pattern", ID_PATTERN) != ID_PATTERN:
-            # not an id: a colour, an email address, a web address... the field says what it expects
-            expected = node.get("description") or f"text matching `{node['pattern']}`"
-            diags.error(doc.path, m.line, m.column, f"{name} `{value}` is not valid: expected {expected}; "
-                        f"for example {_example(ex_field, node)}.")
-        elif etype == "string_pattern_mismatch":
-            fixed = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
-            hint = f"Did you mean `{fixed}`?" if fixed and re.fullmatch(ID_PATTERN, fixed) else f"For example `{ID_EXAMPLE}`."
-            diags.error(doc.path, m.line, m.column, f"{name} is `{value}`, which is not a valid id; ids use lower-case "
-                        f"letters, digits and single hyphens. {hint}")
-        elif etype == "string_too_short":
-            diags.error(doc.path, m.line, m.column, f"{name} must not be empty; for example {_example(ex_field, node)}.")
-        elif etype == "literal_error":
-            choices = node.get("enum") or [c.strip("'") for c in str(err.get("ctx", {}).get("expected", "")).replace(" or ", ", ").split(", ")]
-            diags.error(doc.path, m.line, m.column, f"{name} must be one of {', '.join(map(str, choices))}; "
-                        f"found {_describe(value)}.{did_you_mean(str(value), map(str, choices))}")
-        elif etype == "too_short":
-            least = err.get("ctx", {}).get("min_length", 1)
-            found = len(value) if isinstance(value, (list, dict)) else 0
-            diags.error(doc.path, m.line, m.column,
-                        f"{name} needs at least {least} item{'s' if least != 1 else ''}; found "
-                        f"{found or 'none'}. For example {_list_example(ex_field, node, defs)}.")
-        elif etype in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-            low, high = node.get("minimum"), node.get("maximum")
-            bounds = (f"from {low} to {high}" if low is not None and high is not None
-                      else f"at least {low}" if low is not None else f"at most {high}")
-            diags.error(doc.path, m.line, m.column, f"{name} must be a whole number {bounds}; found "
-                        f"{_describe(value)}. For example {_example(ex_field, node)}.")
-        elif etype == "union_tag_invalid" or etype.startswith("union"):
-            diags.error(doc.path, m.line, m.column, f"{name} has the wrong shape: {err['msg']}.")
-        else:
-            diags.error(doc.path, m.line, m.column, f"{name}: {err['msg'][0].lower() + err['msg'][1:]}; "
-                        f"found {_describe(value)}.")
+
+
+def _report_unknown_field(doc: Document, loc: tuple, field: str | None, what: str, schema: dict, defs: dict,
+                          misspelt: dict[tuple, str], diags: Diagnostics) -> None:
+    m = doc.key_mark(loc)
+    parent = _schema_at(schema, defs, loc[:-1])
+    allowed = list(parent.get("properties", {}))
+    if loc in misspelt:
+        right = misspelt[loc]
+        diags.error(doc.path, m.line, m.column,
+                    f"unknown field `{field}` in {_where(loc[:-1], what)}, and the required field `{right}` "
+                    f"is missing. Did you mean `{right}`? For example "
+                    f"{_example(right, _schema_at(schema, defs, loc[:-1] + (right,)))}.")
+        return
+    diags.error(doc.path, m.line, m.column,
+                f"unknown field `{field}` in {_where(loc[:-1], what)}.{did_you_mean(str(field), allowed)} "
+                f"Allowed fields: {', '.join(allowed)}.{_indent_hint(doc, loc, schema, defs)}")
+
+
+def _value_name(loc: tuple, field: str | None, what: str) -> str:
+    if loc and isinstance(loc[-1], int) and field is not None:
+        return f"item {loc[-1] + 1} of `{field}`"
+    return f"`{field}`" if field is not None else _where(loc, what)
+
+
+def _value_message(p: _Problem) -> str:
+    """The message for a value of the wrong type or form, from the table of pydantic error types."""
+    etype = p.err["type"]
+    if etype == "string_pattern_mismatch":
+        return _pattern_message(p)
+    if etype.startswith("union"):
+        return f"{p.name} has the wrong shape: {p.err['msg']}."
+    handler = _VALUE_MESSAGES.get(etype)
+    if handler is not None:
+        return handler(p)
+    msg = p.err["msg"]
+    return f"{p.name}: {msg[0].lower() + msg[1:]}; found {_describe(p.value)}."
+
+
+def _text_message(p: _Problem) -> str:
+    value, ex_field = p.value, p.example_field
+    hint = ""
+    if isinstance(value, bool):
+        hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{str(value).lower()}\"`."
+    elif isinstance(value, (int, float)):
+        hint = f" Put quotes around it if it is meant as text: `{ex_field}: \"{value}\"`."
+    elif value is None and str((p.node.get("examples") or [""])[0]).startswith("#"):
+        hint = (" An unquoted `#` starts a YAML comment, so the value is empty; put it in quotes, "
+                f"for example {p.example()}.")
+    return f"{p.name} must be text; found {_describe(value)}.{hint or ' For example ' + p.example() + '.'}"
+
+
+def _whole_number_message(p: _Problem) -> str:
+    value, hint = p.value, ""
+    if isinstance(value, str) and value.strip().lstrip("0").isdigit() and value.strip().startswith("0"):
+        hint = " Numbers do not start with 0 here (YAML 1.1 would read `0755` as an octal number)."
+    elif isinstance(value, str) and value.strip().isdigit():
+        hint = " Remove the quotes around the number."
+    return f"{p.name} must be a whole number; found {_describe(value)}.{hint} For example {p.example()}."
+
+
+def _pattern_message(p: _Problem) -> str:
+    value, node = p.value, p.node
+    if node.get("pattern") == NO_MARKUP_PATTERN:
+        return (f"{p.name} must be plain text without `<` or `>`; found {_describe(value)}. Names are shown as "
+                f"they are written, never as HTML. For example {p.example()}.")
+    if p.err.get("ctx", {}).get("pattern") == CHECKLIST_REF_PATTERN:
+        return (f"{p.name} is `{value}`, which is not a checklist item reference; write the step id and the item "
+                "id with a slash between them, for example `first-meeting/book-slots`.")
+    if node.get("pattern", ID_PATTERN) != ID_PATTERN:
+        # not an id: a colour, an email address, a web address... the field says what it expects
+        expected = node.get("description") or f"text matching `{node['pattern']}`"
+        return f"{p.name} `{value}` is not valid: expected {expected}; for example {p.example()}."
+    fixed = re.sub(r"[^a-z0-9]+", "-", str(value).lower()).strip("-")
+    hint = f"Did you mean `{fixed}`?" if fixed and re.fullmatch(ID_PATTERN, fixed) else f"For example `{ID_EXAMPLE}`."
+    return (f"{p.name} is `{value}`, which is not a valid id; ids use lower-case letters, digits and single "
+            f"hyphens. {hint}")
+
+
+def _choice_message(p: _Problem) -> str:
+    expected = str(p.err.get("ctx", {}).get("expected", ""))
+    choices = p.node.get("enum") or [c.strip("'") for c in expected.replace(" or ", ", ").split(", ")]
+    return (f"{p.name} must be one of {', '.join(map(str, choices))}; found {_describe(p.value)}."
+            f"{did_you_mean(str(p.value), map(str, choices))}")
+
+
+def _too_short_message(p: _Problem) -> str:
+    least = p.err.get("ctx", {}).get("min_length", 1)
+    found = len(p.value) if isinstance(p.value, (list, dict)) else 0
+    return (f"{p.name} needs at least {least} item{'s' if least != 1 else ''}; found {found or 'none'}. "
+            f"For example {_list_example(p.example_field, p.node, p.defs)}.")
+
+
+def _bounds_message(p: _Problem) -> str:
+    low, high = p.node.get("minimum"), p.node.get("maximum")
+    bounds = (f"from {low} to {high}" if low is not None and high is not None
+              else f"at least {low}" if low is not None else f"at most {high}")
+    return f"{p.name} must be a whole number {bounds}; found {_describe(p.value)}. For example {p.example()}."
+
+
+_VALUE_MESSAGES: dict[str, Callable[[_Problem], str]] = {
+    "string_type": _text_message,
+    "int_type": _whole_number_message,
+    "int_parsing": _whole_number_message,
+    "bool_type": lambda p: (f"{p.name} must be `true` or `false`; found {_describe(p.value)}. "
+                            "Words such as yes, no, on and off are not booleans here."),
+    "list_type": lambda p: f"{p.name} must be a list; found {_describe(p.value)}. For example {p.example()}.",
+    **dict.fromkeys(("dict_type", "model_type", "model_attributes_type"), lambda p: (
+        f"{p.name} must be a mapping of fields; found {_describe(p.value)}.{_missing_space_hint(p.value)} "
+        f"For example {p.example()}.")),
+    "string_too_short": lambda p: f"{p.name} must not be empty; for example {p.example()}.",
+    "literal_error": _choice_message,
+    "too_short": _too_short_message,
+    **dict.fromkeys(("greater_than_equal", "less_than_equal", "greater_than", "less_than"), _bounds_message),
+}
 
 
 def _indent_hint(doc: Document, loc: tuple, schema: dict, defs: dict) -> str:
@@ -376,7 +441,7 @@ def _first_example(schema: dict) -> str:
 def _where(loc: tuple, what: str) -> str:
     if not loc:
         return f"this {what}"
-    parts = []
+    parts: list[str] = []
     for p in loc:
         parts.append(f"[{p + 1}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
     return "`" + "".join(parts) + "`"

@@ -158,7 +158,7 @@ def plugin_cache() -> dict | None:
     try:
         from mkdocs.config.defaults import MkDocsConfig
 
-        cache = dict(MkDocsConfig._schema)["plugins"].plugin_cache
+        cache = dict(MkDocsConfig._schema)["plugins"].plugin_cache  # type: ignore[attr-defined]
     except (ImportError, AttributeError, KeyError):
         return None
     return cache if isinstance(cache, dict) else None

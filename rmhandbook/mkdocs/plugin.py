@@ -23,7 +23,7 @@ from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.mkdocs import internals, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
-from rmhandbook.outputs.linkcheck import SiteChecker
+from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
 from rmhandbook.render.printing import PAPERS
 
@@ -65,7 +65,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     def __init__(self) -> None:
         self.live_reload: live_reload.LiveReload | None = None
         self.serving = False
-        self.parts: SiteParts | None = None
+        self._parts: SiteParts | None = None
 
     def on_startup(self, *, command, dirty):
         self.serving = command == "serve"
@@ -80,17 +80,23 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     def on_config(self, config):
         settings, self.share = environment_settings(self.config, option_names())
         try:
-            self.parts = load_parts(config, settings, log, split_share=self.share)
+            self._parts = load_parts(config, settings, log, split_share=self.share)
         except PluginError as exc:
             if not self.serving:
                 raise
             # a live preview shows the problems in the browser, and reloads when they are fixed
             log.error(str(exc))
-            self.parts = error_parts(config, settings, str(exc), self.parts)
+            self._parts = error_parts(config, settings, str(exc), self._parts)
         self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._rebuild: live_reload.Rebuild | None = None
         return config
+
+    @property
+    def parts(self) -> SiteParts:
+        """What this build adds to the site (set in on_config, which MkDocs runs first)."""
+        assert self._parts is not None, "on_config has not run"
+        return self._parts
 
     # Our front matter's titles are HTML already (render.front_matter: Material prints them unescaped).
     # With a nav of the site's own, a page's title comes from there, and the one place Material
@@ -152,9 +158,11 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         env.bytecode_cache = BYTECODE
         pages = self._doc_files = files.documentation_pages()
         if self._rebuild is not None:
-            self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans)
+            self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans,
+                                      site_path=served_path(config.site_url))
         else:
-            self._links = SiteChecker(len(pages), worker=False if self.share else None)
+            self._links = SiteChecker(len(pages), worker=False if self.share else None,
+                                      site_path=served_path(config.site_url))
         # the build order, as the search index writes page locations (a split build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
@@ -198,10 +206,12 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
     def _finish_rebuild(self, config, broken: Any) -> None:
         rebuild = self._rebuild
+        assert rebuild is not None
         if broken:
             rebuild.previous.forget()
             return
-        rebuilt = {url for f, url in zip(self._doc_files, self.page_urls) if f.src_uri not in rebuild.unchanged}
+        rebuilt = {url for f, url in zip(self._doc_files, self.page_urls, strict=True)
+                   if f.src_uri not in rebuild.unchanged}
         live_reload.finish(rebuild, config, rebuilt, self.page_urls, self._links.scans)
         log.info(f"rmhandbook: live reload: wrote {len(rebuilt)} of {len(self.page_urls)} pages, "
                  f"{len(rebuild.unchanged)} unchanged")

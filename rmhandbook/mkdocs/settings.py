@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from mkdocs.exceptions import PluginError
-
 
 PREFIX = "RMHANDBOOK_"
 SHARE_VARIABLE = "RMHANDBOOK_BUILD_SHARE"  # `index/count/links file` of one process of a split build

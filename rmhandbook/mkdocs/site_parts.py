@@ -11,8 +11,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from markupsafe import Markup
 from mkdocs.exceptions import PluginError
@@ -214,6 +215,7 @@ def _apply_organization(config: Any, handbook: Handbook, log: logging.Logger) ->
     """Name, logo, colours, language and footer contact from the profile (all checked by the core);
     returns the organization's colour stylesheet."""
     org = handbook.organization
+    assert org is not None
     model = org.model
     palette = palette_for(model.colors.primary, model.colors.accent)
     for line in palette.report():

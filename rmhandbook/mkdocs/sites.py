@@ -15,13 +15,14 @@ import logging
 import os
 import tempfile
 import time
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import shared_builder
-from rmhandbook.mkdocs.settings import plugin_settings
 from rmhandbook.mkdocs import split
+from rmhandbook.mkdocs.settings import plugin_settings
 from rmhandbook.mkdocs.workers import LogCollector, worker_pool
 
 
@@ -50,7 +51,7 @@ def serve_site(config_file: str | Path, overrides: dict, dev_addr: str | None) -
     so the settings travel in the environment."""
     from mkdocs.commands.serve import serve
 
-    options = {"dev_addr": dev_addr} if dev_addr else {}
+    options: dict[str, Any] = {"dev_addr": dev_addr} if dev_addr else {}
     with plugin_settings(overrides), mkdocs_errors():
         try:
             # dirty: after an edit MkDocs writes only the pages the plugin finds changed (live_reload.py)
@@ -68,7 +69,7 @@ def built_for_printing(config_file: str | Path, overrides: dict) -> Iterator[tup
             mkdocs_errors():
         cfg = load_config(str(config_file), site_dir=str(Path(tmp) / "site"))
         run_build(cfg)
-        yield Path(cfg.site_dir), cfg.plugins["rmhandbook"].parts, cfg.use_directory_urls
+        yield Path(cfg.site_dir), cfg.plugins["rmhandbook"].parts, cfg.use_directory_urls  # type: ignore[attr-defined]
 
 
 def run_build(cfg, dirty: bool = False) -> None:
@@ -101,7 +102,7 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
     from rmhandbook.outputs.targets import SITE, Mark
 
     with plugin_settings(overrides), mkdocs_errors():
-        cfg = load_config(str(config_file), **({"strict": True} if strict else {}))
+        cfg = load_config(str(config_file), strict=strict or None)
         if callable(target):
             target = target(Path(cfg.site_dir))
         organization = overrides.get("organization")
@@ -148,8 +149,17 @@ def site_guard(target: Path, project, organization: str | None, force: bool) -> 
     An organization's site must sit in a folder of organizations' sites; that folder is
     marked as one (and made) as soon as it passes, so a failed first build leaves it marked.
     """
-    from rmhandbook.outputs.targets import (ORGANIZATIONS, SITE, Mark, TargetError, check_folder, check_location,
-                                            holds, read_mark, write_mark)
+    from rmhandbook.outputs.targets import (
+        ORGANIZATIONS,
+        SITE,
+        Mark,
+        TargetError,
+        check_folder,
+        check_location,
+        holds,
+        read_mark,
+        write_mark,
+    )
 
     def guard() -> None:
         check_location(target, project, "the site folder")

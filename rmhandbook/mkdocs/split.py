@@ -15,15 +15,15 @@ import dataclasses
 import json
 import logging
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
+from rmhandbook.mkdocs import internals
 from rmhandbook.mkdocs.settings import Share, plugin_settings
 from rmhandbook.mkdocs.workers import LogCollector, worker_pool
-
-from rmhandbook.mkdocs import internals
 from rmhandbook.render.pages import Page
 from rmhandbook.render.safety import html_attribute
 
@@ -131,7 +131,7 @@ def _build_share_process(config_file: str, site_dir: str, overrides: dict, stric
     logger.setLevel(logging.INFO)
     try:
         with plugin_settings(overrides):
-            cfg = load_config(config_file, **({"strict": True} if strict else {}))
+            cfg = load_config(config_file, strict=strict or None)
             cfg.site_dir = site_dir
             result = _build_share(cfg, share)
     except Exception as exc:  # noqa: BLE001 - reported by the first process as this share's failure
@@ -147,7 +147,7 @@ def parallel_build(cfg, config_file: str, target: Path, staging: Path, overrides
                     count: int) -> None:
     from mkdocs.exceptions import Abort, PluginError
 
-    from rmhandbook.outputs.linkcheck import check_site_links, load_scans
+    from rmhandbook.outputs.linkcheck import check_site_links, load_scans, served_path
     from rmhandbook.outputs.linkcheck import report as link_report
     from rmhandbook.outputs.publish import scratch_folder
 
@@ -170,7 +170,7 @@ def parallel_build(cfg, config_file: str, target: Path, staging: Path, overrides
         if failed:  # one share's reason stands for all (each checked the same content and config)
             raise Abort(failed[0].error)
         _join_shares(staging, folders[1:], first.page_urls)
-        broken = check_site_links(staging, load_scans(links))
+        broken = check_site_links(staging, load_scans(links), site_path=served_path(cfg.site_url))
         if broken:
             sources = {k: v for r in results for k, v in r.page_sources.items()}
             raise PluginError("rmhandbook: the built site has broken internal links:\n" + link_report(broken, sources))

@@ -19,7 +19,6 @@ from rmhandbook.render.pages import Page
 from rmhandbook.render.resources import ASSETS
 from rmhandbook.render.safety import unescape_prose_for_export
 
-
 # Markdown extensions the generated pages are written for. The MkDocs plugin imports this
 # list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",

@@ -91,7 +91,7 @@ def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAU
         cal.add_component(event)
         first = start if first is None else min(first, start)
         last = end if last is None else max(last, end)
-    if first is not None:
+    if first is not None and last is not None:
         # cover the program's dates (and some margin) only: a VTIMEZONE back to 1970 would be most of the file
         cal.add_missing_timezones(first_date=first.date() - dt.timedelta(days=366),
                                   last_date=last.date() + dt.timedelta(days=366))

@@ -23,6 +23,7 @@ import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import IO
 from urllib.parse import unquote, urlsplit
 
 # (tag, attribute) pairs that point at another resource
@@ -134,13 +135,15 @@ def _site_files(site_dir: Path) -> tuple[set[str], set[str], dict[str, int]]:
 
 
 def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | None = None,
-                     read: dict[str, tuple[int, _Page]] | None = None) -> list[BrokenLink]:
+                     read: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/") -> list[BrokenLink]:
     """Every broken internal link or anchor in the HTML files under `site_dir`, sorted.
 
     `scanned` holds pages already read while they were written (site-relative path ->
     (size in bytes, what it holds)); a page whose file is gone or has another size
     now is read again from the site, and every other HTML file is read here. `read`, if
     given, receives every page as it was used (for the next build of a live reload).
+    `site_path` is where the site is served (the path of its `site_url`): MkDocs writes
+    links from the host's root, such as the 404 page's, with it.
     """
     site_dir = Path(site_dir)
     files, folders, html_sizes = _site_files(site_dir)
@@ -151,17 +154,29 @@ def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | Non
         pages[rel] = known[1] if known is not None and known[0] == size else _parse(site_dir / rel)
         if read is not None:
             read[rel] = (size, pages[rel])
-    return _broken_links(pages, files, folders)
+    return _broken_links(pages, files, folders, site_path)
 
 
-def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str]) -> list[BrokenLink]:
+def served_path(site_url: str | None) -> str:
+    """The path a site is served under, from its `site_url` (`/` when there is none)."""
+    path = urlsplit(site_url or "").path or "/"
+    return path if path.endswith("/") else path + "/"
+
+
+def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str],
+                  site_path: str = "/") -> list[BrokenLink]:
     resolved: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def resolve(base: str, path: str) -> tuple[str, str | None]:
         """(the file a link's path points at, or why it is broken); the same nav link recurs on every page."""
         key = (base, path)
         if key not in resolved:
-            joined = path.lstrip("/") if path.startswith("/") else posixpath.join(base, path)
+            if not path.startswith("/"):
+                joined = posixpath.join(base, path)
+            elif path.startswith(site_path):
+                joined = path[len(site_path):] or "."
+            else:
+                joined = "../" + path.lstrip("/")  # above the folder the site is served from
             rel = posixpath.normpath(joined)
             if rel.startswith("../") or rel == "..":
                 resolved[key] = (rel, "it points outside the site")
@@ -207,6 +222,11 @@ def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str]) -
 WORKER_MIN_PAGES = 300  # below this, starting a second Python costs more than it saves
 
 
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    assert stream is not None, "the worker is started with stdin and stdout pipes"
+    return stream
+
+
 def _frame(*parts: bytes) -> bytes:
     return b"".join(len(p).to_bytes(4, "big") + p for p in parts)
 
@@ -228,10 +248,11 @@ class SiteChecker:
     """Follow every internal link of a site whose pages are handed in as they are written."""
 
     def __init__(self, expected_pages: int = 0, *, worker: bool | None = None,
-                 known: dict[str, tuple[int, _Page]] | None = None) -> None:
+                 known: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/") -> None:
         """`known`: pages read in an earlier build and not written since (a live reload's);
         they are used as long as their files keep their size. A worker does not use them."""
         self._scanned: dict[str, tuple[int, _Page]] = dict(known or {})
+        self.site_path = site_path
         self.scans: dict[str, tuple[int, _Page]] = {}  # every page as `finish` used it (without a worker)
         self._proc: subprocess.Popen | None = None
         if worker if worker is not None else expected_pages >= WORKER_MIN_PAGES:
@@ -258,7 +279,7 @@ class SiteChecker:
         data = html_text.encode("utf-8", errors="xmlcharrefreplace")  # as MkDocs writes it
         if self._proc is not None:
             try:
-                self._proc.stdin.write(_frame(rel.encode("utf-8"), data))
+                _pipe(self._proc.stdin).write(_frame(rel.encode("utf-8"), data))
                 return
             except (BrokenPipeError, OSError, ValueError):
                 self._stop()  # the worker is gone: the pages are read from the site at the end
@@ -268,9 +289,10 @@ class SiteChecker:
         """Every broken internal link or anchor in the site, once every file is written."""
         if self._proc is not None:
             try:
-                self._proc.stdin.write(_frame(b"", os.fsencode(str(site_dir))))
-                self._proc.stdin.close()
-                out = self._proc.stdout.read()
+                end = os.fsencode(str(site_dir)) + b"\0" + self.site_path.encode("utf-8")
+                _pipe(self._proc.stdin).write(_frame(b"", end))
+                _pipe(self._proc.stdin).close()
+                out = _pipe(self._proc.stdout).read()
                 if self._proc.wait() == 0:
                     return [BrokenLink(*b) for b in json.loads(out)]
             except (BrokenPipeError, OSError, ValueError):
@@ -278,7 +300,7 @@ class SiteChecker:
             finally:
                 self._stop()
             # the worker failed: check here, reading every page from the site
-        return check_site_links(site_dir, self._scanned, self.scans)
+        return check_site_links(site_dir, self._scanned, self.scans, self.site_path)
 
     def save(self, path: Path) -> None:
         """Write what was read so far to `path`, for `check_site_links(..., load_scans(paths))` in
@@ -296,7 +318,8 @@ class SiteChecker:
             return
         for stream in (proc.stdin, proc.stdout):
             try:
-                stream.close()
+                if stream is not None:
+                    stream.close()
             except OSError:
                 pass
         if proc.poll() is None:
@@ -314,7 +337,7 @@ def load_scans(paths) -> dict[str, tuple[int, _Page]]:
 
 
 def _worker(stdin, stdout) -> int:
-    """The worker's side of `SiteChecker`: frames of (page, html) until (b"", site folder)."""
+    """The worker's side of `SiteChecker`: frames of (page, html) until (b"", site folder NUL site path)."""
     scanned: dict[str, tuple[int, _Page]] = {}
     while True:
         try:
@@ -322,7 +345,8 @@ def _worker(stdin, stdout) -> int:
         except EOFError:
             return 1  # the build stopped without finishing
         if not rel:
-            broken = check_site_links(Path(os.fsdecode(data)), scanned)
+            folder, _, site_path = data.partition(b"\0")
+            broken = check_site_links(Path(os.fsdecode(folder)), scanned, site_path=site_path.decode("utf-8") or "/")
             stdout.write(json.dumps([dataclasses.astuple(b) for b in broken]).encode("utf-8"))
             stdout.flush()
             return 0
@@ -341,5 +365,6 @@ def report(broken: list[BrokenLink], sources: dict[str, str] | None = None) -> s
 
 if __name__ == "__main__":
     if sys.argv[1:] != ["--worker"]:
-        sys.exit("usage: python -m rmhandbook.outputs.linkcheck --worker  (started by the MkDocs plugin; reads pages on stdin)")
+        sys.exit("usage: python -m rmhandbook.outputs.linkcheck --worker  "
+                 "(started by the MkDocs plugin; reads pages on stdin)")
     sys.exit(_worker(sys.stdin.buffer, sys.stdout.buffer))

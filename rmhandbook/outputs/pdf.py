@@ -14,8 +14,8 @@ from __future__ import annotations
 import os
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 from rmhandbook.render.printing import PAPER_PDF_FORMAT
 

@@ -26,8 +26,8 @@ import shutil
 import signal
 import stat
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 from rmhandbook.outputs.targets import Mark, write_mark
 
@@ -84,7 +84,8 @@ def _locked_folder(parent: Path, prefix: str) -> tuple[Path, int | None]:
 
     Between making the folder and locking it, a sweep by another build may find it unlocked
     and remove it; then it is gone before we open it, or the lock lands on a removed folder,
-    which `_still_at` notices, and we start again with a new name. The lock is None where `flock` is missing or not supported.
+    which `_still_at` notices, and we start again with a new name. The lock is None where `flock` is
+    missing or not supported.
     """
     while True:
         path = parent / f"{prefix}{secrets.token_hex(_SUFFIX_BYTES)}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from rmhandbook.core.model import KINDS, SINGLE_FILES
 from rmhandbook.core.org import Organization

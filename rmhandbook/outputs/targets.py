@@ -17,8 +17,8 @@ import dataclasses
 import json
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 MARK = ".rmhandbook-site"
 
@@ -43,7 +43,7 @@ class Mark:
     organization: str | None = None
 
     def text(self) -> str:
-        data = {"written_by": "rmhandbook", "kind": self.kind}
+        data: dict[str, str | None] = {"written_by": "rmhandbook", "kind": self.kind}
         if self.kind == SITE:
             data["organization"] = self.organization
         return json.dumps(data, sort_keys=True) + "\n"

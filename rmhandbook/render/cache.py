@@ -26,8 +26,9 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 
@@ -272,7 +273,7 @@ class PageCache:
         self.stats = {"rendered": 0, "reused": 0}
 
     def start(self, base: tuple, texts: dict[Path, str], kinds: dict[str, dict], backlinks: dict,
-              derived: dict[str, Any] | None = None) -> "_Build":
+              derived: dict[str, Any] | None = None) -> _Build:
         return _Build(self, base, texts, kinds, backlinks, derived or {})
 
 

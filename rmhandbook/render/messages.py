@@ -8,7 +8,7 @@ Add a key to every language at once: a test checks the tables agree.
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from rmhandbook.core.languages import DEFAULT_LANGUAGE, LANGUAGES
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import jinja2
 from markupsafe import Markup
@@ -19,14 +20,23 @@ from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
+from rmhandbook.render.cache import (
+    BYTECODE,
+    TRACKED_KINDS,
+    DerivedDocs,
+    Everything,
+    PageCache,
+    Reads,
+    TrackedBacklinks,
+    TrackedItems,
+    _Recorder,
+    template_signature,
+)
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
-from rmhandbook.render.cache import BYTECODE, TRACKED_KINDS, Everything, PageCache, Reads, TrackedBacklinks, TrackedItems, \
-    DerivedDocs, _Recorder, template_signature
 from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import escape_prose, html_attribute
 from rmhandbook.render.text import plain_text
-
 
 
 @dataclasses.dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Iterable
+from collections.abc import Iterable
 
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.render.messages import Messages
@@ -245,7 +245,7 @@ def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool, phase_headings
             entries: list[Entry] = []
             continued = False
             used += step_head
-            for entry, height in zip(step.entries, heights):
+            for entry, height in zip(step.entries, heights, strict=True):
                 if used + height > SHEET_BUDGET_MM and entries:
                     sheet.append(Block(phase.phase_id, phase.title,
                                        dataclasses.replace(step, entries=tuple(entries), continued=continued)))

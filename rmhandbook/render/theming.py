@@ -36,7 +36,7 @@ class Color:
     b: int
 
     @classmethod
-    def parse(cls, text: str) -> "Color":
+    def parse(cls, text: str) -> Color:
         """`#rrggbb` or `#rgb`; anything else raises ValueError (the profile model validates first)."""
         if not isinstance(text, str) or not _HEX.match(text):
             raise ValueError(f"not a hex colour: {text!r}; expected for example #0b6e4f")
@@ -53,7 +53,7 @@ class Color:
         """The colour with opacity `a` as `#rrggbbaa`."""
         return f"{self.hex}{round(a * 255):02x}"
 
-    def mix(self, other: "Color", t: float) -> "Color":
+    def mix(self, other: Color, t: float) -> Color:
         """`t` of the way from this colour to `other` (0 = this, 1 = other), in sRGB."""
         return Color(*(round(a + (b - a) * t) for a, b in ((self.r, other.r), (self.g, other.g), (self.b, other.b))))
 
