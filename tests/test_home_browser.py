@@ -112,3 +112,11 @@ def test_pitfalls_catalog_is_cards_on_a_phone_and_a_table_on_a_desktop(page_fact
     desk, _ = page_factory(default_server + "pitfalls/", viewport={"width": 1280, "height": 900})
     assert desk.locator(".rmh-catalog thead").first.is_visible()
     assert desk.locator(".rmh-catalog__label").first.is_hidden()
+
+
+def test_headings_carry_no_glossary_underline(page_factory, default_server):
+    page, _ = page_factory(default_server + "steps/first-meeting/", viewport={"width": 1280, "height": 900})
+    in_heading = page.locator(".md-content h3 abbr, .md-content h2 abbr").first
+    assert in_heading.count() == 1, "the step page's role headings are glossary terms"
+    assert page.evaluate("e => getComputedStyle(e).textDecorationLine + getComputedStyle(e).borderBottomStyle",
+                         in_heading.element_handle()) == "nonenone"
