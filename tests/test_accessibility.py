@@ -29,6 +29,10 @@ PAGES = {
     "faq topic": "faq/basics/",
     "checklist": "checklists/phases/partnership/",
     "form": "forms/partnership-agreement/",
+    "role": "roles/mentor/",
+    "sessions": "sessions/",
+    "session": "sessions/kickoff/",
+    "glossary": "glossary/",
 }
 
 # (rule id, CSS selector of the node): findings in Material's own markup that a theme

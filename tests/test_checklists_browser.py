@@ -98,6 +98,31 @@ def test_printed_checklist(doc, paper, pdfs):
         assert not any(squash(plain_text(e.text)) in cover for e in doc.entries), "the cover is a page of its own"
 
 
+def page_fill(pdf: Path) -> list[float]:
+    """How far down each printed page's body reaches, as a share of the body's height (0 to 1):
+    the lowest word between the running header and the page number, from pdftotext's word boxes."""
+    from rmhandbook.render.printing import MARGIN_MM
+
+    mm = 72 / 25.4
+    fills = []
+    for page in re.findall(r"<page (.*?)</page>", tool("pdftotext", "-bbox", str(pdf), "-"), re.S):
+        height = float(re.search(r'height="([\d.]+)"', page).group(1))
+        top, bottom = MARGIN_MM["top"] * mm, height - MARGIN_MM["bottom"] * mm
+        lows = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if top < float(y) <= bottom]
+        fills.append((max(lows, default=top) - top) / (bottom - top))
+    return fills
+
+
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("doc", [d for d in DOCS if d.kind == "pack"], ids=lambda d: d.id)
+def test_a_printed_pack_fills_its_pages(doc, paper, pdfs):
+    """A pack reads like a product: no page but the last is less than 70 % filled (no new page per phase)."""
+    fills = page_fill(pdfs[paper](doc))
+    assert len(fills) == doc.pages
+    thin = [f"page {n}: {f:.0%}" for n, f in enumerate(fills[:-1], 1) if f < 0.70]
+    assert not thin, f"{doc.path} on {paper}: pages less than 70 % filled: {thin}"
+
+
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_keep_png_renderings_of_a_printed_pack(paper, pdfs, tmp_path):
     """test-artifacts/pack-mentor-<paper>-<n>.png: the mentor's pack as printed, page by page."""
@@ -227,17 +252,17 @@ def test_checklist_page_on_a_phone(page_factory, server):
 
 
 def test_a_long_crowded_checklist_prints_on_the_promised_pages(tmp_path):
-    """Sheets filled to the height budget with the widest text the estimate allows (62 and 124
-    characters of broad letters): the printer must still keep to the promised page count."""
+    """Sheets filled to the height budget with the widest text the estimates allow (one and two lines
+    of a tagged and of an untagged list, broad letters): the printer must still keep to the promised page count."""
     import shutil
 
-    from rmhandbook.render.printing import ITEM_CHARS_PER_LINE
+    from rmhandbook.render.printing import ITEM_CHARS_PER_LINE, ITEM_CHARS_PER_LINE_UNTAGGED
 
     content = shutil.copytree(REPO / "rmhandbook/outputs/scaffold/content", tmp_path / "content")
     words = "Make a memo of what went well with my mentee in the Monday meeting and what we moved on "
     items = []
     for i in range(70):
-        length = ITEM_CHARS_PER_LINE * (1 + i % 2)
+        length = (ITEM_CHARS_PER_LINE, ITEM_CHARS_PER_LINE_UNTAGGED)[i // 2 % 2] * (1 + i % 2)
         text = (words * 4)[:length].rstrip()
         text = text + "M" * (length - len(text))
         items.append(f"  - id: item-{i}\n    role: {'mentor' if i % 3 else 'mentee'}\n    text: {text}\n")

@@ -17,7 +17,7 @@ from harness import REPO, build_site
 from rmhandbook import cli
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.messages import Messages
-from rmhandbook.render.printing import (SHEET_BUDGET_MM, STEP_MM, TITLE_MM, PHASE_MM, DATE_LINE_MM, Entry, PhaseGroup,
+from rmhandbook.render.printing import (ITEM_CHARS_PER_LINE, ITEM_CHARS_PER_LINE_UNTAGGED, SHEET_BUDGET_MM, STEP_MM, TITLE_MM, PHASE_MM, DATE_LINE_MM, Entry, PhaseGroup,
                                  PrintSettings, StepGroup, checklist_documents, css_string, item_height,
                                  page_css, paginate, pdf_documents)
 from rmhandbook.render.pages import render_pages
@@ -84,13 +84,14 @@ def test_only_packs_have_a_cover(docs):
 
 # --- pagination -------------------------------------------------------------------------
 
-def sheet_height(sheet, *, first: bool, date_lines: bool, phase_headings: bool = True) -> float:
+def sheet_height(sheet, *, first: bool, date_lines: bool, phase_headings: bool = True,
+                 chars_per_line: int = ITEM_CHARS_PER_LINE) -> float:
     used = TITLE_MM if first else 0.0
     for block in sheet:
         if block.step is None:
             used += PHASE_MM if phase_headings else 0
         else:
-            used += STEP_MM + (DATE_LINE_MM if date_lines else 0) + sum(item_height(e) for e in block.step.entries)
+            used += STEP_MM + (DATE_LINE_MM if date_lines else 0) + sum(item_height(e, chars_per_line) for e in block.step.entries)
     return used
 
 
@@ -99,8 +100,9 @@ def test_every_sheet_fits_its_budget_and_keeps_headings_with_items(docs):
         keys = []
         for index, sheet in enumerate(doc.sheets):
             assert sheet, f"{doc.path}: empty sheet {index + 1}"
-            height = sheet_height(sheet, first=index == 0, date_lines=doc.kind == "pack",
-                                  phase_headings=doc.kind != "phase")
+            height = sheet_height(sheet, first=index == 0 and not doc.cover, date_lines=doc.kind == "pack",
+                                  phase_headings=doc.kind != "phase",
+                                  chars_per_line=ITEM_CHARS_PER_LINE if doc.kind == "phase" else ITEM_CHARS_PER_LINE_UNTAGGED)
             assert height <= SHEET_BUDGET_MM, f"{doc.path} sheet {index + 1}: {height:.1f} mm"
             assert sheet[-1].step is not None, f"{doc.path}: sheet {index + 1} ends with a phase heading"
             for block in sheet:

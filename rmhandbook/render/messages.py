@@ -220,6 +220,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_signature": "Signature",
         "form_date": "Date",
         "form_name": "Name",
+        "choose_role": "Choose your role",
+        "your_role": "Your role",
+        "your_next_steps": "Your next steps as {role}",
+        "all_done": "Everything on your checklist is ticked.",
+        "open_checklist": "Open your checklist",
+        "filter_roles": "Show items for",
+        "all_roles": "All roles",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -420,6 +427,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "form_signature": "Unterschrift",
         "form_date": "Datum",
         "form_name": "Name",
+        "choose_role": "Wählen Sie Ihre Rolle",
+        "your_role": "Ihre Rolle",
+        "your_next_steps": "Ihre nächsten Schritte als {role}",
+        "all_done": "Alles auf Ihrer Checkliste ist abgehakt.",
+        "open_checklist": "Checkliste öffnen",
+        "filter_roles": "Punkte anzeigen für",
+        "all_roles": "Alle Rollen",
     },
 }
 

@@ -47,10 +47,13 @@ CONTENT_HEIGHT_MM = 279.4 - MARGIN_MM["top"] - MARGIN_MM["bottom"]  # 241.4
 TITLE_MM = 16.0  # the document title (h1) on the first sheet
 PHASE_MM = 12.0  # a phase heading (h2)
 STEP_MM = 11.0  # a step heading (h3) and its timing line
-DATE_LINE_MM = 8.0  # "Done on ____" under a step heading in a pack
-ITEM_LINE_MM = 5.4  # one line of item text (10.5 pt, line-height 1.35)
-ITEM_GAP_MM = 2.2  # space between items
+DATE_LINE_MM = 5.0  # "Done on ____" after a step's items in a pack (4 mm in Chromium)
+ITEM_LINE_MM = 5.8  # one line of item text (10.5 pt, line-height 1.35; the 3.6 mm box sets the first line)
+ITEM_GAP_MM = 1.6  # space between items
 ITEM_CHARS_PER_LINE = 62  # conservative: the box and the role tag take part of the line
+ITEM_CHARS_PER_LINE_UNTAGGED = 80  # a role's own list and pack show no role tag: the line is longer
+SPLIT_MIN_ITEMS = 5  # a step with this many items may be split across sheets to fill a page ...
+KEEP_ITEMS = 3  # ... when its heading and this many items fit where it starts
 SHEET_BUDGET_MM = CONTENT_HEIGHT_MM - 6  # headroom: the estimates above already run ~7 % high
 
 
@@ -169,10 +172,12 @@ def checklist_documents(hb: Handbook, msg: Messages) -> list[ChecklistDoc]:
         if not phases:
             continue
         docs.append(ChecklistDoc("role", role.id, role.name, f"checklists/roles/{role.id}.md", None,
-                                 phases, paginate(phases, date_lines=False), role_id=role.id))
+                                 phases, paginate(phases, date_lines=False, chars_per_line=ITEM_CHARS_PER_LINE_UNTAGGED),
+                                 role_id=role.id))
         docs.append(ChecklistDoc("pack", role.id, f"{msg('facilitator_pack')}: {role.name}",
                                  f"checklists/packs/{role.id}.md", f"checklists/pdf/pack-{role.id}.pdf",
-                                 phases, paginate(phases, date_lines=True), role_id=role.id, cover=True))
+                                 phases, paginate(phases, date_lines=True, chars_per_line=ITEM_CHARS_PER_LINE_UNTAGGED, title=False),
+                                 role_id=role.id, cover=True))
     for phase in hb.program.phases:
         phases = phase_groups(hb, phase.id)
         if not phases:
@@ -190,24 +195,24 @@ def pdf_documents(docs: Iterable[ChecklistDoc]) -> list[ChecklistDoc]:
 
 # --- pagination ------------------------------------------------------------------------
 
-def item_height(entry: Entry) -> float:
-    lines = max(1, math.ceil(len(entry.text) / ITEM_CHARS_PER_LINE))
+def item_height(entry: Entry, chars_per_line: int = ITEM_CHARS_PER_LINE) -> float:
+    lines = max(1, math.ceil(len(entry.text) / chars_per_line))
     return lines * ITEM_LINE_MM + ITEM_GAP_MM
 
 
-def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool,
-             phase_headings: bool = True) -> tuple[tuple[Block, ...], ...]:
+def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool, phase_headings: bool = True,
+             chars_per_line: int = ITEM_CHARS_PER_LINE, title: bool = True) -> tuple[tuple[Block, ...], ...]:
     """Cut a checklist into sheets that each fit on one page of A4 and of Letter.
 
     A phase heading never ends a sheet, a step heading always has its first
     item below it, and a step moves whole to the next sheet when it would not
-    fit; only a step longer than a page is split, and its rest carries the
-    heading again, marked as continued. A sheet that goes on with a phase
+    fit; only a step longer than a page, or a long step whose heading and first
+    items fit, is split, and its rest carries the heading again, marked as continued. A sheet that goes on with a phase
     begins with the phase's name, marked as continued.
     """
     sheets: list[list[Block]] = []
     sheet: list[Block] = []
-    used = TITLE_MM  # the first sheet carries the document title
+    used = TITLE_MM if title else 0.0  # the first sheet carries the document title (a pack's is on its cover)
     step_head = STEP_MM + (DATE_LINE_MM if date_lines else 0)
 
     def new_sheet() -> None:
@@ -218,13 +223,17 @@ def paginate(phases: tuple[PhaseGroup, ...], *, date_lines: bool,
     for phase in phases:
         phase_cost = PHASE_MM if phase_headings else 0.0
         for index, step in enumerate(phase.steps):
-            heights = [item_height(e) for e in step.entries]
+            heights = [item_height(e, chars_per_line) for e in step.entries]
             lead = phase_cost if index == 0 else 0.0
             # a step that does not fit here moves on whole if a fresh sheet holds it, and
             # a step too long for any sheet starts here if its heading and first item fit
             whole = lead + step_head + sum(heights)
             fits_fresh = whole + (phase_cost if index > 0 else 0.0) <= SHEET_BUDGET_MM
-            if sheet and used + whole > SHEET_BUDGET_MM and (
+            # a long step may start here too when its heading and first few items fit: a half-empty
+            # page before it is worse than a step that goes on overleaf, named again
+            starts_here = (len(heights) >= SPLIT_MIN_ITEMS
+                           and used + lead + step_head + sum(heights[:KEEP_ITEMS]) <= SHEET_BUDGET_MM)
+            if sheet and used + whole > SHEET_BUDGET_MM and not starts_here and (
                     fits_fresh or used + lead + step_head + heights[0] > SHEET_BUDGET_MM):
                 new_sheet()
                 if index > 0 and phase_headings:  # the phase is named again where it goes on

@@ -41,6 +41,10 @@
     if (done) storage.setItem(key(id), "1"); else storage.removeItem(key(id));
   }
 
+  // the home page reads the same ticks (home.js) and remembers the reader's role next to them
+  window.RMH = window.RMH || {};
+  window.RMH.ticks = { load: load, storage: storage, scope: scope };
+
   function boxes(root) {
     return Array.prototype.slice.call(root.querySelectorAll(".rmh-checklist__item[data-item] input.rmh-check"));
   }
@@ -100,6 +104,60 @@
     setTimeout(done, 0);
   }
 
+  function roleOf(item) {
+    var badge = item.querySelector(".rmh-role");
+    var m = badge && /rmh-role--(\S+)/.exec(badge.className);
+    return m ? { id: m[1], name: badge.textContent } : null;
+  }
+
+  // "Only my role": where a page mixes the items of several roles, buttons that show one role's
+  // items (and the steps that have any); on screen only, since print counts on every item.
+  function addRoleFilter(article) {
+    if (article.querySelector(".rmh-role-filter") || !article.querySelector(".rmh-print-doc")) return;
+    var items = Array.prototype.slice.call(article.querySelectorAll(".rmh-checklist__item[data-item]"));
+    var roles = [], names = {};
+    items.forEach(function (item) {
+      var role = roleOf(item);
+      if (role && !(role.id in names)) { names[role.id] = role.name; roles.push(role.id); }
+    });
+    if (roles.length < 2) return;
+    var bar = document.createElement("div");
+    bar.className = "rmh-role-filter";
+    bar.setAttribute("role", "group");
+    var label = document.createElement("span");
+    label.className = "rmh-role-filter__label";
+    label.id = "rmh-role-filter-label";
+    label.textContent = t("filter_roles", "Show items for");
+    bar.setAttribute("aria-labelledby", label.id);
+    bar.appendChild(label);
+    var buttons = [];
+    function show(roleId) {
+      items.forEach(function (item) {
+        var role = roleOf(item);
+        item.classList.toggle("rmh-filtered-out", roleId !== "" && (!role || role.id !== roleId));
+      });
+      article.querySelectorAll(".rmh-step-group, .rmh-checklist").forEach(function (group) {
+        var any = group.querySelector(".rmh-checklist__item:not(.rmh-filtered-out)");
+        group.classList.toggle("rmh-filtered-out", roleId !== "" && !any);
+      });
+      buttons.forEach(function (b) { b.setAttribute("aria-pressed", String(b._rmhRole === roleId)); });
+    }
+    [""].concat(roles).forEach(function (roleId) {
+      var b = document.createElement("button");
+      b.type = "button";
+      b._rmhRole = roleId;
+      b.className = roleId ? "rmh-filter--" + roleId : "";
+      b.textContent = roleId ? names[roleId] : t("all_roles", "All roles");
+      b.addEventListener("click", function () { show(roleId); });
+      buttons.push(b);
+      bar.appendChild(b);
+    });
+    var toolbar = article.querySelector(".rmh-checklist-toolbar");
+    var anchor = toolbar || article.querySelector(".rmh-checklist");
+    anchor.parentNode.insertBefore(bar, toolbar ? toolbar.nextSibling : anchor);
+    show("");
+  }
+
   function refresh() {
     document.querySelectorAll(".rmh-checklist-toolbar").forEach(function (bar) {
       if (bar._rmhUpdate) bar._rmhUpdate();
@@ -132,6 +190,7 @@
         fillToolbar(bar, list);
       });
     }
+    addRoleFilter(article);
     refresh();
   }
 
