@@ -172,11 +172,13 @@ def checklist_documents(hb: Handbook, msg: Messages) -> list[ChecklistDoc]:
         if not phases:
             continue
         docs.append(ChecklistDoc("role", role.id, role.name, f"checklists/roles/{role.id}.md", None,
-                                 phases, paginate(phases, date_lines=False, chars_per_line=ITEM_CHARS_PER_LINE_UNTAGGED),
+                                 phases, paginate(phases, date_lines=False,
+                                                  chars_per_line=ITEM_CHARS_PER_LINE_UNTAGGED),
                                  role_id=role.id))
         docs.append(ChecklistDoc("pack", role.id, f"{msg('facilitator_pack')}: {role.name}",
                                  f"checklists/packs/{role.id}.md", f"checklists/pdf/pack-{role.id}.pdf",
-                                 phases, paginate(phases, date_lines=True, chars_per_line=ITEM_CHARS_PER_LINE_UNTAGGED, title=False),
+                                 phases, paginate(phases, date_lines=True,
+                                                  chars_per_line=ITEM_CHARS_PER_LINE_UNTAGGED, title=False),
                                  role_id=role.id, cover=True))
     for phase in hb.program.phases:
         phases = phase_groups(hb, phase.id)
