@@ -20,11 +20,9 @@ import pytest
 import yaml
 from mkdocs.exceptions import Abort
 
-from harness import REPO, RequestLog, build_site, launch_browser, serve_directory
+from harness import REPO, RequestLog, build_site, serve_directory
 from test_output_safety import HOSTILE, _prose_fields, _set
 
-pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import sync_playwright  # noqa: E402
 
 OUTSIDE = "http://203.0.113.9"  # TEST-NET-3: a request to it is a request to another host
 CONFIG_CLOBBER = ('{"base": ".", "features": [], "search": "x", "translations": {"search.result.none": '
@@ -146,7 +144,7 @@ def _search(page, base: str) -> int:
 
 
 @pytest.mark.parametrize("site", ["default", "northwind"])
-def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile_sites, site):
+def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile_sites, site, browser):
     folder = hostile_sites[site]
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("index.html"))
     assert len(pages) >= 30
@@ -156,8 +154,7 @@ def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile
         pages = [p for p in pages if p.count("/") <= 1 or p.startswith(("roles/", "steps/agree-communication/"))]
     dialogs: list[str] = []
     requests = RequestLog()
-    with serve_directory(folder) as base, sync_playwright() as p:
-        browser = launch_browser(p)
+    with serve_directory(folder) as base:
         context = browser.new_context()
         # matched in the browser's driver, not in Python: only requests to other hosts are stopped
         context.route(re.compile(r"^(?!http://127\.0\.0\.1[:/])(?!data:|blob:|about:)"), lambda route: route.abort())
@@ -179,7 +176,7 @@ def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile
         if site == "northwind":
             page.goto(base + "assets/rmhandbook/org/logo.svg", wait_until="load")
             page.mouse.click(10, 10)
-        browser.close()
+        context.close()
     assert not dialogs, dialogs[:5]
     assert not requests.outside, requests.outside[:5]
     assert len(requests.urls) > len(pages)  # the pages really loaded their own assets
