@@ -442,16 +442,7 @@ class HandbookBuilder:
         checks_from = len(diags)
         handbook = Handbook(content_dir, program, program_doc, terms or Terms({}), ordered_items(items, program),
                             glossary, glossary_doc, organization=profile, hidden=hidden, overlaid=overlaid)
-        check_program(program, program_doc, diags)
-        check_items(handbook, diags)
-        check_prose([program_doc, glossary_doc, profile.doc if profile else None,
-                     *(item.doc for kind_items in items.values() for item in kind_items.values())], diags)
-        if profile is not None:
-            program, kept = drop_hidden_references(handbook.program, handbook.program_doc, handbook.items,
-                                                   profile, hidden, diags)
-            handbook = dataclasses.replace(handbook, program=program, items=kept)
-        check_references(handbook, diags, present)
-        check_unvalidated(handbook, failed, present, diags)
+        handbook = _cross_checked(handbook, failed, present, diags)
         handbook = self._translate(handbook, language, translations, terms, diags)
         if diags.errors:
             raise ContentError(diags)
@@ -459,6 +450,22 @@ class HandbookBuilder:
         if signature is not None:  # (the objects it names stay alive in the caches above)
             self._built[content_dir] = (signature, handbook, diags.since(checks_from))
         return handbook
+
+
+def _cross_checked(handbook: Handbook, failed: list, present: dict[str, set[str]], diags: Diagnostics) -> Handbook:
+    """The checks across files; an organization's handbook without the links to what it hides."""
+    profile = handbook.organization
+    check_program(handbook.program, handbook.program_doc, diags)
+    check_items(handbook, diags)
+    check_prose([handbook.program_doc, handbook.glossary_doc, profile.doc if profile else None,
+                 *(item.doc for kind_items in handbook.items.values() for item in kind_items.values())], diags)
+    if profile is not None:
+        program, kept = drop_hidden_references(handbook.program, handbook.program_doc, handbook.items,
+                                               profile, handbook.hidden, diags)
+        handbook = dataclasses.replace(handbook, program=program, items=kept)
+    check_references(handbook, diags, present)
+    check_unvalidated(handbook, failed, present, diags)
+    return handbook
 
 
 def load_handbook(content_dir: Path | str, diags: Diagnostics | None = None,

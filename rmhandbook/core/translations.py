@@ -81,6 +81,11 @@ SPECS: dict[str, dict[str, Any]] = {
     "sessions": {"title": TEXT, "goal": TEXT, "preparation": ByKey(LIST),
                  "agenda": Each({"title": TEXT, "details": TEXT}), "reflection": {"mentor": TEXT, "mentee": TEXT},
                  "tags": LIST},
+    "forms": {"title": TEXT, "summary": TEXT, "purpose": TEXT,
+              "sections": ById("id", {"title": TEXT, "intro": TEXT,
+                                      "fields": ById("id", {"label": TEXT, "help": TEXT, "options": LIST,
+                                                            "low": TEXT, "high": TEXT})}),
+              "tags": LIST},
 }
 
 SourceHash = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z2-7]{7}$"),
