@@ -162,3 +162,45 @@ def plugin_cache() -> dict | None:
     except (ImportError, AttributeError, KeyError):
         return None
     return cache if isinstance(cache, dict) else None
+
+
+# --- mkdocs-static-i18n's language of the build -----------------------------------------------------
+#
+# mkdocs-static-i18n builds the site once per language; each non-default language's pages go into a
+# folder of its name (`fr/`). Which build is running is the plugin's `current_language` and
+# `default_language` (attributes of its plugin object, not a promised interface; tested with 1.3).
+
+I18N_MODULE = "mkdocs_static_i18n"
+
+
+def i18n_plugin(config: Any) -> Any:
+    """The mkdocs-static-i18n plugin object of this site, or None."""
+    for plugin in (getattr(config, "plugins", None) or {}).values():
+        if type(plugin).__module__.split(".", 1)[0] == I18N_MODULE:
+            return plugin
+    return None
+
+
+def i18n_language_folder(plugin: Any) -> str | None:
+    """The folder of the language being built (`fr`), "" for the default language, None when the
+    plugin's attributes are not there (the caller then treats the build as the default language's)."""
+    current = getattr(plugin, "current_language", None)
+    try:
+        default = getattr(plugin, "default_language", None)
+    except Exception:  # a property over the plugin's config, which may have changed shape
+        default = None
+    if not isinstance(current, str) or not isinstance(default, str):
+        return None
+    return "" if current == default else current
+
+
+def i18n_locales(plugin: Any) -> tuple[str, list[str]] | None:
+    """(default language, the other languages) from the plugin's `languages:` option; None if unreadable."""
+    try:
+        languages = [(lang.locale, bool(lang.default)) for lang in plugin.config.languages]
+    except (AttributeError, TypeError):
+        return None
+    default = next((locale for locale, is_default in languages if is_default), None)
+    if not isinstance(default, str) or not all(isinstance(locale, str) for locale, _ in languages):
+        return None
+    return default, [locale for locale, _ in languages if locale != default]
