@@ -96,6 +96,13 @@ def test_mkdocs_static_i18n_builds_the_handbook_into_every_language(tmp_path):
     assert not (site / "fr" / "assets" / "rmhandbook").exists()  # assets once, at the root
     fr_home = _text(site / "fr" / "index.html")
     assert 'href="about/"' in fr_home and "about.fr" not in fr_home  # the translation is not a nav entry
+    # Material's language switcher leads to the same page in the other language's site
+    assert 'href="../../fr/steps/first-meeting/" hreflang="fr"' in _text(site / "steps" / "first-meeting" / "index.html")
+    fr_step = _text(site / "fr" / "steps" / "first-meeting" / "index.html")
+    assert 'href="../../../steps/first-meeting/" hreflang="en"' in fr_step
+    sitemap = _text(site / "sitemap.xml")  # i18n's sitemap lists the handbook in both languages
+    assert "fr/steps/first-meeting/</loc>" in sitemap
+    assert re.search(r'hreflang="en" href="[^"]*/?steps/first-meeting/"', sitemap)
 
 
 def test_without_i18ns_language_attributes_the_pages_go_to_the_root(caplog):
@@ -117,6 +124,8 @@ def test_without_i18ns_language_attributes_the_pages_go_to_the_root(caplog):
     assert page.dest_uri == "steps/a/index.html"
     assert "put at the site's root" in caplog.text
     assert coexistence.other_language_folders(config) == []
+    assert internals.i18n_adopt(Moved(), [page], [{}]) is False  # no switcher links, nothing changed
+    assert not hasattr(page, "alternates")
 
 
 def test_translations_are_known_by_suffix_and_by_folder():

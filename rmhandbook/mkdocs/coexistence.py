@@ -91,17 +91,34 @@ def _target(page: str, link: str) -> str:
 
 def place_for_language(config: Any, files: Iterable[Any], log: Any) -> str:
     """Put generated pages where mkdocs-static-i18n puts the default language's pages in the build
-    of another language (`fr/steps/x/`), as its `fallback_to_default` does for pages of one language.
-    Returns the folder ("" in the default language's build). Assets stay at the site's root,
-    where every language's pages link them."""
+    of another language (`fr/steps/x/`), as its `fallback_to_default` does for a page that has no
+    translation, and give them its language switcher's links and sitemap entries. Returns the
+    folder ("" in the default language's build). Assets stay at the site's root, where every
+    language's pages link them."""
     plugin = internals.i18n_plugin(config)
     folder = internals.i18n_language_folder(plugin) if plugin is not None else ""
     if folder is None:
         log.info("rmhandbook: the language mkdocs-static-i18n is building is unknown (a newer version?); "
                  "the handbook's pages are put at the site's root")
         return ""
+    pages = [f for f in files if f.is_documentation_page()]
     if folder:
-        for f in files:
-            if f.is_documentation_page():
-                f.dest_uri = f"{folder}/{f.dest_uri}"
+        for f in pages:
+            f.dest_uri = f"{folder}/{f.dest_uri}"
+    locales = internals.i18n_locales(plugin)
+    if locales is not None and pages:
+        default, others = locales
+        alternates = [_alternates(f.url[len(folder) + 1:] if folder else f.url, default, others) for f in pages]
+        if not internals.i18n_adopt(plugin, pages, alternates):
+            log.info("rmhandbook: mkdocs-static-i18n's language switcher and sitemap cannot be given the "
+                     "handbook's pages (a newer version?)")
     return folder
+
+
+def _alternates(url: str, default: str, others: list[str]) -> dict[str, Any]:
+    """The page's address in every language's site, from its address in the default language's."""
+    url = "" if url in ("./", ".") else url
+    out: dict[str, Any] = {default: internals.I18nAlternate(url or "./")}
+    for lang in others:
+        out[lang] = internals.I18nAlternate(f"{lang}/{url}")
+    return out

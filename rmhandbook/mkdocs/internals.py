@@ -204,3 +204,34 @@ def i18n_locales(plugin: Any) -> tuple[str, list[str]] | None:
     if not isinstance(default, str) or not all(isinstance(locale, str) for locale, _ in languages):
         return None
     return default, [locale for locale, _ in languages if locale != default]
+
+
+class I18nAlternate:
+    """Another language's version of a page, as mkdocs-static-i18n's language switcher and sitemap read it."""
+
+    page = None
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def i18n_adopt(plugin: Any, pages: list, alternates: list[dict[str, Any]]) -> bool:
+    """Make generated pages what mkdocs-static-i18n makes a default-language page without translation:
+    the attributes its language switcher reads (`locale`, `alternates`, ...) and an entry in its
+    list of pages for the sitemap. False (and nothing changed) when its objects are not as expected."""
+    per_language = getattr(plugin, "i18n_files_per_language", None)
+    current = getattr(plugin, "current_language", None)
+    locales = i18n_locales(plugin)
+    if not isinstance(per_language, dict) or not isinstance(current, str) or locales is None:
+        return False
+    listed = per_language.get(current)
+    if not isinstance(listed, list):
+        return False
+    for f, others in zip(pages, alternates, strict=True):
+        f.locale = locales[0]
+        f.localization = None
+        f.locale_alternate_of = current
+        f.norm_src_uri = f.src_uri
+        f.alternates = {**others, current: f}
+    listed.extend(pages)
+    return True
