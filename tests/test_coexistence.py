@@ -32,10 +32,19 @@ def _project(tmp_path: Path, plugins: str, extra: str = "") -> Path:
     return root
 
 
+# A proxy nobody listens on: any download a plugin tries fails at once, as on a machine without internet
+OFFLINE = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9", "NO_PROXY": "",
+           "http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9", "no_proxy": ""}
+
+
+def _run(root: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **OFFLINE}
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=600)
+
+
 def _build(root: Path) -> Path:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    run = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict"], cwd=root, env=env,
-                         capture_output=True, text=True, timeout=600)
+    run = _run(root)
     assert run.returncode == 0, run.stdout + run.stderr
     return root / "site"
 
@@ -149,6 +158,13 @@ def test_materials_privacy_plugin_builds_offline_with_unpkg_excluded(tmp_path):
     assert re.search(r'<a href="https://www\.mkdocs\.org/" target="_blank" rel="noopener"', links)  # the plugin ran
     assert (site / "steps" / "first-meeting" / "index.html").is_file()
     assert "unpkg.com" not in _text(site / "steps" / "first-meeting" / "index.html")
+
+
+def test_materials_privacy_plugin_fails_offline_without_the_exclude(tmp_path):
+    # what the exclude above is for: Material's own script names a file on unpkg.com
+    run = _run(_project(tmp_path, "  - privacy\n"))
+    assert run.returncode != 0
+    assert "Couldn't retrieve https://unpkg.com/mermaid" in run.stderr
 
 
 # --- Material's offline, tags and blog plugins -----------------------------------------------------
