@@ -2,14 +2,16 @@
 
 The plugin relies on a few things these packages do not promise: replacing
 `File.is_modified` on a file object, the search plugin's list of entries, the
-titles MkDocs keeps on a page object, the text of one MkDocs warning, and
-watchdog's poll interval. Each function here checks that what it uses is
+titles MkDocs keeps on a page object, the text of one MkDocs warning,
+watchdog's poll interval, and mkdocs-static-i18n's language of the build and
+page attributes. Each function here checks that what it uses is
 there; when it is not, it does nothing and says so, and the caller falls back
 to the public path (a full build, MkDocs' own poll interval). The tests take
 each internal away and check the fallback.
 
 Tested with the versions in TESTED_WITH; a new release of any of them is a
-reason to run `tests/test_live_reload.py` and `tests/test_parallel_build.py`.
+reason to run `tests/test_live_reload.py` and `tests/test_parallel_build.py` (for
+mkdocs-static-i18n: `tests/test_coexistence.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-TESTED_WITH = {"mkdocs": ">=1.6,<1.7", "mkdocs-material": ">=9.5,<10", "watchdog": ">=2,<8"}
+TESTED_WITH = {"mkdocs": ">=1.6,<1.7", "mkdocs-material": ">=9.5,<10", "watchdog": ">=2,<8",
+               "mkdocs-static-i18n": ">=1.3,<1.4"}
 
 
 # --- files MkDocs may skip in a dirty build ---------------------------------------------------
