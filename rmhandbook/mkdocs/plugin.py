@@ -20,8 +20,8 @@ from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
-from rmhandbook.core.languages import LANGUAGES
-from rmhandbook.mkdocs import internals, live_reload, split
+from rmhandbook.core.languages import LANGUAGES, language_list_problems
+from rmhandbook.mkdocs import internals, languages, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
@@ -45,6 +45,9 @@ class RmHandbookConfig(base.Config):
     language = c.Optional(c.Choice(LANGUAGES))
     """Language of the default handbook: its labels, its prose from `<content_dir>/i18n/<language>/` and Material's
     interface and search (default: the source's, en). An organization's `language` wins."""
+    languages = c.Optional(c.ListOfItems(c.Type(str)))
+    """Languages to publish the default handbook in, in one build: the first at the site's root, each other one in a
+    folder of its code (`en/`), with a language switcher on every page (`rmhandbook build` builds them all)."""
     paper = c.Optional(c.Choice(PAPERS))
     """Paper the site prints on: `a4` or `letter` (default: the organization's `paper`, else a4)."""
     checklist_pdfs = c.Type(bool, default=False)
@@ -58,7 +61,23 @@ class RmHandbookConfig(base.Config):
         for key in unknown:
             failed.append((key, f"rmhandbook has no option `{key}`.{did_you_mean(key, known)} "
                                 f"Its options are: {', '.join(known)}."))
+        if not failed and self.get("languages") is not None:
+            failed += self._languages_problems()
         return failed, warnings
+
+    def _languages_problems(self) -> list[tuple[str, str]]:
+        languages = self["languages"]
+        if not languages:
+            return [("languages", "lists no language; list the site's languages, for example `languages: [de, en]`, "
+                                  "or leave the option out")]
+        root = Path(self.config_file_path or "mkdocs.yml").resolve().parent
+        failed = [("languages", f"entry {index + 1}: {message}")
+                  for index, message in language_list_problems(languages, root / self["content_dir"])]
+        if self.get("language") is not None and self["language"] != languages[0]:
+            failed.append(("language", f"`{self['language']}` is not the first of `languages` ({', '.join(languages)}), "
+                                       "the language at the site's root; leave `language` out, or put it first in "
+                                       f"`languages`, for example `languages: [{self['language']}, {languages[0]}]`"))
+        return failed
 
 
 def option_names() -> list[str]:
@@ -83,8 +102,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(100)
     def on_config(self, config):
         settings, self.share = environment_settings(self.config, option_names())
+        self.layout = languages.from_environment()  # set when this build is one language of a site's several
         try:
-            self._parts = load_parts(config, settings, log, split_share=self.share)
+            self._parts = load_parts(config, settings, log, split_share=self.share, layout=self.layout)
         except PluginError as exc:
             if not self.serving:
                 raise
@@ -161,12 +181,13 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
         env.bytecode_cache = BYTECODE
         pages = self._doc_files = files.documentation_pages()
+        elsewhere = self.layout.elsewhere() if self.layout is not None else ()  # the other languages' pages
         if self._rebuild is not None:
             self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans,
-                                      site_path=served_path(config.site_url))
+                                      site_path=served_path(config.site_url), elsewhere=elsewhere)
         else:
             self._links = SiteChecker(len(pages), worker=False if self.share else None,
-                                      site_path=served_path(config.site_url))
+                                      site_path=served_path(config.site_url), elsewhere=elsewhere)
         # the build order, as the search index writes page locations (a split build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
@@ -174,6 +195,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # After the search plugin indexed the page: in a live reload, the entries it made for this page.
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
+        if self.layout is not None:  # the language switcher leads to this page in the other languages
+            context["rmhandbook_alternates"] = self.layout.page_alternates(page.url)
         if self._rebuild is not None:
             live_reload.note_search_entries(self._rebuild, config, page.url)
         return context
