@@ -66,6 +66,13 @@ class SiteLanguages:
             return ("../",)
         return tuple(self.folder(lang) for lang in self.languages[1:])
 
+    def served_path(self, site_url: str | None) -> str:
+        """Where this language's pages are served, for the link check: its `site_url`'s path (the plugin puts the
+        folder into a site_url), else the folder under the host's root, where MkDocs' 404 page assumes the site."""
+        from rmhandbook.outputs.linkcheck import served_path
+
+        return served_path(site_url) if site_url else "/" + self.folder(self.current)
+
     def encode(self) -> str:
         return f"{','.join(self.languages)}/{self.current}"
 

@@ -181,13 +181,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
         env.bytecode_cache = BYTECODE
         pages = self._doc_files = files.documentation_pages()
-        elsewhere = self.layout.elsewhere() if self.layout is not None else ()  # the other languages' pages
+        site_path, elsewhere = served_path(config.site_url), ()
+        if self.layout is not None:  # one language of several: links into the others are checked with the whole site
+            site_path, elsewhere = self.layout.served_path(config.site_url), self.layout.elsewhere()
         if self._rebuild is not None:
             self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans,
-                                      site_path=served_path(config.site_url), elsewhere=elsewhere)
+                                      site_path=site_path, elsewhere=elsewhere)
         else:
             self._links = SiteChecker(len(pages), worker=False if self.share else None,
-                                      site_path=served_path(config.site_url), elsewhere=elsewhere)
+                                      site_path=site_path, elsewhere=elsewhere)
         # the build order, as the search index writes page locations (a split build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env

@@ -171,7 +171,8 @@ def parallel_build(cfg, config_file: str, target: Path, staging: Path, overrides
             raise Abort(failed[0].error)
         _join_shares(staging, folders[1:], first.page_urls)
         layout = languages.from_environment()  # one language of several: the others are checked with the whole site
-        broken = check_site_links(staging, load_scans(links), site_path=served_path(cfg.site_url),
+        broken = check_site_links(staging, load_scans(links),
+                                  site_path=layout.served_path(cfg.site_url) if layout else served_path(cfg.site_url),
                                   elsewhere=layout.elsewhere() if layout is not None else ())
         if broken:
             sources = {k: v for r in results for k, v in r.page_sources.items()}

@@ -24,7 +24,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 # (tag, attribute) pairs that point at another resource
 _LINK_ATTRIBUTES = {
@@ -174,6 +174,8 @@ def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str],
         """(the file a link's path points at, or why it is broken); the same nav link recurs on every page."""
         key = (base, path)
         if key not in resolved:
+            if path.startswith("/"):  # as a browser reads it: `..` above the host's root stays at the root
+                path = urlsplit(urljoin("http://host/", path)).path
             if not path.startswith("/"):
                 joined = posixpath.join(base, path)
             elif path.startswith(site_path):
