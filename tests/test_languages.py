@@ -18,7 +18,7 @@ from harness import REPO, serve_directory
 from rmhandbook.cli import main
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import load_handbook
-from rmhandbook.mkdocs.languages import SiteLanguages
+from rmhandbook.mkdocs.layout import SiteLanguages
 
 LOGO = REPO / "tests" / "corpus" / "org-bad-colour" / "content" / "orgs" / "acme" / "logo.svg"
 SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
@@ -131,6 +131,57 @@ def test_the_plugins_languages_option_is_checked_like_a_profiles(tmp_path, capsy
     assert "option 'languages': entry 2: `de` has no translation" in err
     assert "entry 3: `en` is listed twice (also as entry 1)" in err
     assert not (tmp_path / "out").exists()
+
+
+def test_the_plugins_language_must_be_the_first_of_its_languages(tmp_path, capsys):
+    project = scaffold_project(tmp_path, "      language: de\n      languages: [en, de]\n")
+    assert main(["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(tmp_path / "out")]) == 1
+    assert ("option 'language': `de` is not the first of `languages` (en, de), the language at the site's root; "
+            "leave `language` out, or put it first in `languages`, for example `languages: [de, en]`"
+            ) in capsys.readouterr().err
+
+
+def scaffold_project(tmp_path: Path, plugin_options: str) -> Path:
+    """`rmhandbook new` with a German translation folder (only the program's name) and these plugin options."""
+    project = tmp_path / "project"
+    assert main(["new", str(project)]) == 0
+    german = project / "content" / "i18n" / "de"
+    german.mkdir(parents=True)
+    (german / "program.yml").write_text("name: Das Programm auf Deutsch\n", encoding="utf-8")
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - rmhandbook:\n      content_dir: content\n",
+        "  - rmhandbook:\n      content_dir: content\n" + plugin_options), encoding="utf-8")
+    return project
+
+
+def test_the_default_handbook_publishes_its_languages_with_rmhandbook_build(tmp_path, capsys, caplog):
+    from harness import build_site
+
+    project = scaffold_project(tmp_path, "      languages: [en, de]\n")
+    out = tmp_path / "site"
+    assert main(["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(out), "-q"]) == 0
+    home, german = (out / "index.html").read_text(encoding="utf-8"), (out / "de" / "index.html").read_text("utf-8")
+    assert '<html lang="en"' in home and '<html lang="de"' in german
+    assert "Das Programm auf Deutsch" in german and "Das Programm auf Deutsch" not in home
+    assert 'href="de/" hreflang="de" lang="de" target="_self"' in home
+    assert 'href="../de/" hreflang="de" lang="de" target="_self"' in german
+    # plain `mkdocs build` writes the first language, says so, and links to no language it did not write
+    caplog.set_level("INFO", logger="mkdocs.plugins.rmhandbook")
+    plain = build_site(project / "mkdocs.yml", tmp_path / "plain")
+    assert not (plain / "de").exists() and "md-select__link" not in (plain / "index.html").read_text("utf-8")
+    assert "this build writes the handbook in `en` only; `rmhandbook build` publishes every language" in caplog.text
+
+
+def test_a_page_folder_where_a_language_goes_stops_the_build_and_keeps_the_site(tmp_path, capsys):
+    project = scaffold_project(tmp_path, "      languages: [en, de]\n")
+    (project / "content" / "de").mkdir()
+    (project / "content" / "de" / "index.md").write_text("# Mine\n", encoding="utf-8")
+    out = tmp_path / "site"
+    assert main(["build", "-f", str(project / "mkdocs.yml"), "--site-dir", str(out), "-q"]) == 1
+    assert "the site in `en` has a folder `de/` of its own (a page of the docs folder?), where the handbook in `de` " \
+           "goes; rename that folder." in capsys.readouterr().err
+    assert not out.exists()
 
 
 # --- a site in two languages ---------------------------------------------------------------------

@@ -32,9 +32,9 @@ def language_list_problems(languages: Sequence[object], content_dir: Path,
                              f"is listed once, {example}."))
         elif code != DEFAULT_LANGUAGE and not (Path(content_dir) / I18N_FOLDER / str(code)).is_dir():
             folder = Path(content_dir) / I18N_FOLDER / str(code)
-            problems.append((index, f"`{code}` has no translation: there is no folder {display(folder)}/. Every language of "
-                             f"the site gets the whole handbook in it; add the translation there (`rmhandbook "
-                             f"translations --lang {code}` lists the files to write), or leave `{code}` out, "
-                             f"for example `languages: [{DEFAULT_LANGUAGE}]`."))
+            problems.append((index, f"`{code}` has no translation: there is no folder {display(folder)}/. "
+                             "Every language of the site gets the whole handbook in it; add the translation there "
+                             f"(`rmhandbook translations --lang {code}` lists the files to write), or leave `{code}` "
+                             f"out, for example `languages: [{DEFAULT_LANGUAGE}]`."))
         seen.setdefault(code, index)
     return problems

@@ -21,8 +21,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.languages import LANGUAGES, language_list_problems
-from rmhandbook.mkdocs import internals, languages, live_reload, split
-from rmhandbook.mkdocs.settings import environment_settings
+from rmhandbook.mkdocs import internals, live_reload, split
+from rmhandbook.mkdocs.layout import from_environment as site_languages_of_build
+from rmhandbook.mkdocs.settings import environment_settings, variable
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
@@ -73,10 +74,14 @@ class RmHandbookConfig(base.Config):
         root = Path(self.config_file_path or "mkdocs.yml").resolve().parent
         failed = [("languages", f"entry {index + 1}: {message}")
                   for index, message in language_list_problems(languages, root / self["content_dir"])]
-        if self.get("language") is not None and self["language"] != languages[0]:
-            failed.append(("language", f"`{self['language']}` is not the first of `languages` ({', '.join(languages)}), "
-                                       "the language at the site's root; leave `language` out, or put it first in "
-                                       f"`languages`, for example `languages: [{self['language']}, {languages[0]}]`"))
+        first, given = languages[0], self.get("language")
+        if given is not None and given != first and os.environ.get(variable("language")) == given:
+            if given not in languages:  # (`rmhandbook build` sets it to each of `languages` in turn)
+                failed.append(("language", f"`{given}` is not one of `languages` ({', '.join(languages)})"))
+        elif given is not None and given != first:
+            failed.append(("language", f"`{given}` is not the first of `languages` ({', '.join(languages)}), the "
+                                       "language at the site's root; leave `language` out, or put it first in "
+                                       f"`languages`, for example `languages: [{given}, {first}]`"))
         return failed
 
 
@@ -102,7 +107,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(100)
     def on_config(self, config):
         settings, self.share = environment_settings(self.config, option_names())
-        self.layout = languages.from_environment()  # set when this build is one language of a site's several
+        self.layout = site_languages_of_build()  # set when this build is one language of a site's several
         try:
             self._parts = load_parts(config, settings, log, split_share=self.share, layout=self.layout)
         except PluginError as exc:

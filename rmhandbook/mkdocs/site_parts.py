@@ -23,7 +23,7 @@ from rmhandbook.core.handbook import Handbook, shared_builder
 from rmhandbook.core.languages import DEFAULT_LANGUAGE
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
-from rmhandbook.mkdocs.languages import SiteLanguages
+from rmhandbook.mkdocs.layout import SiteLanguages
 from rmhandbook.mkdocs.settings import Settings, Share
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
 from rmhandbook.render.cache import PageCache, shared_page_cache

@@ -114,7 +114,8 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
         with atomic_directory(target, Mark(SITE, organization), guard) as staging:
             cfg.site_dir = str(staging)
             if several:
-                languages.build_languages(str(config_file), target, staging, overrides, strict, jobs, several)
+                languages.build_languages(str(config_file), target, staging, overrides, strict, jobs, several,
+                                          run_build)
             elif shares > 1:
                 split.parallel_build(cfg, str(config_file), target, staging, overrides, strict, shares)
             else:

@@ -21,7 +21,8 @@ from typing import Any
 
 from markupsafe import Markup
 
-from rmhandbook.mkdocs import internals, languages
+from rmhandbook.mkdocs import internals
+from rmhandbook.mkdocs import layout as site_layout
 from rmhandbook.mkdocs.settings import Share, plugin_settings
 from rmhandbook.mkdocs.workers import LogCollector, worker_pool
 from rmhandbook.render.pages import Page
@@ -170,7 +171,7 @@ def parallel_build(cfg, config_file: str, target: Path, staging: Path, overrides
         if failed:  # one share's reason stands for all (each checked the same content and config)
             raise Abort(failed[0].error)
         _join_shares(staging, folders[1:], first.page_urls)
-        layout = languages.from_environment()  # one language of several: the others are checked with the whole site
+        layout = site_layout.from_environment()  # one language of several: the others are checked with the whole site
         broken = check_site_links(staging, load_scans(links),
                                   site_path=layout.served_path(cfg.site_url) if layout else served_path(cfg.site_url),
                                   elsewhere=layout.elsewhere() if layout is not None else ())
