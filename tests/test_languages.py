@@ -247,9 +247,13 @@ def test_calendar_data_on_each_sessions_page_is_in_its_language(two_language_sit
 
 @pytest.mark.browser
 def test_a_reader_switches_language_on_a_step_page_and_searches_in_each(two_language_site, page_factory):
+    from test_accessibility import _unexpected, _violations
+
     with serve_directory(two_language_site) as base:
         page, _ = page_factory(base + STEP + "/")
         german_h1 = page.locator("h1").first.inner_text()
+        ticked = page.locator(".rmh-checklist__item[data-item] input.rmh-check").nth(1)
+        ticked.check()  # a tick survives the switch: the item has the same id, the languages share the site's ticks
         page.hover(".md-header__option .md-select")
         page.click(".md-select__link[hreflang=en]")
         page.wait_for_url(base + "en/" + STEP + "/")
@@ -257,6 +261,9 @@ def test_a_reader_switches_language_on_a_step_page_and_searches_in_each(two_lang
         english_h1 = page.locator("h1").first.inner_text()
         assert english_h1 != german_h1
         assert english_h1 == load_handbook(REPO / "content").steps["first-meeting"].title
+        boxes = page.locator(".rmh-checklist__item[data-item] input.rmh-check")
+        assert [boxes.nth(i).is_checked() for i in range(3)] == [False, True, False]
+        assert _unexpected(_violations(page)) == []
         page.hover(".md-header__option .md-select")
         page.click(".md-select__link[hreflang=de]")
         page.wait_for_url(base + STEP + "/")

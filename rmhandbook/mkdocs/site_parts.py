@@ -9,6 +9,7 @@ files to add (pages, assets, generated CSS and manifests, PDFs).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -55,6 +56,7 @@ class SiteParts:
     org_css: str = ""
     theme_dir: Path = THEME_DIR
     language: str = DEFAULT_LANGUAGE  # of an error page, which has no handbook
+    site_root: str = ""  # from this language's root to its site's, in a site of several languages (`../`)
 
     @property
     def org(self) -> OrgProfile | None:
@@ -87,7 +89,9 @@ class SiteParts:
     def generated_files(self, config: Any) -> Iterator[tuple[str, str | bytes]]:
         language = self.handbook.language if self.handbook is not None else self.language
         name = self.handbook.program.name if self.handbook is not None else ""
-        yield "assets/rmhandbook/messages.js", messages_script(language)
+        # ticks and filled-in forms are kept per site: a site's languages share them (checklists.js, forms.js)
+        root = f"window.RMH_SITE_ROOT = {json.dumps(self.site_root)};\n" if self.site_root else ""
+        yield "assets/rmhandbook/messages.js", messages_script(language) + root
         # the program's name is plain text here; page_css writes it as an escaped CSS string
         yield "assets/rmhandbook/page.css", page_css(self.printing, name, Messages(language))
         # The PDFs are printed from the built pages in on_post_build; listing them now lets
@@ -153,7 +157,8 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
         except PdfError as exc:
             raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
     nav_paths = _generate_nav(config, settings, pages, handbook)
-    return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css)
+    return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css,
+                     site_root=layout.to_site_root() if layout is not None else "")
 
 
 def _language(settings: Settings, layout: SiteLanguages | None, log: logging.Logger) -> str | None:
