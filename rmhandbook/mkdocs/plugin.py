@@ -20,9 +20,10 @@ from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
-from rmhandbook.core.languages import LANGUAGES
+from rmhandbook.core.languages import LANGUAGES, language_list_problems
 from rmhandbook.mkdocs import coexistence, internals, live_reload, split
-from rmhandbook.mkdocs.settings import environment_settings
+from rmhandbook.mkdocs.layout import from_environment as site_languages_of_build
+from rmhandbook.mkdocs.settings import environment_settings, variable
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
@@ -45,6 +46,9 @@ class RmHandbookConfig(base.Config):
     language = c.Optional(c.Choice(LANGUAGES))
     """Language of the default handbook: its labels, its prose from `<content_dir>/i18n/<language>/` and Material's
     interface and search (default: the source's, en). An organization's `language` wins."""
+    languages = c.Optional(c.ListOfItems(c.Type(str)))
+    """Languages to publish the default handbook in, in one build: the first at the site's root, each other one in a
+    folder of its code (`en/`), with a language switcher on every page (`rmhandbook build` builds them all)."""
     paper = c.Optional(c.Choice(PAPERS))
     """Paper the site prints on: `a4` or `letter` (default: the organization's `paper`, else a4)."""
     checklist_pdfs = c.Type(bool, default=False)
@@ -58,7 +62,27 @@ class RmHandbookConfig(base.Config):
         for key in unknown:
             failed.append((key, f"rmhandbook has no option `{key}`.{did_you_mean(key, known)} "
                                 f"Its options are: {', '.join(known)}."))
+        if not failed and self.get("languages") is not None:
+            failed += self._languages_problems()
         return failed, warnings
+
+    def _languages_problems(self) -> list[tuple[str, str]]:
+        languages = self["languages"]
+        if not languages:
+            return [("languages", "lists no language; list the site's languages, for example `languages: [de, en]`, "
+                                  "or leave the option out")]
+        root = Path(self.config_file_path or "mkdocs.yml").resolve().parent
+        failed = [("languages", f"entry {index + 1}: {message}")
+                  for index, message in language_list_problems(languages, root / self["content_dir"])]
+        first, given = languages[0], self.get("language")
+        if given is not None and given != first and os.environ.get(variable("language")) == given:
+            if given not in languages:  # (`rmhandbook build` sets it to each of `languages` in turn)
+                failed.append(("language", f"`{given}` is not one of `languages` ({', '.join(languages)})"))
+        elif given is not None and given != first:
+            failed.append(("language", f"`{given}` is not the first of `languages` ({', '.join(languages)}), the "
+                                       "language at the site's root; leave `language` out, or put it first in "
+                                       f"`languages`, for example `languages: [{given}, {first}]`"))
+        return failed
 
 
 def option_names() -> list[str]:
@@ -83,8 +107,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(100)
     def on_config(self, config):
         settings, self.share = environment_settings(self.config, option_names())
+        self.layout = site_languages_of_build()  # set when this build is one language of a site's several
         try:
-            self._parts = load_parts(config, settings, log, split_share=self.share)
+            self._parts = load_parts(config, settings, log, split_share=self.share, layout=self.layout)
         except PluginError as exc:
             if not self.serving:
                 raise
@@ -187,12 +212,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
         env.bytecode_cache = BYTECODE
         pages = self._doc_files = files.documentation_pages()
+        site_path, elsewhere = served_path(config.site_url), ()
+        if self.layout is not None:  # one language of several: links into the others are checked with the whole site
+            site_path, elsewhere = self.layout.served_path(config.site_url), self.layout.elsewhere()
         if self._rebuild is not None:
             self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans,
-                                      site_path=served_path(config.site_url))
+                                      site_path=site_path, elsewhere=elsewhere)
         else:
             self._links = SiteChecker(len(pages), worker=False if self.share else None,
-                                      site_path=served_path(config.site_url))
+                                      site_path=site_path, elsewhere=elsewhere)
         # the build order, as the search index writes page locations (a split build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
@@ -200,6 +228,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # After the search plugin indexed the page: in a live reload, the entries it made for this page.
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
+        if self.layout is not None:  # the language switcher leads to this page in the other languages
+            context["rmhandbook_alternates"] = self.layout.page_alternates(page.url)
         if self._rebuild is not None:
             live_reload.note_search_entries(self._rebuild, config, page.url)
         return context
