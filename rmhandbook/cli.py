@@ -122,6 +122,8 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
                    f"meeting; 0 for none (default {DEFAULT_REMINDER})")
     p.add_argument("--url", metavar="BASE", help="the handbook's address, e.g. https://intranet.example/handbook/; "
                    "each event then links to its session page (default: site_url in mkdocs.yml, if set)")
+    p.add_argument("--track", metavar="ID", help="the pair's session track, an id from `tracks` in program.yml "
+                   "(default: the first track; meetings without a track are always included)")
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
     force_option(p, "the --out file")
 
@@ -616,6 +618,17 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         print(f"rmhandbook calendar: {handbook.content_dir} has no session plans (sessions/*.yml), so there is "
               "nothing to put in a calendar. Add for example sessions/kickoff.yml.", file=sys.stderr)
         return EXIT_CONTENT
+    if args.track is not None:
+        import dataclasses
+
+        if args.track not in handbook.tracks:
+            from rmhandbook.core.diagnostics import did_you_mean, printable
+
+            known = ", ".join(handbook.tracks) or "none (program.yml has no `tracks`)"
+            print(f"rmhandbook calendar: --track `{printable(args.track)}` is not a track of this handbook."
+                  f"{did_you_mean(args.track, set(handbook.tracks))} Tracks: {known}.", file=sys.stderr)
+            return EXIT_USAGE
+        options = dataclasses.replace(options, track=args.track)
     # the handbook's own language when it has one (an organization profile can set it), else the default
     data = write_calendar(handbook, options, getattr(handbook, "language", None) or DEFAULT_LANGUAGE)
     try:

@@ -17,7 +17,8 @@ from zoneinfo import ZoneInfo
 from rmhandbook import __version__
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.render.messages import DEFAULT_LANGUAGE
-from rmhandbook.render.sessionplan import DEFAULT_REMINDER_MINUTES, calendar_data, meeting_date, occurrences, slug, uid
+from rmhandbook.render.sessionplan import (DEFAULT_REMINDER_MINUTES, calendar_data, meeting_date, occurrences,
+                                          plan_track, slug, uid)
 
 PRODID = f"-//rmhandbook//rmhandbook {__version__}//EN"
 
@@ -33,6 +34,7 @@ class CalendarOptions:
     directory_urls: bool = True  # MkDocs' use_directory_urls: sessions/<id>/ rather than sessions/<id>.html
     reminder_minutes: int = DEFAULT_REMINDER_MINUTES  # 0: no reminder
     now: dt.datetime | None = None  # DTSTAMP; default: the current time
+    track: str | None = None  # the pair's session track; default: the program's first track
 
 
 def local_start(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -65,7 +67,7 @@ def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAU
     cal.add("x-wr-calname", hb.program.name)
     cal.add("x-wr-timezone", options.zone)
     first = last = None
-    for occ in occurrences(hb, language):
+    for occ in occurrences(hb, language, plan_track(hb, options.track)):
         start = local_start(meeting_date(options.start, weekday, occ.week), options.time, zone)
         minutes = options.minutes or occ.minutes
         end = (start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(zone)
