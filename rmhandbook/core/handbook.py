@@ -594,7 +594,7 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
                         f"({session.week}); a range runs forwards, for example `week: {session.until_week}` and "
                         f"`until_week: {session.week}`, or leave `until_week` out for a single meeting.")
             continue
-        _check_one_meeting_a_week(item, sid, session, taken, diags)
+        _check_one_meeting_a_week(item, sid, session, taken, bool(hb.tracks), diags)
         for i, part in enumerate(session.agenda):
             if part.details and "\n\n" in part.details.strip():
                 m = item.doc.mark(("agenda", i, "details"))
@@ -612,8 +612,8 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
                         f"to {planned}, or set the session's length, for example `minutes: {total}`.")
 
 
-def _check_one_meeting_a_week(item: Item, sid: str, session: Session,
-                              taken: dict[int, list[tuple[str | None, str]]], diags: Diagnostics) -> None:
+def _check_one_meeting_a_week(item: Item, sid: str, session: Session, taken: dict[int, list[tuple[str | None, str]]],
+                              has_tracks: bool, diags: Diagnostics) -> None:
     """A pair meets once a week: a week holds one meeting of every track. A session without a track is
     held by every pair, so it shares its weeks with none; sessions of different tracks may share a week."""
     for week in session.weeks:
@@ -622,9 +622,10 @@ def _check_one_meeting_a_week(item: Item, sid: str, session: Session,
         if clash is not None:
             m = item.doc.mark(("week",))
             track = f" of track `{session.track}`" if session.track else ""
+            tracks = ", or give the sessions different `track`s" if has_tracks else ""
             diags.error(item.path, m.line, m.column, f"week {week} already has a meeting{track}: "
                         f"`sessions/{clash}.yml`; the pair meets once a week, so give each week one "
-                        "session (change `week` or `until_week`, or give the sessions different `track`s).")
+                        f"session (change `week` or `until_week`{tracks}).")
             return
         taken.setdefault(week, []).append((session.track, sid))
 

@@ -17,8 +17,7 @@ from zoneinfo import ZoneInfo
 from rmhandbook import __version__
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.render.messages import DEFAULT_LANGUAGE
-from rmhandbook.render.sessionplan import (DEFAULT_REMINDER_MINUTES, calendar_data, meeting_date, occurrences,
-                                          plan_track, slug, uid)
+from rmhandbook.render.sessionplan import DEFAULT_REMINDER_MINUTES, calendar_data, meeting_date, occurrences, slug, uid
 
 PRODID = f"-//rmhandbook//rmhandbook {__version__}//EN"
 
@@ -67,7 +66,7 @@ def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAU
     cal.add("x-wr-calname", hb.program.name)
     cal.add("x-wr-timezone", options.zone)
     first = last = None
-    for occ in occurrences(hb, language, plan_track(hb, options.track)):
+    for occ in occurrences(hb, language, options.track):
         start = local_start(meeting_date(options.start, weekday, occ.week), options.time, zone)
         minutes = options.minutes or occ.minutes
         end = (start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(zone)

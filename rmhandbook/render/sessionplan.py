@@ -40,6 +40,9 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "program"
 
 
+EVERY_TRACK = "*"  # `occurrences(..., track=EVERY_TRACK)`: the events of every track, for the page to choose from
+
+
 def plan_track(hb: Handbook, track: str | None = None) -> str | None:
     """The track a calendar follows: the one asked for, else the program's first (None: it has none)."""
     if track is not None:
@@ -48,12 +51,13 @@ def plan_track(hb: Handbook, track: str | None = None) -> str | None:
 
 
 def occurrences(hb: Handbook, language: str = DEFAULT_LANGUAGE, track: str | None = None) -> list[Occurrence]:
-    """Every meeting's events; with `track`, only the meetings of a pair on that track (the shared ones and
-    the track's own), as a calendar holds them."""
+    """The events of one pair's calendar: the shared meetings and those of `track` (default: the first
+    track). With EVERY_TRACK, every session's events, each marked with its track."""
     msg = Messages(language)
+    chosen = plan_track(hb, track)
     out = []
     for sid, session in hb.sessions.items():
-        if track is not None and session.track not in (None, track):
+        if chosen not in (None, EVERY_TRACK) and session.track not in (None, chosen):
             continue
         minutes = hb.session_minutes(session)
         lines = [plain_text(session.goal), "", msg("calendar_agenda").format(minutes=minutes)]
@@ -97,7 +101,7 @@ def calendar_data(hb: Handbook, language: str = DEFAULT_LANGUAGE) -> dict:
         "reminder_minutes": DEFAULT_REMINDER_MINUTES,
         "reminder_text": msg("calendar_reminder_text"),
         "link_label": msg("calendar_link"),
-        "events": [dataclasses.asdict(o) for o in occurrences(hb, language)],
+        "events": [dataclasses.asdict(o) for o in occurrences(hb, language, EVERY_TRACK)],
     }
 
 
