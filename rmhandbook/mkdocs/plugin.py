@@ -16,12 +16,12 @@ from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.languages import LANGUAGES
-from rmhandbook.mkdocs import internals, live_reload, split
+from rmhandbook.mkdocs import coexistence, internals, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
@@ -94,6 +94,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._rebuild: live_reload.Rebuild | None = None
+        self._adding: list[File] = []  # generated files on their way into the site (see on_files)
         return config
 
     @property
@@ -105,29 +106,53 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # Our front matter's titles are HTML already (render.front_matter: Material prints them unescaped).
     # With a nav of the site's own, a page's title comes from there, and the one place Material
     # escapes it, the footer's "Next:"/"Previous:" aria-label, made `Q&amp;amp;A`: Markup stops `|e`.
+    # Early: before mkdocs-macros (priority 0) reads the page's meta.
+    @event_priority(100)
     def on_page_markdown(self, markdown, page, config, files):
-        if page.file.src_uri in self.generated_pages and isinstance(page.meta.get("title"), str):
+        if page.file.src_uri not in self.generated_pages:
+            return markdown
+        if isinstance(page.meta.get("title"), str):
             page.meta["title"] = Markup(page.meta["title"])
+        coexistence.keep_macros_out(page.meta)
         return markdown
 
-    # Run after other plugins have added their files, so a user's own page of
-    # the same name (e.g. their own index.md) is seen and wins.
+    # Run after other plugins have added their files, so a user's own page of the
+    # same name (e.g. their own index.md) is seen and wins. mkdocs-static-i18n's on_files (-100)
+    # remakes the list and cannot take generated files: with it, they are added after it.
     @event_priority(-50)
-    def on_files(self, files: Files, config) -> Files:
+    def _add_files(self, files: Files, config) -> Files:
         parts = self.parts
         for f in [f for f in files if f.abs_src_path and parts.is_content_data(f.abs_src_path)]:
             files.remove(f)
-        self._add_pages(files, config)
-        for uri, source in parts.static_files():
-            files.append(File.generated(config, uri, abs_src_path=str(source)))
-        if self.share is not None:
-            split.take_share(files, parts.pages, self.share)
-        for uri, content in parts.generated_files(config):
-            files.append(File.generated(config, uri, content=content))
+        self._adding = self._pages(files, config)
+        self._adding += [File.generated(config, uri, abs_src_path=str(source)) for uri, source in parts.static_files()]
+        if not coexistence.adds_files_after_i18n(config):
+            self._append(files, config)
         return files
 
-    def _add_pages(self, files: Files, config) -> None:
+    @event_priority(-110)
+    def _add_files_after_i18n(self, files: Files, config) -> Files:
+        if self._adding:
+            folder = coexistence.place_for_language(config, self._adding, log)
+            if folder:
+                self.page_sources = {f"{folder}/{uri}": source for uri, source in self.page_sources.items()}
+            self._append(files, config)
+        return files
+
+    on_files = CombinedEvent(_add_files, _add_files_after_i18n)
+
+    def _append(self, files: Files, config) -> None:
+        for f in self._adding:
+            files.append(f)
+        self._adding = []
+        if self.share is not None:
+            split.take_share(files, self.parts.pages, self.share)
+        for uri, content in self.parts.generated_files(config):
+            files.append(File.generated(config, uri, content=content))
+
+    def _pages(self, files: Files, config) -> list[File]:
         docs_dir = Path(config.docs_dir).resolve()
+        out = []
         for page in self.parts.pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"rmhandbook: {page.path} in the docs folder replaces the generated page")
@@ -141,8 +166,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             if page.source is not None:
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
                 self.page_sources[f.dest_uri] = page.source
-            files.append(f)
+            out.append(f)
             self.generated_pages.add(f.src_uri)
+        return out
 
     def on_nav(self, nav, config, files):
         if self.share is not None or self.live_reload is not None:
@@ -201,7 +227,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             self._links.save(self.share.links_file)
             return
         self.parts.write_pdfs(config, log)
-        broken = self._links.finish(Path(config.site_dir))
+        broken = coexistence.leave_to_later_languages(self._links.finish(Path(config.site_dir)), Path(config.site_dir),
+                                                      config)
         if self._rebuild is not None:
             self._finish_rebuild(config, broken)
         if broken:

@@ -23,6 +23,7 @@ from rmhandbook.core.handbook import Handbook, shared_builder
 from rmhandbook.core.languages import DEFAULT_LANGUAGE
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
+from rmhandbook.mkdocs import coexistence
 from rmhandbook.mkdocs.settings import Settings, Share
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
 from rmhandbook.render.cache import PageCache, shared_page_cache
@@ -50,7 +51,7 @@ class SiteParts:
     pages: list[Page]
     checklist_docs: list[ChecklistDoc]
     pdf_docs: list
-    nav_paths: set[str] | None  # pages our generated nav lists; None: the site's own nav rules
+    nav_paths: set[str] | None  # pages the nav lists (ours or the site's own); None: MkDocs makes the nav
     org_css: str = ""
     theme_dir: Path = THEME_DIR
     language: str = DEFAULT_LANGUAGE  # of an error page, which has no handbook
@@ -266,7 +267,9 @@ def _template_dirs(settings: Settings, config: Any, config_dir: Path) -> list[Pa
 
 
 def _generate_nav(config: Any, settings: Settings, pages: list[Page], handbook: Handbook) -> set[str] | None:
-    if not settings["generate_nav"] or config.nav is not None:
+    if config.nav is not None:  # the site's own nav: the generated pages it leaves out are not in the nav
+        return coexistence.nav_paths(config.nav)
+    if not settings["generate_nav"]:
         return None
     nav = nav_for(pages, handbook, settings["nav_max_section_items"], handbook.language)
     config.nav = nav + _user_pages(config, pages)
@@ -286,10 +289,13 @@ def _user_pages(config: Any, pages: list[Page]) -> list[str]:
     """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
     docs_dir = Path(config.docs_dir)
     generated_roots = {p.path.split("/", 1)[0] for p in pages} | set(KINDS) | {"orgs", "schema"}
+    translations = coexistence.other_language_folders(config)  # mkdocs-static-i18n's other languages
     out = []
     for p in sorted(docs_dir.rglob("*.md")):
         rel = p.relative_to(docs_dir)
         if rel.parts[0] in generated_roots or rel.parts[0].startswith("."):
+            continue
+        if translations and coexistence.is_translation(rel.as_posix(), translations):
             continue
         out.append(rel.as_posix())
     return out
