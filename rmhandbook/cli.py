@@ -126,6 +126,8 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
     p.add_argument("--org", metavar="SLUG", help="organization SLUG's sessions, in its language and words")
     p.add_argument("--lang", metavar="LANG", help="the language of the events, e.g. en (default: the "
                    "organization's language, else the plugin's `language` in mkdocs.yml, else en)")
+    p.add_argument("--track", metavar="ID", help="the pair's session track, an id from `tracks` in program.yml "
+                   "(default: the first track; meetings without a track are always included)")
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
     force_option(p, "the --out file")
 
@@ -635,6 +637,22 @@ def _calendar_url(args: argparse.Namespace, options, handbook: Handbook):
     return dataclasses.replace(options, url=base)
 
 
+def _calendar_track(args: argparse.Namespace, options, handbook):
+    """The options with `--track`, or None (after a message) for a track the handbook does not have."""
+    if args.track is None:
+        return options
+    import dataclasses
+
+    if args.track not in handbook.tracks:
+        from rmhandbook.core.diagnostics import did_you_mean, printable
+
+        known = ", ".join(handbook.tracks) or "none (program.yml has no `tracks`)"
+        print(f"rmhandbook calendar: --track `{printable(args.track)}` is not a track of this handbook."
+              f"{did_you_mean(args.track, set(handbook.tracks))} Tracks: {known}.", file=sys.stderr)
+        return None
+    return dataclasses.replace(options, track=args.track)
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.ics import write_calendar
     from rmhandbook.outputs.targets import check_file, check_location, write_file
@@ -653,6 +671,9 @@ def cmd_calendar(args: argparse.Namespace) -> int:
         print(f"rmhandbook calendar: {handbook.content_dir} has no session plans (sessions/*.yml), so there is "
               "nothing to put in a calendar. Add for example sessions/kickoff.yml.", file=sys.stderr)
         return EXIT_CONTENT
+    options = _calendar_track(args, options, handbook)
+    if options is None:
+        return EXIT_USAGE
     # the events' texts in the handbook's language: its translated titles and goals, and the labels' language
     data = write_calendar(handbook, options, handbook.language)
     try:

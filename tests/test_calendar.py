@@ -138,6 +138,28 @@ def test_bad_values_are_usage_errors(tmp_path, capsys, args, message):
     assert not (tmp_path / "x.ics").exists()
 
 
+def test_a_track_picks_the_shared_meetings_and_its_own(tmp_path):
+    base = ("--start", "2026-03-02", "--time", "10:00", "--tz", "UTC")
+    _, default = parse(run(tmp_path, *base))
+    _, inclusion = parse(run(tmp_path, *base, "--track", "inclusion", "--force"))
+    assert len(default) == len(inclusion) == 12
+    assert "A stretch task (week 10)" in {e.summary for e in default}
+    summaries = [e.summary for e in inclusion]
+    assert "Who speaks, who is heard (week 7)" in summaries and "A stretch task (week 10)" not in summaries
+    assert summaries[0] == default[0].summary == "Kick-off: meet as equals (week 1)"  # shared by both tracks
+    assert [e.start for e in inclusion] == [e.start for e in default]  # same weeks, same dates
+
+
+def test_an_unknown_track_is_a_usage_error(tmp_path, capsys):
+    argv = ["calendar", "--content", str(CONTENT), "--start", "2026-03-02", "--time", "10:00", "--tz", "UTC",
+            "--track", "inclusoin", "--out", str(tmp_path / "x.ics")]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert ("rmhandbook calendar: --track `inclusoin` is not a track of this handbook. Did you mean `inclusion`? "
+            "Tracks: digital-skills, inclusion.") in err
+    assert not (tmp_path / "x.ics").exists()
+
+
 def test_missing_required_option_is_a_usage_error(tmp_path, capsys):
     assert main(["calendar", "--start", "2026-03-02", "--time", "10:00", "--out", str(tmp_path / "x.ics")]) == 2
     assert "--tz" in capsys.readouterr().err

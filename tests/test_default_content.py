@@ -265,6 +265,54 @@ def test_renamed_roles_reach_every_page(tmp_path):
     leftover = re.compile(r"\b(mentors?|mentees?)\b", re.IGNORECASE)
     prose = [s for d in dumps for s in _prose(d)]
     assert sum("digital guide" in s for s in prose) >= 20, "the renamed word should appear throughout"
-    found = [s for s in prose if leftover.search(s)]
+    # link destinations (`](../forms/mentor-application.md)`) are file names, not words a reader sees
+    found = [s for s in prose if leftover.search(re.sub(r"\]\([^)\s]*\)", "]", s))]
     assert not found, "role words not routed through terms:\n" + "\n---\n".join(found)
 
+
+
+# --- working documents linked in prose, and the session tracks ---------------------------------
+
+FORM_LINK = re.compile(r"\]\(\.\./forms/([a-z0-9-]+)\.md\)")
+
+
+def _form_links(path: Path) -> set[str]:
+    return set(FORM_LINK.findall(path.read_text(encoding="utf-8")))
+
+
+def test_prose_links_to_working_documents_resolve_and_every_form_is_linked_where_it_is_used(handbook):
+    linked: dict[str, set[str]] = {}
+    for kind in ("steps", "scripts", "sessions"):
+        for item_id in handbook.items[kind]:
+            for form in _form_links(CONTENT / kind / f"{item_id}.yml"):
+                assert form in handbook.forms, (kind, item_id, form)
+                # a link in prose only where the form says that item uses it (its page then lists the form too)
+                assert item_id in getattr(handbook.forms[form], kind), (form, kind, item_id)
+                linked.setdefault(form, set()).add(f"{kind}/{item_id}")
+    assert set(linked) == set(handbook.forms), sorted(set(handbook.forms) - set(linked))
+    assert len(linked["goal-sheet"]) >= 10
+
+
+def test_german_translations_link_the_same_working_documents_as_their_source():
+    german = CONTENT / "i18n" / "de"
+    compared = 0
+    for kind in ("steps", "scripts", "sessions"):
+        for source in sorted((CONTENT / kind).glob("*.yml")):
+            translation = german / kind / source.name
+            assert translation.exists(), translation
+            assert _form_links(translation) == _form_links(source), translation
+            compared += bool(_form_links(source))
+    assert compared >= 20
+
+
+def test_the_inclusion_led_track_covers_inclusion_beyond_age_and_technology(handbook):
+    track = [s for s in handbook.sessions.values() if s.track == "inclusion"]
+    assert [s.week for s in track] == [3, 7, 8, 9, 10]
+    text = " ".join(s.title + " " + s.goal + " " + " ".join(a.title + " " + (a.details or "") for a in s.agenda)
+                    for s in track).lower()
+    for topic in ("gender", "accessib", "time zone", "hybrid", "shift", "extra work", "recogniz"):
+        assert topic in text, topic
+    # the topic menu's description of the track links every one of its sessions
+    menu = (CONTENT / "steps" / "topic-menu.yml").read_text(encoding="utf-8")
+    sid = [k for k, s in handbook.sessions.items() if s.track == "inclusion"]
+    assert all(f"](../sessions/{k}.md)" in menu for k in sid) and "(../sessions/index.md#track-inclusion)" in menu

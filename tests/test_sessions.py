@@ -165,9 +165,15 @@ def default():
     return load_handbook(REPO / "content")
 
 
-def test_default_plan_covers_twelve_weeks_once_each(default):
-    weeks = sorted(w for s in default.sessions.values() for w in s.weeks)
-    assert weeks == list(range(1, 13))
+def test_default_plan_covers_twelve_weeks_once_each_on_every_track(default):
+    assert list(default.tracks) == ["digital-skills", "inclusion"]
+    for track in default.tracks:
+        weeks = sorted(w for s in default.sessions.values() if s.track in (None, track) for w in s.weeks)
+        assert weeks == list(range(1, 13)), track
+    own = {track: [sid for sid, s in default.sessions.items() if s.track == track] for track in default.tracks}
+    assert own["inclusion"] == ["inclusion-normal-week", "inclusion-who-is-heard", "inclusion-accessible",
+                                "inclusion-extra-load", "inclusion-one-change"]
+    assert own["digital-skills"] == ["first-hands-on", "real-work", "other-views", "stretch-task"]
     ids = list(default.sessions)
     assert ids[0] == "kickoff" and ids[-1] == "closing" and "mid-point-review" in ids
     assert default.sessions["mid-point-review"].week == 6
@@ -216,8 +222,9 @@ def test_plan_page_embeds_calendar_data_safely(content):
 
 
 def test_occurrences_one_per_week_with_agenda_text(default):
-    occ = occurrences(default)
+    occ = occurrences(default)  # the first track's plan
     assert [o.week for o in occ] == list(range(1, 13))
+    assert {o.track for o in occ} == {"", "digital-skills"}
     real = [o for o in occ if o.session == "real-work"]
     assert [(o.week, o.uid_stem) for o in real] == [(7, "real-work-week-7"), (8, "real-work-week-8")]
     kickoff = occ[0]
@@ -275,11 +282,11 @@ def test_an_organization_that_hides_a_step_drops_the_sessions_links_to_it(tmp_pa
     goals = content / "sessions" / "goals.yml"
     goals.write_text(goals.read_text().replace("  - agree-goals/agree-time\n",
                                                "  - agree-communication/quick-questions\n"))
-    assert "agree-communication/quick-questions" in load_handbook(content).sessions["goals"].checklist_items
+    written = load_handbook(content).sessions["goals"].checklist_items
+    assert "agree-communication/quick-questions" in written
     diags = Diagnostics(tmp_path)
     hb = load_handbook(content, diags, organization="rheinau")  # hides steps/agree-communication
-    assert "agree-communication/quick-questions" not in hb.sessions["goals"].checklist_items
-    assert len(hb.sessions["goals"].checklist_items) == 6
+    assert hb.sessions["goals"].checklist_items == [i for i in written if i != "agree-communication/quick-questions"]
     warnings = [w.format() for w in hb.warnings]
     assert any("content/sessions/goals.yml" in w and "links to the checklist item "
                "`agree-communication/quick-questions`, which organization `rheinau` hides" in w
@@ -323,3 +330,105 @@ def test_a_rebuild_after_editing_a_session_renders_only_the_pages_it_reaches(tmp
     assert len(rendered) < len(pages) / 4, rendered
     fresh = {p.path: p.content for p in render_pages(load_handbook(content), inline_abbreviations=False)}
     assert pages == fresh
+
+
+# --- tracks --------------------------------------------------------------------------
+
+TRACKS = """\
+tracks:
+  - id: digital
+    title: Digital skills
+    summary: Tools the [[mentee]] needs.
+  - id: inclusion
+    title: Inclusion-led
+    summary: Differences beyond age and technology.
+"""
+
+
+def with_tracks(content: Path) -> Path:
+    program = content / "program.yml"
+    program.write_text(program.read_text() + TRACKS)
+    write(content, "hands-on", SESSION.replace("title: First meeting", "title: Hands-on").replace(
+        "week: 1", "week: 2\ntrack: digital"))
+    write(content, "who-is-heard", SESSION.replace("title: First meeting", "title: Who is heard").replace(
+        "week: 1", "week: 2\ntrack: inclusion"))
+    return content
+
+
+def test_sessions_of_different_tracks_may_share_a_week_and_a_calendar_holds_one_track(content):
+    hb = load_handbook(with_tracks(content))
+    assert hb.sessions["who-is-heard"].track == "inclusion" and hb.sessions["first"].track is None
+    assert [o.session for o in occurrences(hb)] == ["first", "hands-on"]  # default: the first track
+    assert [o.session for o in occurrences(hb, track="inclusion")] == ["first", "who-is-heard"]
+    events = calendar_data(hb)["events"]  # the page holds every track's events, each marked
+    assert [(e["session"], e["track"]) for e in events] == [("first", ""), ("hands-on", "digital"),
+                                                             ("who-is-heard", "inclusion")]
+
+
+def test_a_week_is_double_booked_within_a_track_or_against_a_shared_session(content):
+    with_tracks(content)
+    write(content, "normal-week", SESSION.replace("week: 1", "week: 2\ntrack: inclusion"))
+    write(content, "week-one-digital", SESSION.replace("week: 1", "week: 1\ntrack: digital"))
+    assert problems(content) == [
+        "content/sessions/week-one-digital.yml:2:7: error: week 1 already has a meeting of track `digital`: "
+        "`sessions/first.yml`; the pair meets once a week, so give each week one session (change `week` or "
+        "`until_week`, or give the sessions different `track`s).",
+        "content/sessions/who-is-heard.yml:2:7: error: week 2 already has a meeting of track `inclusion`: "
+        "`sessions/normal-week.yml`; the pair meets once a week, so give each week one session (change `week` or "
+        "`until_week`, or give the sessions different `track`s)."]
+
+
+def test_an_unknown_track_is_a_located_error_with_a_suggestion(content):
+    with_tracks(content)
+    write(content, "typo", SESSION.replace("week: 1", "week: 3\ntrack: inclusoin"))
+    assert problems(content) == [
+        "content/sessions/typo.yml:3:8: error: reference to a missing item: no track with id `inclusoin` in "
+        "program.yml. Did you mean `inclusion`? Known ids: digital, inclusion."]
+
+
+def test_a_track_needs_tracks_in_program_yml(content):
+    write(content, "first", SESSION.replace("week: 1", "week: 1\ntrack: inclusion"))
+    assert problems(content) == [
+        "content/sessions/first.yml:3:8: error: reference to a missing item: no track with id `inclusion` in "
+        "program.yml (it has no `tracks`; declare them there, for example `- id: inclusion` with a title and "
+        "summary)."]
+
+
+def test_duplicate_track_ids_are_an_error(content):
+    program = content / "program.yml"
+    program.write_text(program.read_text() + TRACKS + "  - id: digital\n    title: Again\n    summary: Again.\n")
+    assert any("error: duplicate track id `digital`" in p for p in problems(content))
+
+
+def test_pages_show_the_track_and_the_plan_groups_sessions_by_track(content):
+    hb = load_handbook(with_tracks(content))
+    pages = {p.path: p.content for p in render_pages(hb)}
+    page = pages["sessions/who-is-heard.md"]
+    assert ("**Track:** [Inclusion-led](index.md#track-inclusion){: .rmh-track .rmh-track--inclusion }"
+            in page)
+    assert "**Track:**" not in pages["sessions/first.md"]
+    plan = pages["sessions/index.md"]
+    assert '<span class="rmh-track rmh-track--inclusion">Inclusion-led</span>' in plan
+    digital, inclusion = plan.index("### Digital skills { #track-digital }"), plan.index(
+        "### Inclusion-led { #track-inclusion }")
+    assert digital < plan.index("- Week 2: [Hands-on](hands-on.md)") < inclusion < plan.index(
+        "- Week 2: [Who is heard](who-is-heard.md)") < plan.index("## Add the meetings to your calendar")
+    assert plan.count("- Week 1: [First meeting]") == 0  # a shared session belongs to no track's list
+    assert ('<select id="rmh-cal-track" name="track"><option value="digital" selected>Digital skills</option>'
+            '<option value="inclusion">Inclusion-led</option></select>') in plan
+
+
+def test_a_plan_without_tracks_shows_none_of_it(content):
+    plan = next(p for p in render_pages(load_handbook(content)) if p.path == "sessions/index.md").content
+    assert "rmh-cal-track" not in plan and "#tracks" not in plan and "rmh-track" not in plan
+
+
+def test_the_schema_documents_the_track_field_and_the_tracks():
+    docs = schema_documents()
+    session = json.loads(docs["session.schema.json"])
+    assert "track" in session["properties"] and "track" not in session["required"]
+    assert session["properties"]["track"]["examples"] == ["inclusion"]
+    program = json.loads(docs["program.schema.json"])
+    assert "tracks" in program["properties"] and "tracks" not in program["required"]
+    for name in ("session.schema.json", "program.schema.json", "program.translation.schema.json"):
+        assert (REPO / "content" / "schema" / name).read_text() == docs[name], name

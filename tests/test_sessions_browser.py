@@ -104,6 +104,27 @@ def test_browser_calendar_matches_the_cli(page_factory, default_server, tmp_path
     assert re.search(r"DTSTAMP:\d{8}T\d{6}Z\r\n", text)
 
 
+def test_the_track_choice_puts_that_tracks_meetings_in_the_file_like_the_cli(page_factory, default_server, tmp_path):
+    values, cli_args = CASES["berlin-thursdays"]
+    page, _ = page_factory(default_server + "sessions/", accept_downloads=True)
+    fill_form(page, values)
+    preview = page.locator(".rmh-calendar__dates li")
+    assert "A stretch task (week 10)" in preview.nth(9).inner_text()  # the first track is the default
+    page.select_option("#rmh-cal-track", "inclusion")
+    assert preview.count() == 12
+    assert "Who speaks, who is heard (week 7)" in preview.nth(6).inner_text()
+    assert "One change in your own area (week 10)" in preview.nth(9).inner_text()
+    browser_file = download(page, tmp_path, "inclusion")
+    cli_file = tmp_path / "cli.ics"
+    assert main(["calendar", "-f", str(REPO / "mkdocs.yml"), "--url", default_server, "--out", str(cli_file),
+                 "--track", "inclusion", *cli_args]) == 0
+    _, browser_events = parse(browser_file)
+    _, cli_events = parse(cli_file.read_bytes())
+    assert [e.key() for e in browser_events] == [e.key() for e in cli_events]
+    assert {e.uid.split("-week-")[0] for e in browser_events} >= {"inclusion-who-is-heard", "kickoff", "closing"}
+    assert not {"stretch-task", "first-hands-on"} & {e.uid.split("-week-")[0] for e in browser_events}
+
+
 def test_form_asks_for_a_date_and_a_known_zone(page_factory, default_server):
     page, _ = page_factory(default_server + "sessions/")
     downloads = []

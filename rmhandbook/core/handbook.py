@@ -142,6 +142,11 @@ class Handbook:
     def phases(self) -> dict:
         return {p.id: p for p in self.program.phases}
 
+    @property
+    def tracks(self) -> dict:
+        """Session tracks in program order; empty when the program has none."""
+        return {t.id: t for t in self.program.tracks}
+
 
 _YAML_SUFFIXES = (".yml", ".yaml")
 # what else a content folder may hold at its top: organizations and the editors' JSON schemas
@@ -548,6 +553,7 @@ def _dupes(doc: Document, entries: list, attr: str, loc: tuple, what: str, diags
 def check_program(program: Program, doc: Document, diags: Diagnostics) -> None:
     _dupes(doc, program.roles, "id", ("roles",), "role id", diags)
     _dupes(doc, program.phases, "id", ("phases",), "phase id", diags)
+    _dupes(doc, program.tracks, "id", ("tracks",), "track id", diags)
     ids = {r.id for r in program.roles}
     for rid in REQUIRED_ROLES:
         if rid not in ids:
@@ -582,7 +588,7 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
     """Session plans: known roles, a week range that runs forwards, one meeting per week, and an
     agenda that fills the meeting exactly (the printed plan and the calendar event must agree)."""
     role_ids = set(hb.roles)
-    taken: dict[int, str] = {}
+    taken: dict[int, list[tuple[str | None, str]]] = {}  # week -> (track, session id) of its meetings
     for sid, item in hb.items.get("sessions", {}).items():
         session: Session = item.model
         for role in session.preparation:
@@ -596,14 +602,7 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
                         f"({session.week}); a range runs forwards, for example `week: {session.until_week}` and "
                         f"`until_week: {session.week}`, or leave `until_week` out for a single meeting.")
             continue
-        for week in session.weeks:
-            if week in taken:
-                m = item.doc.mark(("week",))
-                diags.error(item.path, m.line, m.column, f"week {week} already has a meeting: "
-                            f"`sessions/{taken[week]}.yml`; the pair meets once a week, so give each week one "
-                            "session (change `week` or `until_week`).")
-                break
-            taken[week] = sid
+        _check_one_meeting_a_week(item, sid, session, taken, bool(hb.tracks), diags)
         for i, part in enumerate(session.agenda):
             if part.details and "\n\n" in part.details.strip():
                 m = item.doc.mark(("agenda", i, "details"))
@@ -619,6 +618,24 @@ def check_sessions(hb: Handbook, diags: Diagnostics) -> None:
             diags.error(item.path, m.line, m.column, f"the agenda adds up to {total} minutes ({parts}) but the "
                         f"meeting lasts {planned} minutes ({source}); change the agenda's minutes so they add up "
                         f"to {planned}, or set the session's length, for example `minutes: {total}`.")
+
+
+def _check_one_meeting_a_week(item: Item, sid: str, session: Session, taken: dict[int, list[tuple[str | None, str]]],
+                              has_tracks: bool, diags: Diagnostics) -> None:
+    """A pair meets once a week: a week holds one meeting of every track. A session without a track is
+    held by every pair, so it shares its weeks with none; sessions of different tracks may share a week."""
+    for week in session.weeks:
+        clash = next((other for track, other in taken.get(week, [])
+                      if track is None or session.track is None or track == session.track), None)
+        if clash is not None:
+            m = item.doc.mark(("week",))
+            track = f" of track `{session.track}`" if session.track else ""
+            tracks = ", or give the sessions different `track`s" if has_tracks else ""
+            diags.error(item.path, m.line, m.column, f"week {week} already has a meeting{track}: "
+                        f"`sessions/{clash}.yml`; the pair meets once a week, so give each week one "
+                        f"session (change `week` or `until_week`{tracks}).")
+            return
+        taken.setdefault(week, []).append((session.track, sid))
 
 
 # what each field type may carry beyond id, type, label and help, and what it must carry
@@ -681,6 +698,7 @@ def reference_index(hb: Handbook) -> dict[str, set[str]]:
     index = {kind: set(items) for kind, items in hb.items.items()}
     index["roles"] = set(hb.roles)
     index["phases"] = set(hb.phases)
+    index["tracks"] = set(hb.tracks)
     index["checklist"] = {f"{sid}/{c.id}" for sid, item in hb.items["steps"].items() for c in item.model.checklist}
     index["questions"] = {f"{tid}/{q.id}" for tid, item in hb.items["faqs"].items() for q in item.model.questions}
     return index
@@ -738,8 +756,10 @@ def _check_reference(doc: Document, loc: tuple, kind: str, ref: str, index: dict
     m = doc.mark(loc)
     if kind in KIND_EXAMPLE_FOLDER:
         where = f"no file `{kind}/{ref}.yml`"
-    elif kind in ("roles", "phases"):
+    elif kind in ("roles", "phases", "tracks"):
         where = f"no {kind[:-1]} with id `{ref}` in program.yml"
+        if not known:
+            where += f" (it has no `{kind}`; declare them there, for example `- id: {ref}` with a title and summary)"
     elif kind == "checklist":
         where = f"no checklist item `{ref}` (written as `step-id/item-id`)"
     else:

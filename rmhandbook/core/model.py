@@ -39,7 +39,7 @@ Markdown = Annotated[str, StringConstraints(min_length=1)]  # Markdown prose (te
 # A plausible id for each kind of reference, for schema examples and error messages.
 REF_EXAMPLES = {"steps": "first-meeting", "scripts": "first-meeting-opener", "pitfalls": "tick-box",
                 "faqs": "basics", "roles": "mentor", "phases": "partnership", "sessions": "kickoff",
-                "forms": "goal-sheet"}
+                "forms": "goal-sheet", "tracks": "inclusion"}
 
 
 def Refs(kind: str, description: str = "") -> Any:
@@ -92,6 +92,13 @@ class Cadence(Strict):
                               examples=["Meet for an hour every week; move a missed meeting, never drop it."])
 
 
+class Track(Strict):
+    id: Id = Field(description="track id; a session names it in `track`", examples=["inclusion"])
+    title: Text = Field(examples=["Inclusion-led"])
+    summary: Markdown = Field(description="what this track's meetings cover, and which pairs it suits",
+                              examples=["Meetings on the differences a pair brings beyond age and technology."])
+
+
 class Comparison(Strict):
     aspect: Text = Field(examples=["Direction of knowledge"])
     traditional: Text = Field(examples=["Top-down"])
@@ -121,6 +128,10 @@ class Program(Strict):
     comparison: list[Comparison] = Field(default_factory=list, description="traditional vs reverse mentoring")
     origin: Markdown | None = Field(default=None, description="where reverse mentoring comes from")
     examples: list[Example] = Field(default_factory=list, description="organizations known to run it")
+    tracks: list[Track] = Field(default_factory=list,
+                                description="session tracks: alternative plans for some weeks of the partnership, "
+                                            "a pair follows one. A session without `track` belongs to every track; "
+                                            "the first track is the calendar's default")
 
 
 # --- steps/<id>.yml --------------------------------------------------------
@@ -262,6 +273,9 @@ class Session(Strict):
                                                             "written as `step-id/item-id`")
     steps: Refs("steps", "ids of the steps this meeting belongs to")  # type: ignore[valid-type]
     reflection: Reflection = Field(description="one question for each side to think about afterwards")
+    track: Annotated[Id, RefTo("tracks")] | None = Field(
+        default=None, description="the id of the track this meeting belongs to (program.yml `tracks`); "
+                                  "leave it out for a meeting every pair holds", examples=["inclusion"])
     tags: list[Text] = Field(default_factory=list)
 
     @property

@@ -57,6 +57,10 @@ def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[
         refs = [m for m in meta if isinstance(m, RefTo)]
         yield from _walk(base, value, loc, refs[0].kind if refs else kind)
         return
+    if origin in (typing.Union, types.UnionType) and not isinstance(value, BaseModel):
+        # an optional reference (`Annotated[Id, RefTo(...)] | None`): the mark is on the first member
+        yield from _walk(typing.get_args(ann)[0], value, loc, kind)
+        return
     if isinstance(value, BaseModel):
         yield from iter_references(value, loc)
         return
@@ -74,10 +78,6 @@ def _walk(ann: Any, value: Any, loc: tuple, kind: str | None) -> Iterator[tuple[
         for k, v in value.items():
             yield from _walk(args[1] if len(args) > 1 else Any, v, loc + (k,), None)
         return
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
-        for arg in typing.get_args(ann):
-            yield from _walk(arg, value, loc, kind)
-            return
 
 
 def iter_raw_references(cls: type[BaseModel], data: Any, loc: tuple = ()) -> Iterator[tuple[tuple, str, str]]:

@@ -70,6 +70,7 @@ SPECS: dict[str, dict[str, Any]] = {
         "cadence": {"frequency": TEXT, "summary": TEXT},
         "comparison": Each({"aspect": TEXT, "traditional": TEXT, "reverse": TEXT}),
         "examples": Each({"summary": TEXT}),
+        "tracks": ById("id", {"title": TEXT, "summary": TEXT}),
     },
     "glossary": {"entries": ById("term", {"term": TEXT, "definition": TEXT, "aliases": LIST})},
     "steps": {"title": TEXT, "summary": TEXT, "why": TEXT, "timing": TEXT, "actions": ByKey(TEXT),

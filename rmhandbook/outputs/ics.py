@@ -33,6 +33,7 @@ class CalendarOptions:
     directory_urls: bool = True  # MkDocs' use_directory_urls: sessions/<id>/ rather than sessions/<id>.html
     reminder_minutes: int = DEFAULT_REMINDER_MINUTES  # 0: no reminder
     now: dt.datetime | None = None  # DTSTAMP; default: the current time
+    track: str | None = None  # the pair's session track; default: the program's first track
 
 
 def local_start(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
@@ -65,7 +66,7 @@ def build_calendar(hb: Handbook, options: CalendarOptions, language: str = DEFAU
     cal.add("x-wr-calname", hb.program.name)
     cal.add("x-wr-timezone", options.zone)
     first = last = None
-    for occ in occurrences(hb, language):
+    for occ in occurrences(hb, language, options.track):
         start = local_start(meeting_date(options.start, weekday, occ.week), options.time, zone)
         minutes = options.minutes or occ.minutes
         end = (start.astimezone(dt.timezone.utc) + dt.timedelta(minutes=minutes)).astimezone(zone)

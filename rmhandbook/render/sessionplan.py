@@ -32,6 +32,7 @@ class Occurrence:
     summary: str
     description: str  # without the link to the session page (added where the site's URL is known)
     minutes: int  # the planned length
+    track: str = ""  # the session's track; empty: held by every pair, whatever its track
 
 
 def slug(text: str) -> str:
@@ -39,10 +40,25 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "program"
 
 
-def occurrences(hb: Handbook, language: str = DEFAULT_LANGUAGE) -> list[Occurrence]:
+EVERY_TRACK = "*"  # `occurrences(..., track=EVERY_TRACK)`: the events of every track, for the page to choose from
+
+
+def plan_track(hb: Handbook, track: str | None = None) -> str | None:
+    """The track a calendar follows: the one asked for, else the program's first (None: it has none)."""
+    if track is not None:
+        return track
+    return next(iter(hb.tracks), None)
+
+
+def occurrences(hb: Handbook, language: str = DEFAULT_LANGUAGE, track: str | None = None) -> list[Occurrence]:
+    """The events of one pair's calendar: the shared meetings and those of `track` (default: the first
+    track). With EVERY_TRACK, every session's events, each marked with its track."""
     msg = Messages(language)
+    chosen = plan_track(hb, track)
     out = []
     for sid, session in hb.sessions.items():
+        if chosen not in (None, EVERY_TRACK) and session.track not in (None, chosen):
+            continue
         minutes = hb.session_minutes(session)
         lines = [plain_text(session.goal), "", msg("calendar_agenda").format(minutes=minutes)]
         lines += [f"- {a.minutes} {msg('minutes_short')}: {plain_text(a.title)}" for a in session.agenda]
@@ -50,7 +66,8 @@ def occurrences(hb: Handbook, language: str = DEFAULT_LANGUAGE) -> list[Occurren
         weeks = list(session.weeks)
         for week in weeks:
             summary = msg("calendar_summary").format(week=week, title=plain_text(session.title))
-            out.append(Occurrence(sid, week, f"{sid}-week-{week}", summary, description, minutes))
+            out.append(Occurrence(sid, week, f"{sid}-week-{week}", summary, description, minutes,
+                                  session.track or ""))
     return out
 
 
@@ -84,7 +101,7 @@ def calendar_data(hb: Handbook, language: str = DEFAULT_LANGUAGE) -> dict:
         "reminder_minutes": DEFAULT_REMINDER_MINUTES,
         "reminder_text": msg("calendar_reminder_text"),
         "link_label": msg("calendar_link"),
-        "events": [dataclasses.asdict(o) for o in occurrences(hb, language)],
+        "events": [dataclasses.asdict(o) for o in occurrences(hb, language, EVERY_TRACK)],
     }
 
 

@@ -173,7 +173,10 @@
     var weekday = choice.weekday === null
       ? (new Date(Date.UTC(choice.start.y, choice.start.mo - 1, choice.start.d)).getUTCDay() + 6) % 7
       : choice.weekday;
-    return data.events.map(function (event) {
+    var events = data.events.filter(function (event) {  // a pair on one track: its own and the shared meetings
+      return !choice.track || !event.track || event.track === choice.track;
+    });
+    return events.map(function (event) {
       var day = meetingDate(choice.start, weekday, event.week);
       var start = instantOf(day.y, day.mo, day.d, choice.hour, choice.minute, choice.zone);
       var minutes = choice.minutes || event.minutes;
@@ -237,7 +240,8 @@
       hour: +time[1], minute: +time[2],
       minutes: minutes,
       zone: zone,
-      reminder: parseInt(form.elements.reminder.value, 10) || 0
+      reminder: parseInt(form.elements.reminder.value, 10) || 0,
+      track: form.elements.track ? form.elements.track.value : ""
     };
   }
 
