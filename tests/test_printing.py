@@ -382,7 +382,10 @@ def test_every_sheet_opens_with_a_running_header_naming_the_document_and_its_pha
         for header, sheet in zip(headers, doc.sheets, strict=True):
             label = doc.title if doc.kind == "pack" else f"Checklist: {doc.title}"
             phases = [] if doc.kind == "phase" else list(dict.fromkeys(b.phase_title for b in sheet))
+            if len(phases) > 2:  # a range: the first and last phase on the page
+                phases = [f"{phases[0]} – {phases[-1]}"]
             assert header == " · ".join([handbook.program.name, label, *phases]), (doc.path, header)
+    assert any("Recruit and match – Partnership" in p.content for p in pages.values())
 
 
 def test_the_default_site_ships_its_cover_logo(default_site):

@@ -87,12 +87,14 @@ def header_and_body_left(page: list[tuple[float, float, float, str]]) -> tuple[f
 
 @pytest.mark.parametrize("paper", ["a4", "letter"])
 def test_every_page_after_the_cover_names_the_pack_and_its_phases(paper, packs):
+    """The pack and the phases on the page (`first – last` for more than two), then the page number."""
     texts = page_texts(packs[paper])
     assert len([t for t in texts if t]) == MENTOR_PACK.pages
     for number, sheet in enumerate(MENTOR_PACK.sheets, 2):
         text = texts[number - 1]
         phases = list(dict.fromkeys(plain_text(b.phase_title) for b in sheet))
-        header = f"{HANDBOOK.program.name} · Facilitator pack: Mentor · " + " · ".join(phases)
+        named = f"{phases[0]} – {phases[-1]}" if len(phases) > 2 else " · ".join(phases)
+        header = f"{HANDBOOK.program.name} · Facilitator pack: Mentor · {named}"
         assert text.startswith(header), f"page {number} on {paper}: {text[:120]!r}"
         assert f"Page {number} of {MENTOR_PACK.pages}" in text
 
