@@ -29,7 +29,7 @@ ARTIFACTS = REPO / "test-artifacts"
 
 
 def build_site(config_file: Path, site_dir: Path, *, content_dir: Path | None = None,
-               strict: bool = True, **plugin_options) -> Path:
+               strict: bool = True, site_url: str | None = None, **plugin_options) -> Path:
     """Build a site in-process with MkDocs and the plugin; returns the site folder."""
     from mkdocs.config import load_config
 
@@ -40,7 +40,8 @@ def build_site(config_file: Path, site_dir: Path, *, content_dir: Path | None = 
     if content_dir is not None:
         overrides["content_dir"] = str(content_dir)
     with plugin_settings(overrides):
-        run_build(load_config(str(config_file), site_dir=str(site_dir), strict=strict))
+        extra = {"site_url": site_url} if site_url is not None else {}
+        run_build(load_config(str(config_file), site_dir=str(site_dir), strict=strict, **extra))
     return site_dir
 
 

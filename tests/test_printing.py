@@ -313,3 +313,85 @@ def test_pdf_jobs_find_the_built_page_for_either_url_style(tmp_path):
     assert page_file(tmp_path, "checklists/packs/mentor.md") == tmp_path / "checklists/packs/mentor/index.html"
     assert page_file(tmp_path, "checklists/packs/mentor.md", False) == tmp_path / "checklists/packs/mentor.html"
     assert page_file(tmp_path, "checklists/index.md") == tmp_path / "checklists/index.html"
+
+
+# --- running headers, covers and QR codes ---------------------------------------------------
+
+def test_page_css_gives_sheets_and_covers_their_own_pages_and_the_brand_colour():
+    from rmhandbook.render.printing import RUNNING_HEADER_MM
+
+    css = page_css(PrintSettings(brand_color="#ffcc00", brand_text="#000000"), "Handbook", Messages())
+    assert f"@page rmh-sheet {{ margin: {MARGIN_MM_TOP - RUNNING_HEADER_MM}mm 16mm 18mm 16mm; " \
+           "@top-left { content: none; } }" in css
+    assert "@page rmh-cover { @top-left { content: none; } @bottom-right { content: none; } }" in css
+    assert "--rmh-print-brand: #ffcc00; --rmh-print-brand-text: #000000;" in css
+
+
+MARGIN_MM_TOP = 20
+
+
+@pytest.mark.parametrize("field, value", [("brand_color", "red"), ("brand_color", "#fff; x: y"),
+                                          ("brand_text", "#12345")])
+def test_a_brand_colour_that_is_not_hex_is_refused(field, value):
+    with pytest.raises(ValueError, match="is not a colour as #rrggbb"):
+        PrintSettings(**{field: value})
+
+
+@pytest.mark.parametrize("logo", ["https://cdn.example.com/logo.svg", "//cdn.example.com/logo.svg",
+                                  "/logo.svg", "data:image/svg+xml,<svg/>", "..\\logo.svg"])
+def test_a_cover_logo_from_elsewhere_is_refused(logo):
+    with pytest.raises(ValueError, match="is not a file of the site"):
+        PrintSettings(logo=logo)
+
+
+def test_page_urls_follow_the_site_url_and_url_style():
+    settings = PrintSettings(site_url="https://intranet.example.org/mentoring")
+    assert settings.page_url("checklists/packs/mentor.md") == \
+        "https://intranet.example.org/mentoring/checklists/packs/mentor/"
+    assert settings.page_url("index.md") == "https://intranet.example.org/mentoring/"
+    flat = PrintSettings(site_url="https://example.org/", directory_urls=False)
+    assert flat.page_url("checklists/packs/mentor.md") == "https://example.org/checklists/packs/mentor.html"
+    assert PrintSettings().page_url("checklists/packs/mentor.md") is None
+
+
+def test_the_qr_code_is_a_plain_svg_that_passes_the_logo_allowlist():
+    from rmhandbook.core.svg import svg_problems
+    from rmhandbook.render.printing import qr_svg
+
+    svg = qr_svg("https://intranet.example.org/mentoring/checklists/packs/mentor/")
+    assert svg_problems(svg.encode()) == []
+    assert re.fullmatch(r'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 (\d+) \1" class="rmh-qr">'
+                        r'<path stroke="#000" d="M[0-9hvm. -]+"/></svg>', svg), svg[:200]
+    assert qr_svg("https://a.example/x") != svg  # it encodes the address
+
+
+def test_the_pack_cover_has_logo_and_qr_code_only_with_a_site_url(handbook):
+    settings = PrintSettings(logo="assets/rmhandbook/logo.svg", site_url="https://intranet.example.org/hb/")
+    pack = {p.path: p for p in render_pages(handbook, printing=settings)}["checklists/packs/mentor.md"].content
+    assert "![](../../assets/rmhandbook/logo.svg){ .rmh-cover__logo }" in pack
+    assert '<div class="rmh-cover__qr-code"><svg xmlns="http://www.w3.org/2000/svg"' in pack
+    assert "https://intranet.example.org/hb/checklists/packs/mentor/" in pack
+    plain = {p.path: p for p in render_pages(handbook)}["checklists/packs/mentor.md"].content
+    assert "rmh-qr" not in plain and "rmh-cover__logo" not in plain
+
+
+def test_every_sheet_opens_with_a_running_header_naming_the_document_and_its_phases(pages, docs, handbook):
+    for doc in docs:
+        headers = re.findall(r'<p class="rmh-sheet__running rmh-print-only">(.*?)</p>', pages[doc.path].content)
+        assert len(headers) == len(doc.sheets), doc.path
+        for header, sheet in zip(headers, doc.sheets, strict=True):
+            label = doc.title if doc.kind == "pack" else f"Checklist: {doc.title}"
+            phases = [] if doc.kind == "phase" else list(dict.fromkeys(b.phase_title for b in sheet))
+            if len(phases) > 2:  # a range: the first and last phase on the page
+                phases = [f"{phases[0]} – {phases[-1]}"]
+            assert header == " · ".join([handbook.program.name, label, *phases]), (doc.path, header)
+    assert any("Recruit and match – Partnership" in p.content for p in pages.values())
+
+
+def test_the_default_site_ships_its_cover_logo(default_site):
+    from rmhandbook.core.svg import svg_problems
+
+    logo = default_site / "assets/rmhandbook/logo.svg"
+    assert svg_problems(logo.read_bytes()) == []
+    html = (default_site / "checklists/packs/mentor/index.html").read_text()
+    assert 'src="../../../assets/rmhandbook/logo.svg"' in html

@@ -33,7 +33,7 @@ from rmhandbook.render.errors import error_page
 from rmhandbook.render.messages import Messages, messages_script
 from rmhandbook.render.organization import footer_contact_html, web_manifest
 from rmhandbook.render.pages import Page, Renderer, glossary_abbreviations, nav_for
-from rmhandbook.render.printing import ChecklistDoc, PrintSettings, page_css, pdf_documents
+from rmhandbook.render.printing import DEFAULT_LOGO, ChecklistDoc, PrintSettings, page_css, pdf_documents
 from rmhandbook.render.resources import ASSETS, THEME_DIR
 from rmhandbook.render.site_index import site_manifest
 from rmhandbook.render.theming import palette_css, palette_for
@@ -86,6 +86,8 @@ class SiteParts:
         if self.org is not None:
             yield logo_uri(self.org), self.org.logo
             yield favicon_uri(self.org), self.org.favicon or self.org.logo
+        elif self.printing.logo == DEFAULT_LOGO:  # the covers' logo on a site without one of its own
+            yield DEFAULT_LOGO, ASSETS / Path(DEFAULT_LOGO).name
 
     def generated_files(self, config: Any) -> Iterator[tuple[str, str | bytes]]:
         language = self.handbook.language if self.handbook is not None else self.language
@@ -137,10 +139,10 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
     handbook = _load(content_dir, settings["organization"], _language(settings, layout, log), log)
     if handbook.organization is None and handbook.translated_into:
         config.theme["language"] = handbook.language  # Material's interface and search language
-    printing = _print_settings(settings, handbook.organization)
     org_css = _apply_organization(config, handbook, log) if handbook.organization is not None else ""
     if layout is not None:
         _apply_languages(config, layout, log)
+    printing = _print_settings(settings, handbook.organization, config)  # after a language's own site_url
     cache = shared_page_cache(content_dir)
     renderer = Renderer(handbook, _template_dirs(settings, config, config_dir), handbook.language, printing,
                         inline_abbreviations=False, cache=cache,
@@ -232,14 +234,23 @@ def _load(content_dir: Path, organization: str | None, language: str | None, log
     return handbook
 
 
-def _print_settings(settings: Settings, org: OrgProfile | None) -> PrintSettings:
+def _print_settings(settings: Settings, org: OrgProfile | None, config: Any) -> PrintSettings:
     # a paper the environment asks for (`checklists --paper`) wins; then the organization's;
     # then mkdocs.yml's; then A4
     paper = settings["paper"]
     if org is not None and "paper" not in settings.from_environment:
         paper = org.model.paper
+    brand: dict[str, str] = {}
+    if org is not None:  # the cover: the organization's logo on its primary colour
+        palette = palette_for(org.model.colors.primary, org.model.colors.accent)
+        brand = {"logo": logo_uri(org), "brand_color": palette.primary.hex, "brand_text": palette.primary_text.hex}
+    else:  # the site's own logo when it is a file of the site, else rmhandbook's
+        own = str(config.theme["logo"]) if "logo" in config.theme and config.theme["logo"] else ""
+        local = own and ":" not in own and not own.startswith(("/", "\\")) and (Path(config.docs_dir) / own).is_file()
+        brand = {"logo": own if local else DEFAULT_LOGO}
     return PrintSettings(paper=paper or "a4", pdfs=settings["checklist_pdfs"],
-                         organization=org.model.name if org is not None else None)
+                         organization=org.model.name if org is not None else None,
+                         site_url=config.site_url or None, directory_urls=bool(config.use_directory_urls), **brand)
 
 
 def _render(renderer: Renderer, cache: PageCache, log: logging.Logger, split: bool) -> list[Page]:

@@ -34,7 +34,7 @@ from rmhandbook.render.cache import (
     template_signature,
 )
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
-from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
+from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents, qr_svg
 from rmhandbook.render.prose import embeddable, plain_title
 from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import html_attribute
@@ -143,6 +143,7 @@ class Renderer:
             bytecode_cache=BYTECODE,  # compiled once per process, not once per build (mkdocs serve)
         )
         self.env.filters["plain"] = plain_text
+        self.env.filters["qr_svg"] = lambda url: Markup(qr_svg(url))  # an SVG we made and checked, not prose
         # for a filter that must see the rendered prose (`|prose|indent(4)`), or prose joined into Markdown
         self.env.filters["prose"] = _finalize
         self.env.filters["quote_block"] = lambda text, prefix="    ": "\n".join(

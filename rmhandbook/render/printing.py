@@ -22,10 +22,14 @@ papers, and a test can hold the printer to it.
 from __future__ import annotations
 
 import dataclasses
+import io
 import math
+import re
 from collections.abc import Iterable
+from urllib.parse import urljoin
 
 from rmhandbook.core.handbook import Handbook
+from rmhandbook.core.svg import svg_problems
 from rmhandbook.render.messages import Messages
 
 PAPERS = ("a4", "letter")
@@ -38,6 +42,10 @@ PAPER_PDF_FORMAT = {"a4": "A4", "letter": "Letter"}
 # --- the page geometry the print stylesheet (print.css + page.css) draws ----------------
 # Margins in mm; the program name sits in the top margin, the page number in the bottom one.
 MARGIN_MM = {"top": 20, "bottom": 18, "left": 16, "right": 16}
+# A sheet of a checklist document prints on a named page whose top margin is this much smaller:
+# the sheet's own running header (program, document, phases on the page) fills the difference,
+# inside the body, so it lines up with the body on any paper and at any print scale.
+RUNNING_HEADER_MM = 10
 # Content box of the smaller of A4 (210 x 297) and Letter (215.9 x 279.4) in each direction,
 # so one pagination fits both papers.
 CONTENT_WIDTH_MM = 210 - MARGIN_MM["left"] - MARGIN_MM["right"]  # 178
@@ -121,6 +129,11 @@ class ChecklistDoc:
         return len(self.sheets) + (1 if self.cover else 0)
 
 
+DEFAULT_BRAND_COLOR = "#3f51b5"  # Material's indigo, the default site's primary colour (6.2:1 against white)
+DEFAULT_LOGO = "assets/rmhandbook/logo.svg"  # rmhandbook's own mark, for a site with no logo of its own
+_HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
 @dataclasses.dataclass(frozen=True)
 class PrintSettings:
     """What the site prints on and what the print pages say about who prints them."""
@@ -128,10 +141,46 @@ class PrintSettings:
     paper: str = DEFAULT_PAPER
     organization: str | None = None  # shown on pack covers; a blank line to fill in when None
     pdfs: bool = False  # PDFs are written next to the site, so checklist pages link to them
+    logo: str | None = None  # site-relative path of the logo on covers (a file of the site, never a URL)
+    brand_color: str = DEFAULT_BRAND_COLOR  # the cover's band: the site's primary colour, as #rrggbb
+    brand_text: str = "#ffffff"  # text on the band: white, or black on a light brand colour
+    site_url: str | None = None  # where the site is published; covers then carry a QR code to their page
+    directory_urls: bool = True  # MkDocs' use_directory_urls: how a page's address is spelled
 
     def __post_init__(self) -> None:
         if self.paper not in PAPERS:
             raise ValueError(f"unknown paper `{self.paper}`; use one of: {', '.join(PAPERS)}")
+        for color in (self.brand_color, self.brand_text):
+            if not _HEX.match(color):
+                raise ValueError(f"brand colour `{color}` is not a colour as #rrggbb")
+        if self.logo is not None and (":" in self.logo or "\\" in self.logo or self.logo.startswith("/")):
+            raise ValueError(f"logo `{self.logo}` is not a file of the site; covers load nothing from elsewhere")
+
+    def page_url(self, src_uri: str) -> str | None:
+        """The published address of a generated page, from `site_url`; None when the site has none."""
+        if not self.site_url:
+            return None
+        stem = src_uri[:-3] if src_uri.endswith(".md") else src_uri
+        if stem == "index" or stem.endswith("/index"):
+            path = stem[:-len("index")]
+        else:
+            path = f"{stem}/" if self.directory_urls else f"{stem}.html"
+        return urljoin(self.site_url.rstrip("/") + "/", path)
+
+
+def qr_svg(url: str) -> str:
+    """A QR code for `url` as an inline SVG (segno: pure Python, made offline), one path, no size:
+    print.css sizes it. Checked against the logo allowlist (core/svg.py) before it goes into a page."""
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m", micro=False).save(buffer, kind="svg", xmldecl=False, svgns=True, nl=False,
+                                                  omitsize=True, border=0, svgclass="rmh-qr", lineclass=None)
+    svg = buffer.getvalue()
+    problems = svg_problems(svg)
+    if problems:  # segno writes one <path>; anything else is a bug worth stopping for
+        raise ValueError(f"the QR code's SVG failed the SVG allowlist: {problems[0][2]}")
+    return svg.decode("ascii")
 
 
 # --- which checklists exist ------------------------------------------------------------
@@ -286,20 +335,30 @@ def css_string(text: str) -> str:
 def page_css(settings: PrintSettings, program_name: str, msg: Messages) -> str:
     """`assets/rmhandbook/page.css`: the paper size, margins and the running header and footer.
 
-    Generated because it carries the site's paper and program name; the rest of the
-    print rules are static in `assets/print.css`.
+    Generated because it carries the site's paper, program name and brand colour; the rest
+    of the print rules are static in `assets/print.css`. Every page but a checklist document's
+    sheets and cover names the program in the top margin. A sheet prints on the named page
+    `rmh-sheet`, whose top margin is smaller by RUNNING_HEADER_MM: the sheet draws its own header
+    there (program, document and the phases on that page), in the body, so the header lines up
+    with the body on A4 and Letter and at any print scale; Chromium has no running elements or
+    string-set to do this from the margin. A cover (`rmh-cover`) has no header: it is the title.
     """
     m = MARGIN_MM
     page_of = msg("page_of").split("{page}")
     before, _, after_pages = page_of[1].partition("{pages}") if len(page_of) > 1 else ("", "", "")
     counter = (f"{css_string(page_of[0])} counter(page) {css_string(before)} counter(pages) "
                f"{css_string(after_pages)}")
+    margin = f"{m['top']}mm {m['right']}mm {m['bottom']}mm {m['left']}mm"
+    sheet_margin = f"{m['top'] - RUNNING_HEADER_MM}mm {m['right']}mm {m['bottom']}mm {m['left']}mm"
     return (
-        "/* rmhandbook: generated from the site's paper setting and program name. */\n"
+        "/* rmhandbook: generated from the site's paper setting, program name and brand colour. */\n"
         "@page {\n"
         f"  size: {PAPER_CSS[settings.paper]};\n"
-        f"  margin: {m['top']}mm {m['right']}mm {m['bottom']}mm {m['left']}mm;\n"
+        f"  margin: {margin};\n"
         "  @top-left { content: " + css_string(program_name) + "; font: 8pt sans-serif; color: #444; }\n"
         "  @bottom-right { content: " + counter + "; font: 8pt sans-serif; color: #444; }\n"
         "}\n"
+        f"@page rmh-sheet {{ margin: {sheet_margin}; @top-left {{ content: none; }} }}\n"
+        "@page rmh-cover { @top-left { content: none; } @bottom-right { content: none; } }\n"
+        f":root {{ --rmh-print-brand: {settings.brand_color}; --rmh-print-brand-text: {settings.brand_text}; }}\n"
     )
