@@ -21,12 +21,14 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.languages import LANGUAGES
+from rmhandbook.core.search import search_settings
 from rmhandbook.mkdocs import internals, live_reload, split
 from rmhandbook.mkdocs.settings import environment_settings
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
 from rmhandbook.render.printing import PAPERS
+from rmhandbook.render.searchmeta import keyword_sections
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -94,6 +96,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._rebuild: live_reload.Rebuild | None = None
+        self._keywords: dict[str, dict[str | None, str]] = {}  # page URL -> its search words by section
+        if self._parts.handbook is not None:
+            internals.configure_search(config, search_settings(self._parts.handbook.language))
         return config
 
     @property
@@ -171,9 +176,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
 
-    # After the search plugin indexed the page: in a live reload, the entries it made for this page.
+    # The page's hidden search words are kept out of its text (render/searchmeta.py) ...
+    def on_page_content(self, html, page, config, files):
+        html, self._keywords[page.url] = keyword_sections(html)  # MkDocs renders every page before it builds any
+        return html
+
+    # ... and given to the entries the search plugin made for it; in a live reload, those entries are noted.
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
+        internals.lift_search_keywords(config, page.url, self._keywords.pop(page.url, {}))
         if self._rebuild is not None:
             live_reload.note_search_entries(self._rebuild, config, page.url)
         return context
