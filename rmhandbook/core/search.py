@@ -131,7 +131,9 @@ def keywords(title_texts: Iterable[str], texts: Iterable[str] = (), language: st
     present = set(all_words)
     phrase_text = " " + " ".join(all_words) + " "
     forms = FORMS.get(language, _forms_en)
-    found: set[str] = {w for text in common for w in words_of(text)}
+    found: set[str] = set()
+    for part in {p for text in common for w in words_of(text) for p in w.split("-")}:
+        found |= forms(part) | {part}
     for word in title_words:
         for part in word.split("-"):  # the search splits "cross-time-zone" into its parts
             if part not in stop and len(part) > 3:
