@@ -37,17 +37,20 @@ def test_keywords_give_other_word_forms_and_synonyms():
     assert "canceled" not in words and "keep" not in words  # on the page already; a question word
     assert "boss" in keywords(["Giving constructive feedback upward"])
     assert "boss" in keywords(["Brief both partners' line managers"])
-    assert {"absagt", "verschoben"} <= set(keywords(["Treffen fallen immer wieder aus"], language="de"))
+    assert {"absagt", "abgesagt"} <= set(keywords(["Treffen fallen immer wieder aus"], ["Der Termin wird verschoben."],
+                                                 language="de"))
     assert keywords(["Close the partnership"], common=["mentee", "mentees"])[:0] == []
     assert {"mentee", "mentees"} <= set(keywords(["Close the partnership"], common=["mentee", "mentees"]))
     assert keywords(["A"], language="xx") == []  # an unknown language uses English's words
+    org_groups = [["hub", "depot", "distribution center"]]
+    assert {"depot", "distribution center"} <= set(keywords(["Visit the hub"], extra_groups=org_groups))
 
 
 def test_the_keyword_block_is_hidden_and_escaped_and_found_again():
     block = keyword_block(["a<b", "boss"])
     assert block == '<div class="rmh-search-keywords" hidden>a&lt;b boss</div>\n'
-    page = ('<h1 id="t">T</h1>\n' + keyword_block(["cancels"]) + '<h2 data-search-exclude id="why">Why</h2>'
-            '<h2 id="q1">Q?</h2>\n' + keyword_block(["boss", "bosses"]))
+    page = ('<h1 id="t">T</h1>\n' + str(keyword_block(["cancels"])) + '<h2 data-search-exclude id="why">Why</h2>'
+            '<h2 id="q1">Q?</h2>\n' + str(keyword_block(["boss", "bosses"])))
     marked, sections = keyword_sections(page)
     assert sections == {None: "cancels", "q1": "boss bosses"}
     assert marked.count('hidden data-search-exclude>') == 2

@@ -162,7 +162,9 @@ class Renderer:
             compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
             org=handbook.organization.model if handbook.organization else None,
             glossary_letters=glossary_letters,
-            search_keywords=SearchKeywords(language, common=common_words(handbook)),  # hidden, search-only words
+            search_keywords=SearchKeywords(language, common=common_words(handbook),
+                                           extra_groups=handbook.organization.model.search_synonyms
+                                           if handbook.organization else ()),  # hidden, search-only words
         )
         self._abbreviations = self.abbreviations()
         self._language = language
