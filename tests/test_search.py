@@ -113,3 +113,39 @@ def test_glossary_letters_group_accents_with_their_letter():
     present = {letter: [e.term for e in entries] for letter, anchor, entries in groups if anchor}
     assert present == {"A": ["apfel", "Ausstieg"], "U": ["Übung"], "Z": ["Zeit"], "#": ["1:1"]}
     assert [letter for letter, _, _ in groups][:3] == ["A", "B", "C"] and len(groups) == 27
+
+
+def test_the_plugin_fills_materials_search_settings_and_falls_back_without_them():
+    from types import SimpleNamespace
+
+    from rmhandbook.mkdocs import internals
+
+    settings = search_settings()
+    # MkDocs' own search plugin has no `fields` or `pipeline`: nothing is changed, the words stay in the text
+    plain = SimpleNamespace(plugins={"search": SimpleNamespace(config={"lang": ["en"], "separator": r"[\s\-]+"})})
+    assert internals.configure_search(plain, settings) is False
+    assert plain.plugins["search"].config["separator"] == r"[\s\-]+"
+    assert internals.lift_search_keywords(plain, "a/", {None: "x"}) == 0
+    assert internals.configure_search(SimpleNamespace(plugins={}), settings) is False
+
+    entries = [{"location": "b/"}, {"location": "a/"}, {"location": "a/#q"}, {"location": "a/#r"}]
+    config = {"fields": {"tags": {"boost": 10}}, "pipeline": None, "separator": "[\\s]+"}
+    material = SimpleNamespace(plugins={"material/search": SimpleNamespace(
+        config=config, search_index=SimpleNamespace(entries=entries))})
+    assert internals.configure_search(material, settings) is True
+    assert config["separator"] == "[\\s]+"  # the site's own setting wins
+    assert config["pipeline"] == ["stopWordFilter", "trimmer"]
+    assert config["fields"] == {"tags": {"boost": 10}, "keywords": settings["fields"]["keywords"]}
+    assert internals.lift_search_keywords(material, "a/", {None: "x", "q": "y"}) == 2
+    assert [e.get("keywords") for e in entries] == [None, "x", "y", None]
+
+
+def test_glossary_hovers_stay_out_of_headings():
+    import markdown
+
+    md = markdown.Markdown(extensions=["abbr", "attr_list", "toc", "rmhandbook.render.headings"],
+                           extension_configs={"abbr": {"glossary": {"Mentor": "the junior partner"}}})
+    out = md.convert("# Facilitator pack: Mentor\n\n## The *Mentor* role\n\nA Mentor listens.")
+    assert '<h1 id="facilitator-pack-mentor">Facilitator pack: Mentor</h1>' in out
+    assert "<h2 id=\"the-mentor-role\">The <em>Mentor</em> role</h2>" in out
+    assert '<p>A <abbr title="the junior partner">Mentor</abbr> listens.</p>' in out

@@ -173,10 +173,10 @@ def plugin_cache() -> dict | None:
 def configure_search(config: Any, settings: dict) -> bool:
     """Fill the search plugin's unset `separator` and `pipeline` and add the `keywords` field;
     False when the plugin is not Material's (its config has no `fields` and `pipeline`)."""
-    plugin_config = getattr(search_plugin(config), "config", None)
+    plugin_config: Any = getattr(search_plugin(config), "config", None)
     try:
-        fields = plugin_config["fields"]  # type: ignore[index]
-        plugin_config["pipeline"]  # type: ignore[index]
+        fields = plugin_config["fields"]
+        plugin_config["pipeline"]
     except (TypeError, KeyError):
         return False
     if not isinstance(fields, dict):
