@@ -28,7 +28,7 @@ from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
 from rmhandbook.render.printing import PAPERS
-from rmhandbook.render.searchmeta import keyword_sections
+from rmhandbook.render.searchmeta import keyword_sections, unmarked
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -185,6 +185,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
         internals.lift_search_keywords(config, page.url, self._keywords.pop(page.url, {}))
+        page.content = unmarked(page.content)
         if self._rebuild is not None:
             live_reload.note_search_entries(self._rebuild, config, page.url)
         return context

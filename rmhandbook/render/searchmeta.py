@@ -60,7 +60,8 @@ _ID = re.compile(r'\bid="([^"]+)"')
 
 
 def keyword_sections(html_text: str) -> tuple[str, dict[str | None, str]]:
-    """A page's HTML with its keyword blocks marked `data-search-exclude`, and their words by section.
+    """A page's HTML with its keyword blocks marked `data-search-exclude` (for the search only: see `unmarked`),
+    and their words by section.
 
     A block belongs to the nearest heading above it that starts a search section (one with an id
     and without `data-search-exclude`); None is the page's first section (its title).
@@ -77,9 +78,17 @@ def keyword_sections(html_text: str) -> tuple[str, dict[str | None, str]]:
         else:
             words = html.unescape(m.group("words")).strip()
             sections[current] = f"{sections[current]} {words}" if current in sections else words
-    marked = html_text.replace(f'<div class="{KEYWORDS_CLASS}" hidden>',
-                               f'<div class="{KEYWORDS_CLASS}" hidden data-search-exclude>')
+    marked = html_text.replace(f'<div class="{KEYWORDS_CLASS}" hidden>', f'<div class="{KEYWORDS_CLASS}" hidden{MARK}>')
     return marked, sections
+
+
+# Material's search removes `data-search-*="..."` attributes once it has read the page; `unmarked` does
+# the same, so the page is written exactly as an exported page is
+MARK = ' data-search-exclude="keywords"'
+
+
+def unmarked(html_text: str) -> str:
+    return html_text.replace(MARK, "")
 
 
 def _letter(term: str) -> str:
