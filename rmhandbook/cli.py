@@ -418,6 +418,7 @@ def _export_for_mkdocs(handbook: Handbook, site, config_file: Path, out: Path, t
                        guard: Callable[[], None]) -> int:
     import yaml
 
+    from rmhandbook.core.search import search_settings
     from rmhandbook.outputs.export import export_assets, export_pages, plain_mkdocs_config
     from rmhandbook.outputs.publish import atomic_directory
     from rmhandbook.outputs.targets import EXPORT, Mark, write_file
@@ -443,7 +444,7 @@ def _export_for_mkdocs(handbook: Handbook, site, config_file: Path, out: Path, t
     config = plain_mkdocs_config(
         site.data, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
         abbreviations=glossary_abbreviations(handbook),
-        custom_dir=os.path.relpath(custom, here) if custom else None)
+        custom_dir=os.path.relpath(custom, here) if custom else None, search=search_settings(language))
     class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
         pass
 

@@ -103,6 +103,11 @@ class Organization(Strict):
         "the English text with a warning; `fallback` shows it without one (`rmhandbook translations` still lists "
         "it); `complete` fails the build", examples=["complete"])
     hide: list[HideRef] = Field(default_factory=list, description="items left out of this organization's handbook")
+    search_synonyms: list[Annotated[list[Name], Field(min_length=2)]] = Field(
+        default_factory=list, description="groups of words this organization's readers use for the same thing: a "
+        "page whose title, summary or question uses one word of a group is also found by the others (added to "
+        "the language's own groups, see the Search page of the docs)",
+        examples=[[["control room", "Leitstelle", "grid operations"]]])
 
 
 @dataclasses.dataclass

@@ -167,6 +167,50 @@ def plugin_cache() -> dict | None:
     return cache if isinstance(cache, dict) else None
 
 
+# --- the search plugin's settings and entries: the handbook's search words ---------------------
+#
+# The core says how the handbook is searched (core/search.py): a separator that drops question
+# words, whole words (no stemmer) and a `keywords` field. They go into Material's search plugin's
+# config before its on_config reads them; a setting the site's mkdocs.yml gives wins.
+
+def configure_search(config: Any, settings: dict) -> bool:
+    """Fill the search plugin's unset `separator` and `pipeline` and add the `keywords` field;
+    False when the plugin is not Material's (its config has no `fields` and `pipeline`)."""
+    plugin_config: Any = getattr(search_plugin(config), "config", None)
+    try:
+        fields = plugin_config["fields"]
+        plugin_config["pipeline"]
+    except (TypeError, KeyError):
+        return False
+    if not isinstance(fields, dict):
+        return False
+    if not plugin_config.get("separator"):
+        plugin_config["separator"] = settings["separator"]
+    if plugin_config.get("pipeline") is None:
+        plugin_config["pipeline"] = list(settings["pipeline"])
+    for name, field in settings["fields"].items():
+        fields.setdefault(name, dict(field))
+    return True
+
+
+def lift_search_keywords(config: Any, page_url: str, sections: dict[str | None, str]) -> int:
+    """Give the page's search entries their search-only words as a `keywords` field (the page
+    marked the hidden blocks `data-search-exclude`, so the words are not in the text as well);
+    returns how many entries got words (0 when the entries cannot be read)."""
+    entries = search_entries(config)
+    if not entries or not sections:
+        return 0
+    wanted = {page_url if anchor is None else f"{page_url}#{anchor}": words for anchor, words in sections.items()}
+    done = 0
+    for entry in reversed(entries):  # this page's entries were added last
+        location = entry.get("location") if isinstance(entry, dict) else None
+        if not isinstance(location, str) or not (location == page_url or location.startswith(page_url + "#")):
+            break
+        if location in wanted:
+            entry["keywords"] = wanted[location]
+            done += 1
+    return done
+
 # --- mkdocs-static-i18n's language of the build -----------------------------------------------------
 #
 # mkdocs-static-i18n builds the site once per language; each non-default language's pages go into a

@@ -21,6 +21,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
 from rmhandbook.core.languages import LANGUAGES, language_list_problems
+from rmhandbook.core.search import search_settings
 from rmhandbook.mkdocs import coexistence, internals, live_reload, split
 from rmhandbook.mkdocs.layout import from_environment as site_languages_of_build
 from rmhandbook.mkdocs.settings import environment_settings, variable
@@ -28,6 +29,7 @@ from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
 from rmhandbook.render.printing import PAPERS
+from rmhandbook.render.searchmeta import keyword_sections, unmarked
 
 log = logging.getLogger("mkdocs.plugins.rmhandbook")
 
@@ -120,6 +122,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._rebuild: live_reload.Rebuild | None = None
         self._adding: list[File] = []  # generated files on their way into the site (see on_files)
+        self._keywords: dict[str, dict[str | None, str]] = {}  # page URL -> its search words by section
+        if self._parts.handbook is not None:
+            internals.configure_search(config, search_settings(self._parts.handbook.language))
         return config
 
     @property
@@ -225,9 +230,16 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
 
-    # After the search plugin indexed the page: in a live reload, the entries it made for this page.
+    # The page's hidden search words are kept out of its text (render/searchmeta.py) ...
+    def on_page_content(self, html, page, config, files):
+        html, self._keywords[page.url] = keyword_sections(html)  # MkDocs renders every page before it builds any
+        return html
+
+    # ... and given to the entries the search plugin made for it; in a live reload, those entries are noted.
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
+        internals.lift_search_keywords(config, page.url, self._keywords.pop(page.url, {}))
+        page.content = unmarked(page.content)
         if self.layout is not None:  # the language switcher leads to this page in the other languages
             context["rmhandbook_alternates"] = self.layout.page_alternates(page.url)
         if self._rebuild is not None:

@@ -22,6 +22,7 @@ from rmhandbook.render.resources import ASSETS
 # list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
 REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
                        "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+                       "rmhandbook.render.headings",  # glossary hovers in running text, not in headings
                        # last: a second wall on every page (handlers, styles, theme ids, unsafe links, remote sources)
                        "rmhandbook.render.safety")
 
@@ -91,22 +92,38 @@ def _not_in_nav(pages: list[Page], nav: list) -> str:
     return "\n".join(lines) + ("\n" if lines else "")
 
 
+def _with_search_settings(entry: Any, search: dict[str, Any]) -> Any:
+    """A `search` plugin entry with the handbook's separator and pipeline where the site sets none.
+
+    The `keywords` field stays out: without the plugin, a page's search words stay in its text.
+    """
+    name = next(iter(entry)) if isinstance(entry, dict) else entry
+    options = dict(entry[name] or {}) if isinstance(entry, dict) else {}
+    for key in ("separator", "pipeline"):
+        options.setdefault(key, search[key])
+    return {name: options}
+
+
 def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages: list[Page],
-                        abbreviations: dict[str, str], custom_dir: str | None) -> dict[str, Any]:
+                        abbreviations: dict[str, str], custom_dir: str | None,
+                        search: dict[str, Any] | None = None) -> dict[str, Any]:
     """A mkdocs.yml (as data) that builds the exported pages without the plugin.
 
     `site` is the site's own mkdocs.yml as loaded; its theme, extensions and
     other settings are kept. The rmhandbook plugin is dropped, and what it
     would add is written out: the nav (unless the site has its own), the
     Markdown extensions, the glossary as the abbr extension's glossary, and
-    the asset links. Paths are relative to where the new file is written.
+    the asset links, and the search settings (`search`, core/search.py) on the search plugin.
+    Paths are relative to where the new file is written.
     """
     config = {k: v for k, v in site.items() if k not in ("docs_dir", "site_dir", "plugins", "nav")}
     config["docs_dir"] = docs_dir
     plugins = []
     for entry in site.get("plugins") or []:
         name = entry if isinstance(entry, str) else next(iter(entry), None)
-        if name != "rmhandbook":
+        if name in ("search", "material/search") and search:
+            plugins.append(_with_search_settings(entry, search))
+        elif name != "rmhandbook":
             plugins.append(entry)
     config["plugins"] = plugins
     config["nav"] = site["nav"] if site.get("nav") else nav

@@ -99,6 +99,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "See also",
         "glossary_intro": "Terms used in this handbook. Where a term appears on another page, hold the pointer over it to see its definition.",
         "also": "Also",
+        "glossary_letters": "Terms by first letter",
         # sessions and calendar (issue 8)
         "sessions": "Session plan",
         "sessions_intro": "What each weekly meeting of a pair is for, what to prepare, and how to spend the time. Each session has its own page with an agenda that prints on one page.",
@@ -311,6 +312,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "see_also": "Siehe auch",
         "glossary_intro": "Begriffe aus diesem Handbuch. Steht ein Begriff auf einer anderen Seite, zeigt der Mauszeiger darüber seine Bedeutung.",
         "also": "Auch",
+        "glossary_letters": "Begriffe nach Anfangsbuchstaben",
         # sessions and calendar (issue 8)
         "sessions": "Sitzungsplan",
         "sessions_intro": "Wofür jedes wöchentliche Treffen eines Tandems da ist, was vorzubereiten ist und wie die Zeit genutzt wird. Jede Sitzung hat eine eigene Seite mit einer Agenda, die auf eine Seite gedruckt passt.",

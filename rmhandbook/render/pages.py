@@ -21,6 +21,7 @@ from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
+from rmhandbook.core.search import COMMON_TERMS
 from rmhandbook.render.cache import (
     BYTECODE,
     TRACKED_KINDS,
@@ -38,6 +39,7 @@ from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_do
 from rmhandbook.render.prose import embeddable, plain_title
 from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import html_attribute
+from rmhandbook.render.searchmeta import SearchKeywords, glossary_letters
 from rmhandbook.render.text import plain_text
 
 
@@ -160,6 +162,10 @@ class Renderer:
             # past this many steps, role pages list the steps instead of repeating every action
             compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
             org=handbook.organization.model if handbook.organization else None,
+            glossary_letters=glossary_letters,
+            search_keywords=SearchKeywords(language, common=common_words(handbook),
+                                           extra_groups=handbook.organization.model.search_synonyms
+                                           if handbook.organization else ()),  # hidden, search-only words
         )
         self._abbreviations = self.abbreviations()
         self._language = language
@@ -172,7 +178,7 @@ class Renderer:
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
                  "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
-                 *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
+                 "search_keywords", "glossary_letters", *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
             g[kind] = TrackedItems(kind, g[kind], recorder)
@@ -366,6 +372,11 @@ class Renderer:
         for doc in self.checklists:
             out.append(self.page(f"checklist_{doc.kind}.md.j2", doc.path, doc.title, program_src, doc=doc))
         return out
+
+
+def common_words(handbook: Handbook) -> list[str]:
+    """The handbook's words for the terms on nearly every page (core/search.py COMMON_TERMS)."""
+    return [word for key in COMMON_TERMS for word in handbook.terms.forms.get(key, ())]
 
 
 def kinds_in_group(group: str) -> list[str]:
