@@ -51,8 +51,10 @@ def pages(site: Path) -> dict[str, str]:
 
 
 def visible_text(page_html: str) -> str:
-    """What a reader sees: no tags, scripts, styles, attributes or URLs."""
+    """What a reader sees: no tags, scripts, styles, attributes or URLs, and no hidden search words
+    (they hold the default words too, so that a reader who types "mentor" finds the Digital Guide's pages)."""
     body = re.sub(r"<(script|style)\b.*?</\1>", " ", page_html, flags=re.S)
+    body = re.sub(r'<div class="rmh-search-keywords" hidden>.*?</div>', " ", body, flags=re.S)
     return html.unescape(re.sub(r"<[^>]+>", " ", body))
 
 
