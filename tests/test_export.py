@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
+
+import yaml
 
 from mkdocs.commands.build import build
 from mkdocs.config import load_config
 
-from harness import build_site
+from harness import REPO, build_site
 from rmhandbook.outputs import export
 from rmhandbook.cli import main
 
@@ -29,7 +32,10 @@ def test_plain_mkdocs_builds_the_exported_pages_like_the_plugin(tmp_path, monkey
     cfg = load_config(str(tmp_path / "hb" / "exported" / "mkdocs.yml"), strict=True,
                       site_dir=str(tmp_path / "plain"))
     assert "rmhandbook" not in cfg.plugins
-    assert set(export.REQUIRED_EXTENSIONS) <= set(cfg.markdown_extensions)  # safety included
+    assert set(export.PAGE_EXTENSIONS) <= set(cfg.markdown_extensions)
+    # the pages are clean already (core/prose.py): the project needs no Markdown extension of ours
+    assert not [e for e in cfg.markdown_extensions if e.startswith("rmhandbook")]
+    yaml.safe_load((tmp_path / "hb" / "exported" / "mkdocs.yml").read_text())  # plain YAML, no Python tags
     build(cfg)
     with_plugin = build_site(tmp_path / "hb" / "mkdocs.yml", tmp_path / "plugin")
     plain = tmp_path / "plain"
@@ -46,3 +52,66 @@ def test_plain_mkdocs_builds_the_exported_pages_like_the_plugin(tmp_path, monkey
     scripts = re.findall(r'<script src="[^"]*assets/rmhandbook/([^"/]+\.js)"', home)
     assert scripts[:2] == ["messages.js", "onpage.js"] and len(scripts) > 2  # the bootstrap before its users
 
+
+
+# --- `export --out DIR`: a whole project that builds without rmhandbook ----------------------
+
+def _repo_project(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(REPO / "content", project / "content")
+    shutil.copy(REPO / "mkdocs.yml", project / "mkdocs.yml")
+    shutil.copytree(REPO / "overrides", project / "overrides")
+    return project
+
+
+def _nav_titles(site):
+    """The primary navigation's link texts in order, as a reader sees them."""
+    html = (site / "index.html").read_text()
+    return re.findall(r'<span class="md-ellipsis">\s*(.*?)\s*</span>', html, re.S)
+
+
+def test_an_organizations_export_is_a_plain_project_that_builds_like_the_plugin(tmp_path, monkeypatch):
+    project = _repo_project(tmp_path)
+    monkeypatch.chdir(project)
+    assert main(["export", "--org", "northwind", "--out", "exported"]) == 0
+    exported = project / "exported"
+    data = yaml.safe_load((exported / "mkdocs.yml").read_text())  # plain YAML: no Python tags
+    assert data["docs_dir"] == "docs" and data["site_dir"] == "site"
+    assert [p for p in data["plugins"] if "rmhandbook" in str(p)] == []
+    assert [e for e in data["markdown_extensions"] if "rmhandbook" in str(e)] == []
+    assert data["site_name"] == "Northwind Logistics"
+    assert data["theme"]["palette"][0]["primary"] == "custom" and data["theme"]["language"] == "en"
+    assert (exported / "docs" / data["theme"]["logo"]).read_bytes() == (
+        project / "content/orgs/northwind/logo.svg").read_bytes()
+    assert "--md-primary-fg-color" in (exported / "docs/assets/rmhandbook/org/colors.css").read_text()
+    assert "Dana Whitfield" in data["copyright"] and "Bridge coordinator" in data["copyright"]
+    assert (exported / "overrides" / "main.html").is_file()  # the web app manifest link
+    assert "size: letter" in (exported / "docs/assets/rmhandbook/page.css").read_text()  # the organization's paper
+
+    plain = tmp_path / "plain"
+    build(load_config(str(exported / "mkdocs.yml"), strict=True, site_dir=str(plain)))
+    with_plugin = build_site(project / "mkdocs.yml", tmp_path / "plugin", organization="northwind")
+    assert _pages(plain) == _pages(with_plugin)
+    assert _nav_titles(plain) == _nav_titles(with_plugin)  # the handbook's own order, its own terms
+    assert "Digital Guide" in _nav_titles(plain)
+    for page in ("index.html", "steps/first-meeting/index.html", "checklists/index.html"):
+        assert _article((plain / page).read_text()) == _article((with_plugin / page).read_text()), page
+    home = (plain / "index.html").read_text()
+    assert "assets/rmhandbook/org/colors.css" in home and 'rel="manifest"' in home and "Dana Whitfield" in home
+
+
+def test_export_refuses_a_folder_it_did_not_write_and_replaces_its_own(tmp_path, monkeypatch, capsys):
+    assert main(["new", str(tmp_path / "hb")]) == 0
+    monkeypatch.chdir(tmp_path / "hb")
+    (tmp_path / "hb" / "mine").mkdir()
+    (tmp_path / "hb" / "mine" / "mkdocs.yml").write_text("site_name: mine\n")
+    capsys.readouterr()
+    assert main(["export", "--out", "mine"]) == 2
+    assert "holds files that rmhandbook did not write" in capsys.readouterr().err
+    assert (tmp_path / "hb" / "mine" / "mkdocs.yml").read_text() == "site_name: mine\n"
+    assert main(["export", "--out", "exported"]) == 0
+    (tmp_path / "hb" / "exported" / "docs" / "stale.md").write_text("gone after the next export")
+    assert main(["export", "--out", "exported"]) == 0
+    assert not (tmp_path / "hb" / "exported" / "docs" / "stale.md").exists()
+    assert (tmp_path / "hb" / "exported" / "mkdocs.yml").read_text().startswith("# Written by `rmhandbook export`")

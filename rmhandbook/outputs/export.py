@@ -18,12 +18,13 @@ from rmhandbook.render.messages import messages_script
 from rmhandbook.render.pages import Page
 from rmhandbook.render.resources import ASSETS
 
-# Markdown extensions the generated pages are written for. The MkDocs plugin imports this
-# list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
-REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
-                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
-                       # last: a second wall on every page (handlers, styles, theme ids, unsafe links, remote sources)
-                       "rmhandbook.render.safety")
+# Markdown extensions the generated pages are written for: all of Python-Markdown or pymdown-extensions,
+# so an exported project builds where rmhandbook is not installed (its prose is clean already).
+PAGE_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
+                   "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+# The MkDocs plugin's: the same, so the plugin and the export cannot drift apart, and last a second
+# wall on every page of the site, its own pages too (handlers, styles, theme ids, unsafe links, remote sources).
+REQUIRED_EXTENSIONS = (*PAGE_EXTENSIONS, "rmhandbook.render.safety")
 
 
 # Scripts the others call at load time, so they are linked before them (after messages.js).
@@ -98,8 +99,9 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
     `site` is the site's own mkdocs.yml as loaded; its theme, extensions and
     other settings are kept. The rmhandbook plugin is dropped, and what it
     would add is written out: the nav (unless the site has its own), the
-    Markdown extensions, the glossary as the abbr extension's glossary, and
-    the asset links. Paths are relative to where the new file is written.
+    Markdown extensions (not the plugin's safety wall: the pages are clean), the
+    glossary as the abbr extension's glossary, and the asset links. Paths are
+    relative to where the new file is written.
     """
     config = {k: v for k, v in site.items() if k not in ("docs_dir", "site_dir", "plugins", "nav")}
     config["docs_dir"] = docs_dir
@@ -124,7 +126,7 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
         config["theme"] = theme
     extensions: list = list(site.get("markdown_extensions") or [])
     names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
-    for ext in REQUIRED_EXTENSIONS:
+    for ext in PAGE_EXTENSIONS:
         if ext not in names:
             extensions.append(ext)
     if abbreviations:
