@@ -343,6 +343,8 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
 
 def _build_with_engine(args: argparse.Namespace) -> int:
     """`build --engine properdocs|zensical`: the exported project, built by that engine, published atomically."""
+    import functools
+
     from rmhandbook.core.org import list_orgs
     from rmhandbook.mkdocs.engines import EngineMissing, engine_build, engine_command
     from rmhandbook.mkdocs.sites import BuildFailed, org_sites_dir, site_guard
@@ -360,7 +362,7 @@ def _build_with_engine(args: argparse.Namespace) -> int:
     site_dir = (site.file.parent / str(site.data.get("site_dir") or "site")) if site else Path("site")
     orgs = bool(args.org or args.all_orgs)
     base = Path(args.site_dir).resolve() if args.site_dir else (org_sites_dir(site_dir) if orgs else site_dir.resolve())
-    slugs: list[str | None] = list_orgs(content) if args.all_orgs else [args.org]
+    slugs: list[str | None] = [*list_orgs(content)] if args.all_orgs else [args.org]
     status = EXIT_OK
     for slug in slugs:
         handbook = _load(content, lambda s: print(s, file=sys.stderr), slug, _site_language(args))
@@ -371,7 +373,7 @@ def _build_with_engine(args: argparse.Namespace) -> int:
             bundle = make_bundle(handbook, site_source(args, content, handbook.program.name))
             target = base / slug if slug else base
             guard = site_guard(target, _project(args, content), slug, args.force)
-            pages = engine_build(args.engine, lambda work, b=bundle: write_project(b, work), target,
+            pages = engine_build(args.engine, functools.partial(write_project, bundle), target,
                                  Mark(SITE, slug), guard, args.strict, site.site_url if site else None)
         except ContentError as exc:  # an error in the site's own templates
             print(exc.diagnostics.report(), file=sys.stderr)
