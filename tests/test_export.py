@@ -115,3 +115,19 @@ def test_export_refuses_a_folder_it_did_not_write_and_replaces_its_own(tmp_path,
     assert main(["export", "--out", "exported"]) == 0
     assert not (tmp_path / "hb" / "exported" / "docs" / "stale.md").exists()
     assert (tmp_path / "hb" / "exported" / "mkdocs.yml").read_text().startswith("# Written by `rmhandbook export`")
+
+
+def test_build_with_an_engine_that_is_not_installed_names_the_package(tmp_path, monkeypatch, capsys):
+    from rmhandbook import cli
+    from rmhandbook.mkdocs.engines import ENGINES
+
+    assert set(cli.ENGINES) == set(ENGINES)  # the command line offers every engine there is
+    assert main(["new", str(tmp_path / "hb")]) == 0
+    monkeypatch.chdir(tmp_path / "hb")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing-here"))
+    capsys.readouterr()
+    for name, package in (("zensical", "pip install zensical"), ("properdocs", "pip install properdocs")):
+        assert main(["build", "--engine", name]) == 2  # an environment fault
+        err = capsys.readouterr().err
+        assert package in err and f"`{name}` command" in err and "Traceback" not in err
+    assert not (tmp_path / "hb" / "site").exists()

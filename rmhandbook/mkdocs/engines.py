@@ -28,13 +28,12 @@ class Engine:
     name: str
     command: str  # looked up on PATH
     install: str  # what `pip install` needs for it to build the project
-    strict: bool  # whether its `build` takes --strict
 
 
 ENGINES = {
-    DEFAULT: Engine(DEFAULT, "mkdocs", "mkdocs mkdocs-material", True),
-    "properdocs": Engine("properdocs", "properdocs", "properdocs mkdocs-material", True),
-    "zensical": Engine("zensical", "zensical", "zensical", False),
+    DEFAULT: Engine(DEFAULT, "mkdocs", "mkdocs mkdocs-material"),
+    "properdocs": Engine("properdocs", "properdocs", "properdocs mkdocs-material"),
+    "zensical": Engine("zensical", "zensical", "zensical"),
 }
 
 
@@ -75,7 +74,7 @@ def engine_build(name: str, write_project: Callable[[Path], None], target: Path,
     engine = ENGINES[name]
     with atomic_directory(target, mark, guard) as staging, scratch_folder(target) as work:
         write_project(work)
-        _run([command, "build", "-f", "mkdocs.yml", *(["--strict"] if strict and engine.strict else [])], work)
+        _run([command, "build", "-f", "mkdocs.yml", *(["--strict"] if strict else [])], work)
         built = work / "site"
         if not (built / "index.html").is_file():
             raise BuildFailed(f"`{engine.command} build` wrote no site into {built}")
