@@ -85,7 +85,7 @@ def _not_in_nav(pages: list[Page], nav: list) -> str:
     """gitignore-style patterns for the pages the nav leaves to their catalog page (one per folder)."""
     listed = set(_nav_paths(nav))
     folders = sorted({posixpath.dirname(p.path) for p in pages if p.path not in listed and "/" in p.path})
-    lines = []
+    lines = [f"/{p.path}" for p in pages if "/" not in p.path and p.path not in listed]
     for folder in folders:
         lines.append(f"/{folder}/*.md")
         lines += [f"!/{p}" for p in sorted(listed) if posixpath.dirname(p) == folder]
@@ -112,10 +112,11 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
             plugins.append(entry)
     config["plugins"] = plugins
     config["nav"] = site["nav"] if site.get("nav") else nav
-    if not site.get("nav"):
-        patterns = _not_in_nav(pages, nav)
-        if patterns:
-            config["not_in_nav"] = patterns
+    # the generated pages a nav leaves out (the generated nav's item pages, or those a nav of the site's own
+    # does not list) are reached through their catalog pages: saying so keeps --strict quiet about them
+    patterns = _not_in_nav(pages, config["nav"])
+    if patterns and not site.get("not_in_nav"):
+        config["not_in_nav"] = patterns
     theme = site.get("theme")
     if isinstance(theme, dict):
         theme = dict(theme)
