@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 
@@ -131,3 +132,41 @@ def test_build_with_an_engine_that_is_not_installed_names_the_package(tmp_path, 
         err = capsys.readouterr().err
         assert package in err and f"`{name}` command" in err and "Traceback" not in err
     assert not (tmp_path / "hb" / "site").exists()
+
+
+FAKE_ENGINE = """#!/bin/sh
+# a stand-in for `zensical build -f mkdocs.yml [--strict]`: {action}
+test "$1" = build && test "$2" = -f && test -f "$3" && test -f docs/index.md || exit 9
+{action}
+"""
+
+
+def test_build_with_an_engine_publishes_atomically_and_checks_links(tmp_path, monkeypatch, capsys):
+    """`build --engine` with a stand-in engine: a failure or a broken link keeps the previous site."""
+    assert main(["new", str(tmp_path / "hb")]) == 0
+    monkeypatch.chdir(tmp_path / "hb")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "zensical"
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+
+    def engine(action: str) -> None:
+        fake.write_text(FAKE_ENGINE.format(action=action))
+        fake.chmod(0o755)
+
+    engine('mkdir -p site/a && echo \'<a href="a/">A</a>\' > site/index.html && echo ok > site/a/index.html')
+    assert main(["build", "--engine", "zensical", "--strict"]) == 0
+    site = tmp_path / "hb" / "site"
+    assert (site / "a" / "index.html").read_text() == "ok\n" and (site / ".rmhandbook-site").is_file()
+
+    engine('echo "ERROR - a broken page" >&2; exit 1')
+    assert main(["build", "--engine", "zensical"]) == 1
+    assert "zensical build` stopped with exit status 1" in capsys.readouterr().err
+    assert (site / "a" / "index.html").read_text() == "ok\n"  # the previous site, as it was
+
+    engine('mkdir -p site && echo \'<a href="gone/">x</a>\' > site/index.html')
+    assert main(["build", "--engine", "zensical"]) == 1
+    err = capsys.readouterr().err
+    assert "broken internal links" in err and "gone/" in err
+    assert (site / "a" / "index.html").read_text() == "ok\n"
+    assert [p.name for p in (tmp_path / "hb").iterdir() if p.name.startswith(".site")] == []  # no leftovers
