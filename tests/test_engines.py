@@ -226,3 +226,41 @@ def test_the_docs_name_the_versions_these_tests_install():
     assert f"| MkDocs {MKDOCS}, Material {MATERIAL}," in page
     assert f"| ProperDocs | {PROPERDOCS} (with Material {MATERIAL})" in page
     assert f"| Zensical | {ZENSICAL} |" in page and f"pip install zensical=={ZENSICAL}" in page
+
+
+@pytest.mark.parametrize("name", ["properdocs", "zensical"])
+def test_serve_with_an_engine_serves_the_exported_project(name, tmp_path):
+    import signal
+    import socket
+    import sys
+    import time
+    import urllib.request
+
+    bin_dir = _engine_bin(name)
+    project = _project(tmp_path / "project")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NO_MKDOCS_2_WARNING": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "rmhandbook", "serve", "--engine", name, "-a", f"127.0.0.1:{port}"],
+                            cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    try:
+        deadline, page = time.monotonic() + 240, ""
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                page = urllib.request.urlopen(f"http://127.0.0.1:{port}/steps/first-meeting/", timeout=5).read().decode()
+                break
+            except OSError:
+                time.sleep(1)
+        assert "rmh-checklist" in page and "assets/rmhandbook/checklists.js" in page, \
+            f"{name} serve did not serve the handbook; exit status {proc.poll()}"
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)  # the group this test started: rmhandbook and the engine's server
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    output = proc.stdout.read().decode() if proc.stdout else ""
+    assert "does not follow edits to the content" in output
