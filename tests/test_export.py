@@ -170,3 +170,18 @@ def test_build_with_an_engine_publishes_atomically_and_checks_links(tmp_path, mo
     assert "broken internal links" in err and "gone/" in err
     assert (site / "a" / "index.html").read_text() == "ok\n"
     assert [p.name for p in (tmp_path / "hb").iterdir() if p.name.startswith(".site")] == []  # no leftovers
+
+
+def test_the_sites_own_pages_go_into_the_export_and_its_nav(tmp_path, monkeypatch):
+    assert main(["new", str(tmp_path / "hb")]) == 0
+    monkeypatch.chdir(tmp_path / "hb")
+    (tmp_path / "hb" / "content" / "about.md").write_text("# About us\n\nOur own page.\n")
+    (tmp_path / "hb" / "content" / "glossary.md").write_text("# Our glossary\n\nWritten by hand.\n")
+    assert main(["export", "--out", "exported"]) == 0
+    exported = tmp_path / "hb" / "exported"
+    data = yaml.safe_load((exported / "mkdocs.yml").read_text())
+    assert data["nav"][-1] == "about.md" and {"Glossary": "glossary.md"} in data["nav"]
+    assert (exported / "docs" / "glossary.md").read_text() == "# Our glossary\n\nWritten by hand.\n"  # yours wins
+    assert not list((exported / "docs").rglob("*.yml"))  # the content's data stays behind
+    build(load_config(str(exported / "mkdocs.yml"), strict=True, site_dir=str(tmp_path / "plain")))
+    assert "Our own page." in (tmp_path / "plain" / "about" / "index.html").read_text()

@@ -77,23 +77,24 @@ def make_bundle(handbook: Handbook, source: SiteSource) -> Bundle:
     printing = PrintSettings(paper=(org.model.paper if org is not None else None) or source.paper or "a4",
                              organization=org.model.name if org is not None else None)
     language = handbook.language
-    pages = render_pages(handbook, source.templates, language, printing=printing, inline_abbreviations=False,
-                         detail_max_items=source.max_items)
+    every_page = render_pages(handbook, source.templates, language, printing=printing, inline_abbreviations=False,
+                              detail_max_items=source.max_items)
     docs: dict[str, bytes | Path] = {f"assets/rmhandbook/{name}": ASSETS / name for name in asset_files()}
     docs["assets/rmhandbook/messages.js"] = messages_script(language).encode()
     docs["assets/rmhandbook/page.css"] = page_css(printing, handbook.program.name, Messages(language)).encode()
-    own = dict(_own_files(source, {p.path for p in pages}))
-    pages = [p for p in pages if p.path not in own]  # a page of the site's own replaces the generated one
+    own = dict(_own_files(source))
     docs.update(own)
-    nav = nav_for(pages, handbook, source.max_items, language)
+    nav = nav_for(every_page, handbook, source.max_items, language)
     site = dict(source.config)
     if not site.get("nav"):
         site.pop("nav", None)
-    config = plain_mkdocs_config(site, docs_dir=DOCS, nav=nav + _own_pages(own, pages), pages=pages,
+    config = plain_mkdocs_config(site, docs_dir=DOCS, nav=nav + _own_pages(own, every_page), pages=every_page,
                                  abbreviations=glossary_abbreviations(handbook), custom_dir=None)
     del config["docs_dir"]  # where the docs go is the writer's choice
     overrides = dict(_tree(source.custom_dir)) if source.custom_dir is not None else {}
-    theme = config["theme"] = dict(config.get("theme") or {"name": "material"})
+    theme = site.get("theme") or "material"
+    theme = config["theme"] = dict(config.get("theme") or {"name": theme if isinstance(theme, str) else "material"})
+    pages = [p for p in every_page if p.path not in own]  # a page of the site's own replaces the generated one
     if org is None and handbook.translated_into:
         theme["language"] = language  # Material's interface and search language
     if org is not None:
@@ -153,7 +154,7 @@ def _is_content_data(rel: str) -> bool:
     return rel.endswith((".yml", ".yaml", ".json")) or rel.split("/", 1)[0] in ("orgs", "schema", "i18n")
 
 
-def _own_files(source: SiteSource, generated: set[str]) -> Iterator[tuple[str, Path]]:
+def _own_files(source: SiteSource) -> Iterator[tuple[str, Path]]:
     """The files of the site's docs folder that a build publishes (not the content's data)."""
     if source.docs_dir is None or not source.docs_dir.is_dir():
         return
