@@ -14,7 +14,6 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from rmhandbook.render.messages import messages_script
 from rmhandbook.render.pages import Page
 from rmhandbook.render.resources import ASSETS
 
@@ -52,22 +51,6 @@ def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
 
 
 GENERATED_ASSETS = ("messages.js", "page.css")  # made per site, in the order the plugin links them
-
-
-def export_assets(out_dir: Path, language: str, page_css: str) -> list[Path]:
-    """The plugin's stylesheets and scripts, and the generated messages.js and page.css, under `assets/rmhandbook/`."""
-    folder = out_dir / "assets" / "rmhandbook"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in asset_files():
-        target = folder / name
-        target.write_bytes((ASSETS / name).read_bytes())
-        written.append(target)
-    for name, text in (("messages.js", messages_script(language)), ("page.css", page_css)):
-        target = folder / name
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
 
 
 def _nav_paths(nav: list) -> list[str]:
