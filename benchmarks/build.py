@@ -278,11 +278,40 @@ def measure_size(work: Path, n: int, runs: int, skip: set[str]) -> dict:
         result["plugin_overhead"] = result["rmhandbook_build"]["wall_s"] / plain["wall_s"]
         result["plugin_overhead_1"] = result["rmhandbook_build_1"]["wall_s"] / plain["wall_s"]
         result["plugin_overhead_1_cpu"] = result["rmhandbook_build_1"]["cpu_s"] / plain["cpu_s"]
+    if "engines" not in skip:
+        result["engines"] = measure_engines(py, cfg, project, runs, n)
     if "stages" not in skip:
         st = measure_stages(project / "content", runs)
         result["stages"] = st | {f"{k[:-2]}_ms_per_item": st[k] * 1000 / n for k in ("load_s", "validate_s", "render_s")}
     result["pages"] = sum(1 for _ in (project / "site").rglob("index.html"))
     return result
+
+
+ENGINE_COMMANDS = ("properdocs", "zensical")  # `rmhandbook build --engine NAME`, when NAME is on PATH
+
+
+def measure_engines(py: str, cfg: Path, project: Path, runs: int, n: int) -> dict:
+    """`rmhandbook build --engine NAME` (export, the engine's own build, link check, publish) per engine on PATH."""
+    out: dict = {}
+    for name in ENGINE_COMMANDS:
+        if shutil.which(name) is None:
+            out[name] = {"status": f"not measured: `{name}` is not on PATH"}
+            continue
+        print(f"  N={n}: rmhandbook build --engine {name} x{runs} ...", file=sys.stderr, flush=True)
+        out[name] = timed_builds([py, "-m", "rmhandbook", "build", "-q", "-f", str(cfg), "--engine", name],
+                                 project, project / f"site-{name}", runs)
+    return out
+
+
+def engine_lines(sizes: list[dict]) -> list[str]:
+    lines = []
+    for s in sizes:
+        parts = [f"{name} {r['wall_s']:.2f} s" if "wall_s" in r else r["status"]
+                 for name, r in (s.get("engines") or {}).items()]
+        if parts:
+            lines.append(f"--engine, {s['items']:,} items (rmhandbook build {s['rmhandbook_build']['wall_s']:.2f} s): "
+                         + "; ".join(parts))
+    return lines
 
 
 def report(results: dict) -> str:
@@ -304,6 +333,7 @@ def report(results: dict) -> str:
                if st else "- |"))
     lines.append(f"(rmhandbook build: --jobs {sizes[0]['jobs']}, the default here; peak memory is the largest "
                  "process's.)")
+    lines += engine_lines(sizes)
     sc = results.get("scaling")
     if sc:
         lines.append("")
@@ -396,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is reported (default 3)")
     parser.add_argument("--quick", action="store_true", help="small sizes (50,200,600), one run: a smoke test")
     parser.add_argument("--reload-items", type=int, default=1000, help="synthetic size for the live-reload measurement")
-    parser.add_argument("--skip", default="", help="comma-separated: plain, stages, serve, orgs")
+    parser.add_argument("--skip", default="", help="comma-separated: plain, engines, stages, serve, orgs")
     parser.add_argument("--workdir", type=Path, help="where to write the handbooks (default: a temporary folder)")
     parser.add_argument("--json", default=None, help="write the figures here (default <workdir>/results.json; - for stdout)")
     parser.add_argument("--check", action="store_true", help="exit with status 1 when a target is missed")

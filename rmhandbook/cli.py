@@ -70,6 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
                        "<orgs>/SLUG/, where <orgs> is --site-dir, else <site_dir>-orgs beside the default site")
     which.add_argument("--all-orgs", action="store_true", help="build every organization, each into <orgs>/SLUG/")
     force_option(p, "the site folder")
+    engine_option(p, "build the site with", "with the rmhandbook plugin, in this process")
     p.add_argument("-j", "--jobs", type=int, metavar="N",
                    help="processes to use (default: the CPUs this process may use). "
                    "With --all-orgs, one organization per process; otherwise a large handbook (600 items or "
@@ -79,6 +80,15 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+ENGINES = ("mkdocs", "properdocs", "zensical")  # as rmhandbook/mkdocs/engines.py names them
+
+
+def engine_option(p: argparse.ArgumentParser, what: str, default: str) -> None:
+    p.add_argument("--engine", choices=ENGINES, default="mkdocs",
+                   help=f"{what}: mkdocs (the default: MkDocs {default}), or properdocs or zensical: the project "
+                   "`rmhandbook export` writes, run through that engine's own command (install it first)")
+
+
 def _output_commands(command: Callable, with_content: Callable, force_option: Callable) -> None:
     """The commands after `build`: serve, export, checklists, schema, calendar, new."""
     p = command("serve", "Serve the handbook with live reload.")
@@ -86,6 +96,7 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
     p.add_argument("-a", "--dev-addr", metavar="IP:PORT", default=None,
                    help="address to serve on (default 127.0.0.1:8000)")
     p.add_argument("--org", metavar="SLUG", help="serve organization SLUG's handbook")
+    engine_option(p, "serve the site with", "with the rmhandbook plugin and live reload of the content")
 
     p = command("export", "Write the generated pages as plain Markdown files.")
     with_content(p)
@@ -260,6 +271,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         print("rmhandbook build: --jobs N needs N of at least 1, for example `rmhandbook build --jobs 2`.",
               file=sys.stderr)
         return EXIT_USAGE
+    if args.engine != "mkdocs":
+        return _build_with_engine(args)
     if args.all_orgs:
         return _build_all_orgs(args)
     content = content_dir_for(args)
@@ -334,9 +347,58 @@ def _build_all_orgs(args: argparse.Namespace) -> int:
     return EXIT_CONTENT if failed else EXIT_OK
 
 
+def _build_with_engine(args: argparse.Namespace) -> int:
+    """`build --engine properdocs|zensical`: the exported project, built by that engine, published atomically."""
+    import functools
+
+    from rmhandbook.core.org import list_orgs
+    from rmhandbook.mkdocs.engines import EngineMissing, engine_build, engine_command
+    from rmhandbook.mkdocs.sites import BuildFailed, org_sites_dir, site_guard
+    from rmhandbook.outputs.bundle import make_bundle, write_project
+    from rmhandbook.outputs.site_index import write_site_index
+    from rmhandbook.outputs.targets import SITE, Mark
+
+    try:
+        engine_command(args.engine)  # before any work
+    except EngineMissing as exc:
+        print(f"rmhandbook build: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    content = content_dir_for(args)
+    site = _site_config(Path(args.config_file))
+    site_dir = (site.file.parent / str(site.data.get("site_dir") or "site")) if site else Path("site")
+    orgs = bool(args.org or args.all_orgs)
+    base = Path(args.site_dir).resolve() if args.site_dir else (org_sites_dir(site_dir) if orgs else site_dir.resolve())
+    slugs: list[str | None] = [*list_orgs(content)] if args.all_orgs else [args.org]
+    status = EXIT_OK
+    for slug in slugs:
+        handbook = _load(content, lambda s: print(s, file=sys.stderr), slug, _site_language(args))
+        if handbook is None:
+            status = EXIT_CONTENT
+            continue
+        try:
+            bundle = make_bundle(handbook, site_source(args, content, handbook.program.name))
+            target = base / slug if slug else base
+            guard = site_guard(target, _project(args, content), slug, args.force)
+            pages = engine_build(args.engine, functools.partial(write_project, bundle), target,
+                                 Mark(SITE, slug), guard, args.strict, site.site_url if site else None)
+        except ContentError as exc:  # an error in the site's own templates
+            print(exc.diagnostics.report(), file=sys.stderr)
+            status = EXIT_CONTENT
+        except BuildFailed as exc:
+            print(f"rmhandbook: {args.engine} build failed, the previous site is unchanged: {exc}", file=sys.stderr)
+            status = EXIT_CONTENT
+        else:
+            print(f"rmhandbook: {pages} pages built by {args.engine}, site written to {target}", file=sys.stderr)
+    if orgs:
+        write_site_index(base)
+    return status
+
+
 def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until interrupted
     from rmhandbook.mkdocs.sites import BuildFailed, serve_site
 
+    if args.engine != "mkdocs":
+        return _serve_with_engine(args)
     with _mkdocs_logging(False):
         try:
             serve_site(args.config_file, _plugin_overrides(args), args.dev_addr)
@@ -346,6 +408,29 @@ def cmd_serve(args: argparse.Namespace) -> int:  # pragma: no cover - runs until
         except KeyboardInterrupt:
             pass
     return EXIT_OK
+
+
+def _serve_with_engine(args: argparse.Namespace) -> int:  # pragma: no cover - runs until interrupted
+    """`serve --engine properdocs|zensical`: the engine's own server on a snapshot of the exported project."""
+    import tempfile
+
+    from rmhandbook.mkdocs.engines import EngineMissing, engine_serve
+    from rmhandbook.outputs.bundle import make_bundle, write_project
+
+    content = content_dir_for(args)
+    handbook = _load(content, lambda s: print(s, file=sys.stderr), args.org, _site_language(args))
+    if handbook is None:
+        return EXIT_CONTENT
+    bundle = make_bundle(handbook, site_source(args, content, handbook.program.name))
+    print(f"rmhandbook serve: {args.engine} serves the exported project; it does not follow edits to the content "
+          "(run the command again after one, or serve with --engine mkdocs for live reload)", file=sys.stderr)
+    with tempfile.TemporaryDirectory(prefix="rmhandbook-serve-") as scratch:
+        try:
+            code = engine_serve(args.engine, lambda work: write_project(bundle, work), Path(scratch), args.dev_addr)
+        except EngineMissing as exc:
+            print(f"rmhandbook serve: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+    return EXIT_OK if code == 0 else EXIT_CONTENT
 
 
 EXPORTED_CONFIG_HEADER = "# Written by `rmhandbook export --mkdocs-config`"
@@ -370,91 +455,55 @@ def _export_targets(args: argparse.Namespace, content: Path) -> tuple[Path, Call
     return out, lambda: check_folder(out, Mark(EXPORT), label="--out", force=args.force), config_target
 
 
+def site_source(args: argparse.Namespace, content: Path, program_name: str):
+    """What `export` and `build --engine` carry over from the site's own mkdocs.yml (a default without one)."""
+    from rmhandbook.outputs.bundle import SiteSource, default_site_config
+
+    site = _site_config(Path(args.config_file))
+    if site is None:
+        return SiteSource(default_site_config(program_name), content)
+    here = site.file.parent
+    custom = (here / site.theme["custom_dir"]).resolve() if site.theme.get("custom_dir") else None
+    templates = ((here / site.option("templates_dir"),) if site.option("templates_dir")
+                 else (custom / "rmhandbook",) if custom else ())
+    return SiteSource(site.data, content, site.docs_dir.resolve(), custom, templates,
+                      int(site.option("nav_max_section_items")), site.option("paper"))
+
+
+def _site_language(args: argparse.Namespace) -> str | None:
+    """The plugin's `language` in mkdocs.yml (for the default handbook; an organization's own wins)."""
+    site = _site_config(Path(args.config_file))
+    return None if site is None or getattr(args, "org", None) else site.option("language")
+
+
 def cmd_export(args: argparse.Namespace) -> int:
-    from rmhandbook.outputs.export import export_pages
+    from rmhandbook.outputs.bundle import docs_and_config, make_bundle, write_project
     from rmhandbook.outputs.publish import atomic_directory
-    from rmhandbook.outputs.targets import EXPORT, Mark
-    from rmhandbook.render.pages import render_pages
+    from rmhandbook.outputs.targets import EXPORT, Mark, write_file
 
     content = content_dir_for(args)
     out, guard, config_target = _export_targets(args, content)  # usage errors first: they need no content
-    handbook = _load(content, print, args.org)
+    handbook = _load(content, print, args.org, _site_language(args))
     if handbook is None:
         return EXIT_CONTENT
-    config_file = Path(args.config_file).resolve()
-    overrides = config_file.parent / "overrides" / "rmhandbook"
-    if not args.mkdocs_config:
-        try:
-            pages = render_pages(handbook, [overrides], handbook.language)
-        except ContentError as exc:  # an error in the site's own templates
-            print(exc.diagnostics.report())
-            return EXIT_CONTENT
-        with atomic_directory(out, Mark(EXPORT), guard) as staging:
-            written = export_pages(pages, staging)
-        print(f"wrote {len(written)} pages to {args.out}")
-        return EXIT_OK
-    if args.org:
-        print("rmhandbook export: --mkdocs-config writes the default handbook's site settings; an organization's "
-              "colours, logo and footer come from the plugin, so export it without --mkdocs-config, or build it "
-              "with `rmhandbook build --org`.", file=sys.stderr)
-        return EXIT_USAGE
-    # the pages exactly as the plugin makes them: the glossary goes to the abbr extension's config
-    site = _site_config(config_file)
-    if site is None:
-        print(f"rmhandbook export: cannot read `{args.config_file}`; --mkdocs-config needs the site's mkdocs.yml "
-              "(use -f FILE to name it).", file=sys.stderr)
-        return EXIT_USAGE
-    assert config_target is not None  # (--mkdocs-config was given)
     try:
-        count = _export_for_mkdocs(handbook, site, config_file, out, config_target, guard)
+        bundle = make_bundle(handbook, site_source(args, content, handbook.program.name))
     except ContentError as exc:  # an error in the site's own templates
         print(exc.diagnostics.report())
         return EXIT_CONTENT
-    print(f"wrote {count} pages to {args.out} and {args.mkdocs_config} (plain MkDocs, no plugin)")
-    return EXIT_OK
-
-
-def _export_for_mkdocs(handbook: Handbook, site, config_file: Path, out: Path, target: Path,
-                       guard: Callable[[], None]) -> int:
-    import yaml
-
-    from rmhandbook.core.search import search_settings
-    from rmhandbook.outputs.export import export_assets, export_pages, plain_mkdocs_config
-    from rmhandbook.outputs.publish import atomic_directory
-    from rmhandbook.outputs.targets import EXPORT, Mark, write_file
-    from rmhandbook.render.pages import glossary_abbreviations, nav_for, render_pages
-
-    theme = site.theme
-    custom = (config_file.parent / theme["custom_dir"]).resolve() if theme.get("custom_dir") else None
-    templates = ([config_file.parent / site.option("templates_dir")] if site.option("templates_dir")
-                 else [custom / "rmhandbook"] if custom else [])
-    from rmhandbook.render.messages import Messages
-    from rmhandbook.render.printing import PrintSettings, page_css
-
-    max_items = int(site.option("nav_max_section_items"))
-    printing = PrintSettings(paper=site.option("paper") or "a4", pdfs=False)
-    language = handbook.language
-    pages = render_pages(handbook, templates, language, printing=printing, inline_abbreviations=False,
-                         detail_max_items=max_items)
-    nav = nav_for(pages, handbook, max_items, language)
     with atomic_directory(out, Mark(EXPORT), guard) as staging:
-        export_pages(pages, staging)
-        export_assets(staging, language, page_css(printing, handbook.program.name, Messages(language)))
-    here = target.resolve().parent
-    config = plain_mkdocs_config(
-        site.data, docs_dir=os.path.relpath(out.resolve(), here), nav=nav, pages=pages,
-        abbreviations=glossary_abbreviations(handbook),
-        custom_dir=os.path.relpath(custom, here) if custom else None, search=search_settings(language))
-    class Dumper(yaml.Dumper):  # the full Dumper: keeps `!!python/name:` values (Material's emoji options)
-        pass
-
-    def text(dumper, value: str):  # several lines (not_in_nav) as a readable block
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style="|" if "\n" in value else None)
-
-    Dumper.add_representer(str, text)
-    text = yaml.dump(config, Dumper=Dumper, allow_unicode=True, sort_keys=False, width=120)
-    write_file(target, f"{EXPORTED_CONFIG_HEADER}: builds the exported pages with plain MkDocs.\n{text}".encode())
-    return len(pages)
+        if config_target is None:
+            write_project(bundle, staging)
+        else:
+            text = docs_and_config(bundle, staging, out, config_target,
+                                   f"{EXPORTED_CONFIG_HEADER}: builds the exported pages without rmhandbook.")
+    if config_target is None:
+        print(f"wrote {len(bundle.pages)} pages to {args.out}/docs and {args.out}/mkdocs.yml: build it with "
+              "mkdocs, properdocs or zensical (no rmhandbook needed)")
+        return EXIT_OK
+    write_file(config_target, text.encode())  # after the swap: it may be inside --out
+    print(f"wrote {len(bundle.pages)} pages to {args.out} and {args.mkdocs_config} (no rmhandbook needed)")
+    return EXIT_OK
 
 
 def cmd_checklists(args: argparse.Namespace) -> int:

@@ -66,9 +66,10 @@ def test_internal_errors_exit_3_and_name_the_input(monkeypatch, capsys):
 
 def test_export_writes_plain_markdown(tmp_path):
     assert main(["export", "--content", str(SCAFFOLD), "--out", str(tmp_path / "out")]) == 0
-    page = (tmp_path / "out" / "steps" / "first-meeting.md").read_text()
+    page = (tmp_path / "out" / "docs" / "steps" / "first-meeting.md").read_text()
     assert page.startswith("---\ntitle: \"Hold the first meeting\"")
-    assert (tmp_path / "out" / "index.md").is_file()
+    assert (tmp_path / "out" / "docs" / "index.md").is_file()
+    assert (tmp_path / "out" / "mkdocs.yml").is_file()  # a whole project (tests/test_export.py builds it)
 
 
 def test_schema_files_in_content_are_current():

@@ -14,16 +14,17 @@ import posixpath
 from pathlib import Path
 from typing import Any
 
-from rmhandbook.render.messages import messages_script
 from rmhandbook.render.pages import Page
 from rmhandbook.render.resources import ASSETS
 
-# Markdown extensions the generated pages are written for. The MkDocs plugin imports this
-# list too, so the plugin and a plain MkDocs build of the export cannot drift apart.
-REQUIRED_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
-                       "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist",
+# Markdown extensions the generated pages are written for: all of Python-Markdown or pymdown-extensions,
+# so an exported project builds where rmhandbook is not installed (its prose is clean already).
+PAGE_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc",
+                   "pymdownx.details", "pymdownx.superfences", "pymdownx.tasklist")
+# The MkDocs plugin's: the same, so the plugin and the export cannot drift apart, and last a second
+# wall on every page of the site, its own pages too (handlers, styles, theme ids, unsafe links, remote sources).
+REQUIRED_EXTENSIONS = (*PAGE_EXTENSIONS,
                        "rmhandbook.render.headings",  # glossary hovers in running text, not in headings
-                       # last: a second wall on every page (handlers, styles, theme ids, unsafe links, remote sources)
                        "rmhandbook.render.safety")
 
 
@@ -54,22 +55,6 @@ def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
 GENERATED_ASSETS = ("messages.js", "page.css")  # made per site, in the order the plugin links them
 
 
-def export_assets(out_dir: Path, language: str, page_css: str) -> list[Path]:
-    """The plugin's stylesheets and scripts, and the generated messages.js and page.css, under `assets/rmhandbook/`."""
-    folder = out_dir / "assets" / "rmhandbook"
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name in asset_files():
-        target = folder / name
-        target.write_bytes((ASSETS / name).read_bytes())
-        written.append(target)
-    for name, text in (("messages.js", messages_script(language)), ("page.css", page_css)):
-        target = folder / name
-        target.write_text(text, encoding="utf-8")
-        written.append(target)
-    return written
-
-
 def _nav_paths(nav: list) -> list[str]:
     out: list[str] = []
     for entry in nav:
@@ -85,7 +70,7 @@ def _not_in_nav(pages: list[Page], nav: list) -> str:
     """gitignore-style patterns for the pages the nav leaves to their catalog page (one per folder)."""
     listed = set(_nav_paths(nav))
     folders = sorted({posixpath.dirname(p.path) for p in pages if p.path not in listed and "/" in p.path})
-    lines = []
+    lines = [f"/{p.path}" for p in pages if "/" not in p.path and p.path not in listed]
     for folder in folders:
         lines.append(f"/{folder}/*.md")
         lines += [f"!/{p}" for p in sorted(listed) if posixpath.dirname(p) == folder]
@@ -112,9 +97,10 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
     `site` is the site's own mkdocs.yml as loaded; its theme, extensions and
     other settings are kept. The rmhandbook plugin is dropped, and what it
     would add is written out: the nav (unless the site has its own), the
-    Markdown extensions, the glossary as the abbr extension's glossary, and
-    the asset links, and the search settings (`search`, core/search.py) on the search plugin.
-    Paths are relative to where the new file is written.
+    Markdown extensions (not the plugin's safety wall: the pages are clean), the
+    glossary as the abbr extension's glossary, the asset links, and the search
+    settings (`search`, core/search.py) on the search plugin. Paths are
+    relative to where the new file is written.
     """
     config = {k: v for k, v in site.items() if k not in ("docs_dir", "site_dir", "plugins", "nav")}
     config["docs_dir"] = docs_dir
@@ -127,10 +113,11 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
             plugins.append(entry)
     config["plugins"] = plugins
     config["nav"] = site["nav"] if site.get("nav") else nav
-    if not site.get("nav"):
-        patterns = _not_in_nav(pages, nav)
-        if patterns:
-            config["not_in_nav"] = patterns
+    # the generated pages a nav leaves out (the generated nav's item pages, or those a nav of the site's own
+    # does not list) are reached through their catalog pages: saying so keeps --strict quiet about them
+    patterns = _not_in_nav(pages, config["nav"])
+    if patterns and not site.get("not_in_nav"):
+        config["not_in_nav"] = patterns
     theme = site.get("theme")
     if isinstance(theme, dict):
         theme = dict(theme)
@@ -141,7 +128,7 @@ def plain_mkdocs_config(site: dict[str, Any], *, docs_dir: str, nav: list, pages
         config["theme"] = theme
     extensions: list = list(site.get("markdown_extensions") or [])
     names = {e if isinstance(e, str) else next(iter(e)) for e in extensions}
-    for ext in REQUIRED_EXTENSIONS:
+    for ext in PAGE_EXTENSIONS:
         if ext not in names:
             extensions.append(ext)
     if abbreviations:
