@@ -39,6 +39,7 @@ from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_do
 from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import html_attribute
 from rmhandbook.render.text import plain_text
+from rmhandbook.render.timeline import program_timeline
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,6 +160,7 @@ class Renderer:
             # past this many steps, role pages list the steps instead of repeating every action
             compact_role_pages=len(handbook.items["steps"]) > detail_max_items,
             org=handbook.organization.model if handbook.organization else None,
+            program_timeline=program_timeline,
         )
         self._abbreviations = self.abbreviations()
         self._language = language
@@ -169,7 +171,7 @@ class Renderer:
         hb = self.hb
         g: dict[str, Any] = self.env.globals
         self._recorder = recorder = _Recorder()
-        known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
+        known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg", "program_timeline",
                  "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
                  *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
