@@ -24,7 +24,7 @@ from rmhandbook.core.languages import DEFAULT_LANGUAGE
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
 from rmhandbook.mkdocs.settings import Settings, Share
-from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
+from rmhandbook.outputs.export import DEFAULT_LOGO, REQUIRED_EXTENSIONS, asset_files, asset_support_files
 from rmhandbook.render.cache import PageCache, shared_page_cache
 from rmhandbook.render.errors import error_page
 from rmhandbook.render.messages import Messages, messages_script
@@ -77,7 +77,7 @@ class SiteParts:
         return path.endswith((".yml", ".yaml", ".json")) or first in ("orgs", "schema")
 
     def static_files(self) -> Iterator[tuple[str, Path]]:
-        for name in ASSET_FILES:
+        for name in ASSET_FILES + asset_support_files():
             yield f"assets/rmhandbook/{name}", ASSETS / name
         if self.org is not None:
             yield logo_uri(self.org), self.org.logo
@@ -172,6 +172,20 @@ def _add_extensions_and_assets(config: Any) -> None:
         uri = f"assets/rmhandbook/{name}"
         if uri not in [str(x) for x in target]:
             target.append(uri)
+    _own_type_and_logo(config.theme)
+
+
+def _own_type_and_logo(theme: Any) -> None:
+    """Our own web font instead of Google Fonts (nothing loads from another host), and our logo and
+    favicon where the site has none (an organization's replace them in `_apply_organization`)."""
+    if theme.name != "material":
+        return
+    theme["font"] = False
+    icon = theme.get("icon") or {}
+    if not theme.get("logo") and not (isinstance(icon, dict) and icon.get("logo")):
+        theme["logo"] = DEFAULT_LOGO
+    if theme.get("favicon") in (None, "", "assets/images/favicon.png"):  # Material's default
+        theme["favicon"] = DEFAULT_LOGO
 
 
 def _load(content_dir: Path, organization: str | None, language: str | None, log: logging.Logger) -> Handbook:

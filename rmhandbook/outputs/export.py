@@ -39,6 +39,14 @@ def asset_files() -> tuple[str, ...]:
     return tuple(sorted(names, key=lambda name: name not in FIRST_SCRIPTS))
 
 
+def asset_support_files() -> tuple[str, ...]:
+    """Files the stylesheets use (the web font and its licence, the default logo), by path under the assets folder."""
+    return tuple(sorted(p.relative_to(ASSETS).as_posix() for p in ASSETS.glob("*/*") if p.is_file()))
+
+
+DEFAULT_LOGO = "assets/rmhandbook/brand/logo.svg"  # the header logo and favicon of a site that sets none
+
+
 def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:
     written = []
     for page in pages:
@@ -58,8 +66,9 @@ def export_assets(out_dir: Path, language: str, page_css: str) -> list[Path]:
     folder = out_dir / "assets" / "rmhandbook"
     folder.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in asset_files():
+    for name in asset_files() + asset_support_files():
         target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes((ASSETS / name).read_bytes())
         written.append(target)
     for name, text in (("messages.js", messages_script(language)), ("page.css", page_css)):
