@@ -171,8 +171,9 @@ class Renderer:
         hb = self.hb
         g: dict[str, Any] = self.env.globals
         self._recorder = recorder = _Recorder()
-        known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg", "program_timeline",
-                 "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
+        known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
+                 "program_timeline", "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs",
+                 "phase_docs",
                  *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
