@@ -236,3 +236,45 @@ def test_a_very_long_number_is_a_located_error(tmp_path, number, digits):
 def test_a_thirty_digit_number_is_still_a_number(tmp_path):
     doc, problems = load(tmp_path, "order: " + "1" * 30 + "\n")
     assert problems == [] and doc.data["order"] == int("1" * 30)
+
+
+def _loader_without_libyaml(monkeypatch):
+    """A separate copy of the loader module, imported as if PyYAML had no libyaml."""
+    import importlib.util
+    import sys
+
+    import yaml
+
+    import rmhandbook.core.loader as real
+
+    monkeypatch.delattr(yaml, "CSafeLoader", raising=False)
+    spec = importlib.util.spec_from_file_location("loader_without_libyaml", real.__file__)
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, spec.name, module)  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    assert module._Base is yaml.SafeLoader
+    return module
+
+
+@pytest.mark.parametrize("text", [
+    "fields:\n  - {id: ready, label: Are you ready?, kind: text}\n",
+    "tags: [why?, how]\n",
+])
+def test_a_question_mark_in_a_flow_collection_reads_the_same_with_and_without_libyaml(tmp_path, monkeypatch, text):
+    path = tmp_path / "form.yml"
+    path.write_text(text, encoding="utf-8")
+    with_libyaml = Diagnostics(tmp_path)
+    assert load_document(path, with_libyaml) is None
+    pure = _loader_without_libyaml(monkeypatch)
+    without = Diagnostics(tmp_path)
+    assert pure.load_document(path, without) is None
+    messages = [d.format() for d in with_libyaml]
+    assert messages == [d.format() for d in without]
+    assert len(messages) == 1 and "Put the value in quotes" in messages[0], messages
+
+
+def test_a_quoted_question_mark_in_a_flow_mapping_is_accepted(tmp_path):
+    path = tmp_path / "form.yml"
+    path.write_text('fields:\n  - {id: ready, label: "Are you ready?", kind: text}\n', encoding="utf-8")
+    doc = load_document(path, Diagnostics(tmp_path))
+    assert doc is not None and doc.data["fields"][0]["label"] == "Are you ready?"

@@ -22,7 +22,8 @@ from hypothesis import strategies as st
 
 from mkdocs.exceptions import Abort
 
-from rmhandbook.core.prose import embeddable, plain_title, prose_html
+from rmhandbook.core.prose import prose_html
+from rmhandbook.render.prose import embeddable, plain_title
 from rmhandbook.render.safety import is_safe_url
 from rmhandbook.outputs.scaffold import MKDOCS_YML
 

@@ -1,9 +1,10 @@
 """Hostile content, judged in Chromium with the repository's own mkdocs.yml (tooltips on).
 
 Every prose and metadata field of every content file of the default
-content (steps, scripts, pitfalls, FAQs, sessions, glossary, program.yml),
-and of an organization's org.yml and overlay step, gets a hostile value.
-Two sites are built (the default one and the organization's), and every
+content (steps, scripts, pitfalls, FAQs, sessions, forms, glossary, program.yml),
+of its German translation (`i18n/de/`), and of two organizations' org.yml and
+overlays, gets a hostile value. Three sites are built (the default one, an English
+organization's and a German one's, whose pages come from the translation), and every
 page is loaded, every element with a `title` hovered (Material's tooltips
 put titles into the page as HTML), a search typed and print emulated: no
 dialog may open and no request may leave 127.0.0.1. The organization's
@@ -36,30 +37,33 @@ PAYLOADS = HOSTILE + [
     f'<img src="{OUTSIDE}/i.png">', f"<link rel=stylesheet href={OUTSIDE}/a.css>",
     "<svg><animate onbegin=alert(1) attributeName=x dur=1s>", "\n\n\\_\\_config\n",
 ]
-SKIP_KEYS = {"logo", "favicon", "paper", "language", "colors"}
+SKIP_KEYS = {"logo", "favicon", "paper", "language", "colors", "source"}  # `source`: a translation's hash
 
 
 def _model_for(rel: str):
     from rmhandbook.core.model import KINDS, SINGLE_FILES
     from rmhandbook.core.org import Organization
+    from rmhandbook.core.translations import MODELS
 
     if rel.endswith("org.yml"):
         return Organization
     parts = Path(rel).parts
+    if parts[0] == "i18n":  # i18n/<lang>/steps/x.yml, i18n/<lang>/program.yml
+        return MODELS[parts[2] if len(parts) > 3 else Path(rel).stem]
     if len(parts) == 1:
         return SINGLE_FILES[Path(rel).stem]
     folder = parts[-2]
     return next(kind.model for kind in KINDS.values() if kind.folder == folder)
 
 
-def _poison(path: Path, rel: str, counter: list[int]) -> None:
-    """Append a hostile value to every free-text field of one content file."""
+def _poison(path: Path, rel: str, counter: list[int], keep=lambda loc: False) -> None:
+    """Append a hostile value to every free-text field of one content file (but those `keep` names)."""
     from rmhandbook.core.validation import _schema
 
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     schema = _schema(_model_for(rel))
     for loc in list(_prose_fields(data, schema, schema.get("$defs", {}))):
-        if loc[0] in SKIP_KEYS:
+        if loc[0] in SKIP_KEYS or keep(loc):
             continue
         value = data
         for part in loc:
@@ -76,18 +80,24 @@ def _poison(path: Path, rel: str, counter: list[int]) -> None:
 @pytest.fixture(scope="module")
 def hostile_sites(tmp_path_factory) -> dict[str, Path]:
     root = tmp_path_factory.mktemp("hostile-browser")
-    content = root / "content"
-    shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("schema"))
-    shutil.rmtree(content / "orgs" / "rheinau")
-    counter = [0]
-    for path in sorted(content.rglob("*.yml")):
-        rel = path.relative_to(content).as_posix()
-        if rel.startswith("i18n/") or "/i18n/" in rel:
-            continue  # translations reach only a translated site's pages; these sites are built in English
-        _poison(path, rel.replace("orgs/northwind/", ""), counter)
-    assert counter[0] >= len(PAYLOADS)  # every payload lands somewhere at least once
+    contents = {}
+    # the German translation names glossary entries by their English term: the German site's copy
+    # keeps those terms as they are, so that its poisoned translations still find their entries
+    def english_term(loc: tuple) -> bool:
+        return len(loc) == 3 and loc[0] == "entries" and loc[2] == "term"
+
+    for name, keep in (("content", lambda loc: False), ("content-de", english_term)):
+        content = contents[name] = root / name
+        shutil.copytree(REPO / "content", content, ignore=shutil.ignore_patterns("schema"))
+        counter = [0]
+        for path in sorted(content.rglob("*.yml")):
+            rel = path.relative_to(content).as_posix()
+            _poison(path, re.sub(r"^orgs/[^/]+/", "", rel), counter,
+                    keep if rel == "glossary.yml" else lambda loc: False)
+        assert counter[0] >= len(PAYLOADS)  # every payload lands somewhere at least once
     sites = {}
-    for name, org in (("default", None), ("northwind", "northwind")):
+    for name, org in (("default", None), ("northwind", "northwind"), ("rheinau", "rheinau")):
+        content = contents["content-de" if name == "rheinau" else "content"]
         try:
             sites[name] = build_site(REPO / "mkdocs.yml", root / name, content_dir=content, strict=False,
                                      **({"organization": org} if org else {}))
@@ -146,11 +156,13 @@ def _search(page, base: str) -> int:
     return results
 
 
-@pytest.mark.parametrize("site", ["default", "northwind"])
+@pytest.mark.parametrize("site", ["default", "northwind", "rheinau"])
 def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile_sites, site, browser):
     folder = hostile_sites[site]
     pages = sorted(p.relative_to(folder).as_posix() for p in folder.rglob("index.html"))
     assert len(pages) >= 30
+    if site == "rheinau":  # the German pages come from the poisoned translation
+        assert "Das erste Treffen" in (folder / "steps" / "first-meeting" / "index.html").read_text()
     if site == "northwind":
         # the same templates as the default site: the pages where the organization's own values land
         # (home with the contact, its overlay step, role pages with its terms, the glossary, indexes)
@@ -176,7 +188,7 @@ def test_hostile_content_runs_nothing_and_loads_nothing_from_other_hosts(hostile
         titled = sum(_visit(page, base + rel.removesuffix("index.html"), 3 if i % 10 == 0 else 0)
                      for i, rel in enumerate(pages))
         found = _search(page, base)
-        if site == "northwind":
+        if site == "northwind":  # an SVG logo (Rheinau's is a PNG)
             page.goto(base + "assets/rmhandbook/org/logo.svg", wait_until="load")
             page.mouse.click(10, 10)
         context.close()

@@ -256,6 +256,10 @@ def load_document(path: Path, diags: Diagnostics, raw: bytes | None = None) -> D
         return None
     finally:
         loader.dispose()
+    strict = _pure_parser_refusal(text)
+    if strict is not None:
+        _syntax_error(path, text, strict, diags)
+        return None
     if node is None or (isinstance(node, yaml.ScalarNode) and node.value == "" and not node.style):
         # nothing at all, or only `---` / `~`: an empty document
         diags.error(path, 1, 1, "file is empty; expected a mapping of fields, " + _expected_mapping_example(path))
@@ -272,6 +276,29 @@ def load_document(path: Path, diags: Diagnostics, raw: bytes | None = None) -> D
         return None
     _warn_cut_comments(doc, diags)
     return doc
+
+
+def _pure_parser_refusal(text: str) -> yaml.MarkedYAMLError | None:
+    """The error PyYAML's pure-Python parser gives for a text libyaml accepted, if any.
+
+    The two parsers disagree inside flow collections: libyaml reads `{label: Is it ok?, kind: text}`
+    as a mapping, the pure-Python parser ends the plain scalar at `?` and refuses it. A content
+    folder must read the same on every machine, so what either parser refuses is refused.
+    Only texts with a flow collection and a `?` are read twice.
+    """
+    if _Base is yaml.SafeLoader or "?" not in text or ("{" not in text and "[" not in text):
+        return None
+    loader = yaml.SafeLoader(text)
+    try:
+        while loader.check_event():
+            loader.get_event()
+    except yaml.MarkedYAMLError as exc:
+        return exc
+    except yaml.YAMLError:  # pragma: no cover - libyaml read the text, so only marked errors are left
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 _TOO_DEEP = f"nesting is too deep; content files nest at most {MAX_DEPTH} levels."
@@ -321,6 +348,11 @@ def _syntax_error(path: Path, text: str, exc: yaml.MarkedYAMLError, diags: Diagn
         diags.error(path, cm.line + 1, cm.column + 1, "not valid YAML: this quote is never closed, so the rest of the "
                     "file was read as part of the value. Close it at the end of the value, for example "
                     "`title: \"Hold the first meeting\"`.")
+        return
+    if "but got '?'" in problem and cm is not None:
+        diags.error(path, line, col, "not valid YAML: a `?` inside a `{ }` mapping or a `[ ]` list ends the value "
+                    "for some YAML parsers, so this file would not read the same everywhere. Put the value in "
+                    "quotes, for example `{label: \"Is it clear?\", kind: text}`.")
         return
     if "flow sequence" in context and "expected ',' or ']'" in problem and cm is not None:
         opener = lines[cm.line] if cm.line < len(lines) else ""

@@ -20,7 +20,6 @@ from markupsafe import Markup
 from rmhandbook.core.diagnostics import ContentError, Diagnostics, working_on
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
-from rmhandbook.core.prose import embeddable, plain_title
 from rmhandbook.core.references import iter_references
 from rmhandbook.render.cache import (
     BYTECODE,
@@ -36,6 +35,7 @@ from rmhandbook.render.cache import (
 )
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents
+from rmhandbook.render.prose import embeddable, plain_title
 from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import html_attribute
 from rmhandbook.render.text import plain_text
