@@ -33,7 +33,7 @@ def test_the_sites_own_font_is_loaded_from_the_site_and_used(page_factory, defau
     assert fonts and all(u.startswith(default_server + "assets/rmhandbook/fonts/") for u in fonts), fonts
     assert not [u for u in log.urls if "fonts.g" in u]
     # headings: bold, in the text colour (Material's own H1 is light grey)
-    assert state["h1"]["weight"] >= 700 and state["h1"]["color"] == state["text"], state["h1"]
+    assert state["h1"]["weight"] >= 700 and state["h1"]["color"] == state["h1"]["text"], state["h1"]
 
 
 def test_the_font_licence_ships_beside_the_font(default_site):
