@@ -121,7 +121,11 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
     p.add_argument("--reminder", metavar="N", default=str(DEFAULT_REMINDER), help="reminder N minutes before each "
                    f"meeting; 0 for none (default {DEFAULT_REMINDER})")
     p.add_argument("--url", metavar="BASE", help="the handbook's address, e.g. https://intranet.example/handbook/; "
-                   "each event then links to its session page (default: site_url in mkdocs.yml, if set)")
+                   "each event then links to its session page (default: site_url in mkdocs.yml, if set, but not "
+                   "with --org); in a site of several languages, the language's folder is added (BASE/en/...)")
+    p.add_argument("--org", metavar="SLUG", help="organization SLUG's sessions, in its language and words")
+    p.add_argument("--lang", metavar="LANG", help="the language of the events, e.g. en (default: the "
+                   "organization's language, else the plugin's `language` in mkdocs.yml, else en)")
     p.add_argument("--out", metavar="FILE", required=True, help="the .ics file to write")
     force_option(p, "the --out file")
 
@@ -161,9 +165,10 @@ def content_dir_for(args: argparse.Namespace) -> Path:
     return (site.content_dir if site is not None else None) or Path("content").resolve()
 
 
-def _load(content: Path, out: Callable[[str], None], organization: str | None = None) -> Handbook | None:
+def _load(content: Path, out: Callable[[str], None], organization: str | None = None,
+          language: str | None = None) -> Handbook | None:
     try:
-        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()), organization)
+        handbook = shared_builder(content).build(content, Diagnostics(Path.cwd()), organization, language)
     except ContentError as exc:
         out(exc.diagnostics.report())
         return None
@@ -599,33 +604,65 @@ def _source_date():
     return None
 
 
+def _calendar_language(args: argparse.Namespace) -> str | None:
+    """--lang, checked; else the plugin's `language` (or first of `languages`) for the default handbook."""
+    from rmhandbook.core.languages import LANGUAGES
+
+    if args.lang is not None:
+        if args.lang not in LANGUAGES:
+            raise UsageError(f"rmhandbook calendar: --lang `{args.lang}` is not a language rmhandbook can write; "
+                             f"use one of {', '.join(LANGUAGES)}, for example --lang de.")
+        return args.lang
+    site = _site_config(Path(args.config_file))
+    if args.org or site is None or site.plugin is None:
+        return None  # the organization's own
+    return site.option("language") or (site.option("languages") or [None])[0]
+
+
+def _calendar_url(args: argparse.Namespace, options, handbook: Handbook):
+    """Session links: --url, else site_url (the default handbook's address, so not an organization's); in a site
+    of several languages, a language other than the first is in a folder of its code."""
+    import dataclasses
+
+    base = args.url or (None if args.org else options.url)
+    if base is None:
+        return dataclasses.replace(options, url=None)
+    org = handbook.organization
+    site = _site_config(Path(args.config_file))
+    several = (org.model.languages if org is not None else site.option("languages") if site else None) or []
+    if handbook.language in several[1:]:
+        base = base.rstrip("/") + f"/{handbook.language}/"
+    return dataclasses.replace(options, url=base)
+
+
 def cmd_calendar(args: argparse.Namespace) -> int:
     from rmhandbook.outputs.ics import write_calendar
     from rmhandbook.outputs.targets import check_file, check_location, write_file
-    from rmhandbook.render.messages import DEFAULT_LANGUAGE
 
     options = calendar_options(args)  # usage errors first: they need no content
+    language = _calendar_language(args)
     content = content_dir_for(args)
     out = check_location(Path(args.out), _project(args, content), "--out", example="meetings.ics")
     check_file(out, lambda head: head.startswith(b"BEGIN:VCALENDAR") and b"PRODID:-//rmhandbook//" in head,
                "an .ics calendar", label="--out", force=args.force)
-    handbook = _load(content, lambda s: print(s, file=sys.stderr))
+    handbook = _load(content, lambda s: print(s, file=sys.stderr), args.org, language)
     if handbook is None:
         return EXIT_CONTENT
+    options = _calendar_url(args, options, handbook)
     if not handbook.sessions:
         print(f"rmhandbook calendar: {handbook.content_dir} has no session plans (sessions/*.yml), so there is "
               "nothing to put in a calendar. Add for example sessions/kickoff.yml.", file=sys.stderr)
         return EXIT_CONTENT
-    # the handbook's own language when it has one (an organization profile can set it), else the default
-    data = write_calendar(handbook, options, getattr(handbook, "language", None) or DEFAULT_LANGUAGE)
+    # the events' texts in the handbook's language: its translated titles and goals, and the labels' language
+    data = write_calendar(handbook, options, handbook.language)
     try:
         write_file(out, data)
     except OSError as exc:
         print(f"rmhandbook calendar: cannot write `{out}`: {exc.strerror or exc}.", file=sys.stderr)
         return EXIT_USAGE
     count = data.count(b"BEGIN:VEVENT")
-    print(f"wrote {out}: {count} meetings, from {options.start} at {options.time:%H:%M} {options.zone}",
-          file=sys.stderr)
+    print(f"wrote {out}: {count} meetings in `{handbook.language}`, from {options.start} at {options.time:%H:%M} "
+          f"{options.zone}", file=sys.stderr)
     return EXIT_OK
 
 

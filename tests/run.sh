@@ -16,7 +16,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
-bash scripts/venv.sh test
+bash scripts/venv.sh test plugins-compat  # plugins-compat: tests/test_coexistence.py
 
 # axe-core for the accessibility tests (tests/test_accessibility.py), from npm into a cache folder
 if [ ! -f .cache/npm/node_modules/axe-core/axe.min.js ]; then

@@ -85,8 +85,9 @@ def test_a_users_own_page_replaces_the_generated_one_and_extra_pages_join_the_na
 
 
 def test_a_users_nav_is_kept(tmp_path):
-    config = _project(tmp_path, "nav:\n  - index.md\n  - steps/first-meeting.md\n")
-    site = build_site(config, tmp_path / "site", strict=False)
+    # strict, with `omitted_files: warn`: the generated pages their nav leaves out are marked not-in-nav
+    config = _project(tmp_path, "nav:\n  - index.md\n  - steps/first-meeting.md\nvalidation:\n  omitted_files: warn\n")
+    site = build_site(config, tmp_path / "site", strict=True)
     home = (site / "index.html").read_text()
     assert 'href="steps/first-meeting/"' in home
     assert 'href="pitfalls/" class="md-nav__link' not in home  # our nav was not generated over theirs

@@ -87,6 +87,7 @@ class Handbook:
     hidden: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids left out
     overlaid: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # kind -> ids from the org folder
     translated_into: str | None = None  # the language of its prose, when translated (translations.py)
+    built_in: str | None = None  # the language it was built in (an organization's other site language, e.g. `en`)
     coverage: Any = None  # translations.Coverage, when translated
 
     @property
@@ -94,8 +95,9 @@ class Handbook:
         """The language of the handbook's labels and prose: its translation's, the organization's, else the default."""
         from rmhandbook.core.languages import DEFAULT_LANGUAGE
 
-        if self.translated_into:
-            return self.translated_into
+        chosen = self.translated_into or self.built_in
+        if chosen:
+            return chosen
         return self.organization.model.language if self.organization else DEFAULT_LANGUAGE
 
     # convenient typed views -------------------------------------------------
@@ -350,18 +352,20 @@ class HandbookBuilder:
         return language_terms(self.document(path, diags)) if path.is_file() else {}
 
     def _load_program(self, path: Path, profile: OrgProfile | None, language_words: dict[str, Any],
-                      diags: Diagnostics) -> tuple[Document | None, Program | None, Terms | None]:
+                      diags: Diagnostics, own_words: bool = True
+                      ) -> tuple[Document | None, Program | None, Terms | None]:
         """program.yml with its terms (a language's, then an organization's over them) and the
-        organization's program name."""
+        organization's program name (`own_words`: in the organization's language only)."""
         program_doc = self.document(path, diags)
         terms = None
         if program_doc is not None:
-            terms = program_terms(program_doc, diags, {**language_words, **(profile.model.terms if profile else {})})
+            words = profile.model.terms if profile is not None and own_words else {}
+            terms = program_terms(program_doc, diags, {**language_words, **words})
             raw_terms = program_doc.data.get("terms") if isinstance(program_doc.data, dict) else None
             if profile is not None and isinstance(raw_terms, dict):
                 check_terms(profile, set(raw_terms), diags)
         program = self.validate(program_doc, Program, "program.yml", terms, diags) if program_doc else None
-        if program is not None and profile is not None and profile.model.program_name:
+        if program is not None and profile is not None and own_words and profile.model.program_name:
             # like a term's word, the organization's text is escaped where it lands (render/)
             program = program.model_copy(update={"name": profile.model.program_name})
         return program_doc, program, terms
@@ -413,8 +417,10 @@ class HandbookBuilder:
                 hidden = _overlay(profile, content_dir, kinds, overlaid, diags)
 
         language = language or (profile.model.language if profile is not None else SOURCE_LANGUAGE)
+        # an organization's words (`terms`, `program_name`) are its language's: a site's other languages use theirs
+        own_words = profile is not None and language == profile.model.language
         program_doc, program, terms = self._load_program(
-            singles["program"], profile, self._language_terms(content_dir, language, diags), diags)
+            singles["program"], profile, self._language_terms(content_dir, language, diags), diags, own_words)
 
         glossary = glossary_doc = None
         if "glossary" in singles:
@@ -444,6 +450,8 @@ class HandbookBuilder:
                             glossary, glossary_doc, organization=profile, hidden=hidden, overlaid=overlaid)
         handbook = _cross_checked(handbook, failed, present, diags)
         handbook = self._translate(handbook, language, translations, terms, diags)
+        if profile is not None and language != profile.model.language:
+            handbook = dataclasses.replace(handbook, built_in=language)
         if diags.errors:
             raise ContentError(diags)
         handbook = dataclasses.replace(handbook, warnings=diags.warnings)

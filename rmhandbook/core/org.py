@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, Protocol
 from pydantic import Field, StringConstraints
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
-from rmhandbook.core.languages import LANGUAGES
+from rmhandbook.core.languages import LANGUAGES, language_list_problems
 from rmhandbook.core.loader import Document
 from rmhandbook.core.model import ID_PATTERN, KINDS, Id, Name, Strict, Term, Text
 from rmhandbook.core.svg import svg_problems
@@ -93,6 +93,11 @@ class Organization(Strict):
     language: Literal[LANGUAGES] = Field(default="en", description="language of the handbook's own labels and "  # type: ignore[valid-type]
                                          "of Material's interface; a language other than English also puts the "
                                          "translations in content/i18n/<language>/ over the prose", examples=["de"])
+    languages: list[Literal[LANGUAGES]] | None = Field(  # type: ignore[valid-type]
+        default=None, min_length=1, description="the languages the site is published in, in one build: the "
+        "first at the site's root (and the handbook's `language`), each other one in a folder of its name "
+        "(`en/`), with a language switcher on every page; each needs a translation in content/i18n/<language>/ "
+        "(English, the source, needs none)", examples=[["de", "en"]])
     translations: Literal["warn", "fallback", "complete"] = Field(
         default="warn", description="what a field without a translation (or with a stale one) does: `warn` shows "
         "the English text with a warning; `fallback` shows it without one (`rmhandbook translations` still lists "
@@ -154,12 +159,36 @@ def load_profile(builder: DocumentReader, content_dir: Path, slug: str, diags: D
     model = builder.validate(doc, Organization, "organization profile", None, diags)
     if model is None:
         return None
+    model = check_languages(doc, model, content_dir, diags)
+    if model is None:
+        return None
     logo = check_asset(folder, doc, "logo", model.logo, (".svg", ".png"), diags)
     favicon = check_asset(folder, doc, "favicon", model.favicon, (".svg", ".png", ".ico"), diags) \
         if model.favicon else None
     if logo is None or (model.favicon and favicon is None):
         return None
     return OrgProfile(slug, folder, model, doc, logo, favicon)
+
+
+def check_languages(doc: Document, model: Organization, content_dir: Path, diags: Diagnostics) -> Organization | None:
+    """The profile's `languages` checked (see `language_list_problems`), with `language` set to the first.
+
+    `language` may be left out then; given, it must be the first of `languages` (the root's language).
+    """
+    if model.languages is None:
+        return model
+    problems = language_list_problems(model.languages, content_dir, diags.display_path)
+    for index, message in problems:
+        m = doc.mark(("languages", index))
+        diags.error(doc.path, m.line, m.column, f"`languages`: {message}")
+    first = model.languages[0]
+    if "language" in model.model_fields_set and model.language != first:
+        m = doc.mark(("language",))
+        diags.error(doc.path, m.line, m.column, f"`language: {model.language}` is not the first of `languages` "
+                    f"({', '.join(model.languages)}); the first of `languages` is the language at the site's root. "
+                    f"Leave `language` out, or put it first, for example `languages: [{model.language}, {first}]`.")
+        return None
+    return None if problems else model.model_copy(update={"language": first})
 
 
 # --- the files a profile points at --------------------------------------------

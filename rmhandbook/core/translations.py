@@ -309,7 +309,7 @@ def translate(hb: Any, reader: Reader, language: str, terms: Any, diags: Diagnos
     if profile is not None:
         _, org_kinds = _translation_files(find_files, profile.folder / I18N_FOLDER / language, hb.content_dir, diags)
     program = _apply(run, "program", None, hb.program, hb.program_doc, singles.get("program", base / "program.yml"))
-    if profile is not None and profile.model.program_name:
+    if profile is not None and profile.model.program_name and profile.model.language == language:
         program = program.model_copy(update={"name": profile.model.program_name})  # the organization's name wins
     glossary = hb.glossary
     if glossary is not None:

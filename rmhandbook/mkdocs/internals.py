@@ -2,14 +2,16 @@
 
 The plugin relies on a few things these packages do not promise: replacing
 `File.is_modified` on a file object, the search plugin's list of entries, the
-titles MkDocs keeps on a page object, the text of one MkDocs warning, and
-watchdog's poll interval. Each function here checks that what it uses is
+titles MkDocs keeps on a page object, the text of one MkDocs warning,
+watchdog's poll interval, and mkdocs-static-i18n's language of the build and
+page attributes. Each function here checks that what it uses is
 there; when it is not, it does nothing and says so, and the caller falls back
 to the public path (a full build, MkDocs' own poll interval). The tests take
 each internal away and check the fallback.
 
 Tested with the versions in TESTED_WITH; a new release of any of them is a
-reason to run `tests/test_live_reload.py` and `tests/test_parallel_build.py`.
+reason to run `tests/test_live_reload.py` and `tests/test_parallel_build.py` (for
+mkdocs-static-i18n: `tests/test_coexistence.py`).
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ import logging
 from pathlib import Path
 from typing import Any
 
-TESTED_WITH = {"mkdocs": ">=1.6,<1.7", "mkdocs-material": ">=9.5,<10", "watchdog": ">=2,<8"}
+TESTED_WITH = {"mkdocs": ">=1.6,<1.7", "mkdocs-material": ">=9.5,<10", "watchdog": ">=2,<8",
+               "mkdocs-static-i18n": ">=1.3,<1.4"}
 
 
 # --- files MkDocs may skip in a dirty build ---------------------------------------------------
@@ -162,3 +165,76 @@ def plugin_cache() -> dict | None:
     except (ImportError, AttributeError, KeyError):
         return None
     return cache if isinstance(cache, dict) else None
+
+
+# --- mkdocs-static-i18n's language of the build -----------------------------------------------------
+#
+# mkdocs-static-i18n builds the site once per language; each non-default language's pages go into a
+# folder of its name (`fr/`). Which build is running is the plugin's `current_language` and
+# `default_language` (attributes of its plugin object, not a promised interface; tested with 1.3).
+
+I18N_MODULE = "mkdocs_static_i18n"
+
+
+def i18n_plugin(config: Any) -> Any:
+    """The mkdocs-static-i18n plugin object of this site, or None."""
+    for plugin in (getattr(config, "plugins", None) or {}).values():
+        if type(plugin).__module__.split(".", 1)[0] == I18N_MODULE:
+            return plugin
+    return None
+
+
+def i18n_language_folder(plugin: Any) -> str | None:
+    """The folder of the language being built (`fr`), "" for the default language, None when the
+    plugin's attributes are not there (the caller then treats the build as the default language's)."""
+    current = getattr(plugin, "current_language", None)
+    try:
+        default = getattr(plugin, "default_language", None)
+    except Exception:  # a property over the plugin's config, which may have changed shape
+        default = None
+    if not isinstance(current, str) or not isinstance(default, str):
+        return None
+    return "" if current == default else current
+
+
+def i18n_locales(plugin: Any) -> tuple[str, list[str]] | None:
+    """(default language, the other languages) from the plugin's `languages:` option; None if unreadable."""
+    try:
+        languages = [(lang.locale, bool(lang.default)) for lang in plugin.config.languages]
+    except (AttributeError, TypeError):
+        return None
+    default = next((locale for locale, is_default in languages if is_default), None)
+    if not isinstance(default, str) or not all(isinstance(locale, str) for locale, _ in languages):
+        return None
+    return default, [locale for locale, _ in languages if locale != default]
+
+
+class I18nAlternate:
+    """Another language's version of a page, as mkdocs-static-i18n's language switcher and sitemap read it."""
+
+    page = None
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+
+def i18n_adopt(plugin: Any, pages: list, alternates: list[dict[str, Any]]) -> bool:
+    """Make generated pages what mkdocs-static-i18n makes a default-language page without translation:
+    the attributes its language switcher reads (`locale`, `alternates`, ...) and an entry in its
+    list of pages for the sitemap. False (and nothing changed) when its objects are not as expected."""
+    per_language = getattr(plugin, "i18n_files_per_language", None)
+    current = getattr(plugin, "current_language", None)
+    locales = i18n_locales(plugin)
+    if not isinstance(per_language, dict) or not isinstance(current, str) or locales is None:
+        return False
+    listed = per_language.get(current)
+    if not isinstance(listed, list):
+        return False
+    for f, others in zip(pages, alternates, strict=True):
+        f.locale = locales[0]
+        f.localization = None
+        f.locale_alternate_of = current
+        f.norm_src_uri = f.src_uri
+        f.alternates = {**others, current: f}
+    listed.extend(pages)
+    return True

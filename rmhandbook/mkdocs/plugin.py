@@ -16,13 +16,14 @@ from markupsafe import Markup
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
-from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.plugins import BasePlugin, CombinedEvent, event_priority
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from rmhandbook.core.diagnostics import Diagnostics, did_you_mean
-from rmhandbook.core.languages import LANGUAGES
-from rmhandbook.mkdocs import internals, live_reload, split
-from rmhandbook.mkdocs.settings import environment_settings
+from rmhandbook.core.languages import LANGUAGES, language_list_problems
+from rmhandbook.mkdocs import coexistence, internals, live_reload, split
+from rmhandbook.mkdocs.layout import from_environment as site_languages_of_build
+from rmhandbook.mkdocs.settings import environment_settings, variable
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
@@ -45,6 +46,9 @@ class RmHandbookConfig(base.Config):
     language = c.Optional(c.Choice(LANGUAGES))
     """Language of the default handbook: its labels, its prose from `<content_dir>/i18n/<language>/` and Material's
     interface and search (default: the source's, en). An organization's `language` wins."""
+    languages = c.Optional(c.ListOfItems(c.Type(str)))
+    """Languages to publish the default handbook in, in one build: the first at the site's root, each other one in a
+    folder of its code (`en/`), with a language switcher on every page (`rmhandbook build` builds them all)."""
     paper = c.Optional(c.Choice(PAPERS))
     """Paper the site prints on: `a4` or `letter` (default: the organization's `paper`, else a4)."""
     checklist_pdfs = c.Type(bool, default=False)
@@ -58,7 +62,27 @@ class RmHandbookConfig(base.Config):
         for key in unknown:
             failed.append((key, f"rmhandbook has no option `{key}`.{did_you_mean(key, known)} "
                                 f"Its options are: {', '.join(known)}."))
+        if not failed and self.get("languages") is not None:
+            failed += self._languages_problems()
         return failed, warnings
+
+    def _languages_problems(self) -> list[tuple[str, str]]:
+        languages = self["languages"]
+        if not languages:
+            return [("languages", "lists no language; list the site's languages, for example `languages: [de, en]`, "
+                                  "or leave the option out")]
+        root = Path(self.config_file_path or "mkdocs.yml").resolve().parent
+        failed = [("languages", f"entry {index + 1}: {message}")
+                  for index, message in language_list_problems(languages, root / self["content_dir"])]
+        first, given = languages[0], self.get("language")
+        if given is not None and given != first and os.environ.get(variable("language")) == given:
+            if given not in languages:  # (`rmhandbook build` sets it to each of `languages` in turn)
+                failed.append(("language", f"`{given}` is not one of `languages` ({', '.join(languages)})"))
+        elif given is not None and given != first:
+            failed.append(("language", f"`{given}` is not the first of `languages` ({', '.join(languages)}), the "
+                                       "language at the site's root; leave `language` out, or put it first in "
+                                       f"`languages`, for example `languages: [{given}, {first}]`"))
+        return failed
 
 
 def option_names() -> list[str]:
@@ -83,8 +107,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     @event_priority(100)
     def on_config(self, config):
         settings, self.share = environment_settings(self.config, option_names())
+        self.layout = site_languages_of_build()  # set when this build is one language of a site's several
         try:
-            self._parts = load_parts(config, settings, log, split_share=self.share)
+            self._parts = load_parts(config, settings, log, split_share=self.share, layout=self.layout)
         except PluginError as exc:
             if not self.serving:
                 raise
@@ -94,6 +119,7 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
         self.page_sources: dict[str, Path] = {}  # built page -> the YAML file it comes from (for messages)
         self.generated_pages: set[str] = set()  # src_uri of every page we generated (not the user's)
         self._rebuild: live_reload.Rebuild | None = None
+        self._adding: list[File] = []  # generated files on their way into the site (see on_files)
         return config
 
     @property
@@ -105,29 +131,53 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # Our front matter's titles are HTML already (render.front_matter: Material prints them unescaped).
     # With a nav of the site's own, a page's title comes from there, and the one place Material
     # escapes it, the footer's "Next:"/"Previous:" aria-label, made `Q&amp;amp;A`: Markup stops `|e`.
+    # Early: before mkdocs-macros (priority 0) reads the page's meta.
+    @event_priority(100)
     def on_page_markdown(self, markdown, page, config, files):
-        if page.file.src_uri in self.generated_pages and isinstance(page.meta.get("title"), str):
+        if page.file.src_uri not in self.generated_pages:
+            return markdown
+        if isinstance(page.meta.get("title"), str):
             page.meta["title"] = Markup(page.meta["title"])
+        coexistence.keep_macros_out(page.meta)
         return markdown
 
-    # Run after other plugins have added their files, so a user's own page of
-    # the same name (e.g. their own index.md) is seen and wins.
+    # Run after other plugins have added their files, so a user's own page of the
+    # same name (e.g. their own index.md) is seen and wins. mkdocs-static-i18n's on_files (-100)
+    # remakes the list and cannot take generated files: with it, they are added after it.
     @event_priority(-50)
-    def on_files(self, files: Files, config) -> Files:
+    def _add_files(self, files: Files, config) -> Files:
         parts = self.parts
         for f in [f for f in files if f.abs_src_path and parts.is_content_data(f.abs_src_path)]:
             files.remove(f)
-        self._add_pages(files, config)
-        for uri, source in parts.static_files():
-            files.append(File.generated(config, uri, abs_src_path=str(source)))
-        if self.share is not None:
-            split.take_share(files, parts.pages, self.share)
-        for uri, content in parts.generated_files(config):
-            files.append(File.generated(config, uri, content=content))
+        self._adding = self._pages(files, config)
+        self._adding += [File.generated(config, uri, abs_src_path=str(source)) for uri, source in parts.static_files()]
+        if not coexistence.adds_files_after_i18n(config):
+            self._append(files, config)
         return files
 
-    def _add_pages(self, files: Files, config) -> None:
+    @event_priority(-110)
+    def _add_files_after_i18n(self, files: Files, config) -> Files:
+        if self._adding:
+            folder = coexistence.place_for_language(config, self._adding, log)
+            if folder:
+                self.page_sources = {f"{folder}/{uri}": source for uri, source in self.page_sources.items()}
+            self._append(files, config)
+        return files
+
+    on_files = CombinedEvent(_add_files, _add_files_after_i18n)
+
+    def _append(self, files: Files, config) -> None:
+        for f in self._adding:
+            files.append(f)
+        self._adding = []
+        if self.share is not None:
+            split.take_share(files, self.parts.pages, self.share)
+        for uri, content in self.parts.generated_files(config):
+            files.append(File.generated(config, uri, content=content))
+
+    def _pages(self, files: Files, config) -> list[File]:
         docs_dir = Path(config.docs_dir).resolve()
+        out = []
         for page in self.parts.pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"rmhandbook: {page.path} in the docs folder replaces the generated page")
@@ -141,8 +191,9 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             if page.source is not None:
                 f.edit_uri = Path(os.path.relpath(page.source, docs_dir)).as_posix()
                 self.page_sources[f.dest_uri] = page.source
-            files.append(f)
+            out.append(f)
             self.generated_pages.add(f.src_uri)
+        return out
 
     def on_nav(self, nav, config, files):
         if self.share is not None or self.live_reload is not None:
@@ -161,12 +212,15 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
 
         env.bytecode_cache = BYTECODE
         pages = self._doc_files = files.documentation_pages()
+        site_path, elsewhere = served_path(config.site_url), ()
+        if self.layout is not None:  # one language of several: links into the others are checked with the whole site
+            site_path, elsewhere = self.layout.served_path(config.site_url), self.layout.elsewhere()
         if self._rebuild is not None:
             self._links = SiteChecker(worker=False, known=self._rebuild.previous.scans,
-                                      site_path=served_path(config.site_url))
+                                      site_path=site_path, elsewhere=elsewhere)
         else:
             self._links = SiteChecker(len(pages), worker=False if self.share else None,
-                                      site_path=served_path(config.site_url))
+                                      site_path=site_path, elsewhere=elsewhere)
         # the build order, as the search index writes page locations (a split build joins the indexes by it)
         self.page_urls = [f.page.url if f.page is not None else f.url for f in pages]
         return env
@@ -174,6 +228,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     # After the search plugin indexed the page: in a live reload, the entries it made for this page.
     @event_priority(-50)
     def on_page_context(self, context, page, config, nav):
+        if self.layout is not None:  # the language switcher leads to this page in the other languages
+            context["rmhandbook_alternates"] = self.layout.page_alternates(page.url)
         if self._rebuild is not None:
             live_reload.note_search_entries(self._rebuild, config, page.url)
         return context
@@ -201,7 +257,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
             self._links.save(self.share.links_file)
             return
         self.parts.write_pdfs(config, log)
-        broken = self._links.finish(Path(config.site_dir))
+        broken = coexistence.leave_to_later_languages(self._links.finish(Path(config.site_dir)), Path(config.site_dir),
+                                                      config)
         if self._rebuild is not None:
             self._finish_rebuild(config, broken)
         if broken:

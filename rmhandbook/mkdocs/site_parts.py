@@ -9,6 +9,7 @@ files to add (pages, assets, generated CSS and manifests, PDFs).
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
 import os
 from collections.abc import Iterator
@@ -23,6 +24,8 @@ from rmhandbook.core.handbook import Handbook, shared_builder
 from rmhandbook.core.languages import DEFAULT_LANGUAGE
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
+from rmhandbook.mkdocs import coexistence
+from rmhandbook.mkdocs.layout import SiteLanguages
 from rmhandbook.mkdocs.settings import Settings, Share
 from rmhandbook.outputs.export import DEFAULT_LOGO, REQUIRED_EXTENSIONS, asset_files, asset_support_files
 from rmhandbook.render.cache import PageCache, shared_page_cache
@@ -50,10 +53,11 @@ class SiteParts:
     pages: list[Page]
     checklist_docs: list[ChecklistDoc]
     pdf_docs: list
-    nav_paths: set[str] | None  # pages our generated nav lists; None: the site's own nav rules
+    nav_paths: set[str] | None  # pages the nav lists (ours or the site's own); None: MkDocs makes the nav
     org_css: str = ""
     theme_dir: Path = THEME_DIR
     language: str = DEFAULT_LANGUAGE  # of an error page, which has no handbook
+    site_root: str = ""  # from this language's root to its site's, in a site of several languages (`../`)
 
     @property
     def org(self) -> OrgProfile | None:
@@ -86,7 +90,9 @@ class SiteParts:
     def generated_files(self, config: Any) -> Iterator[tuple[str, str | bytes]]:
         language = self.handbook.language if self.handbook is not None else self.language
         name = self.handbook.program.name if self.handbook is not None else ""
-        yield "assets/rmhandbook/messages.js", messages_script(language)
+        # ticks and filled-in forms are kept per site: a site's languages share them (checklists.js, forms.js)
+        root = f"window.RMH_SITE_ROOT = {json.dumps(self.site_root)};\n" if self.site_root else ""
+        yield "assets/rmhandbook/messages.js", messages_script(language) + root
         # the program's name is plain text here; page_css writes it as an escaped CSS string
         yield "assets/rmhandbook/page.css", page_css(self.printing, name, Messages(language))
         # The PDFs are printed from the built pages in on_post_build; listing them now lets
@@ -119,17 +125,22 @@ def favicon_uri(org: OrgProfile) -> str:
     return f"assets/rmhandbook/org/favicon{(org.favicon or org.logo).suffix.lower()}"
 
 
-def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share: Share | None = None) -> SiteParts:
-    """Load and render the handbook for this site, and set up the MkDocs config for it."""
+def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share: Share | None = None,
+               layout: SiteLanguages | None = None) -> SiteParts:
+    """Load and render the handbook for this site, and set up the MkDocs config for it.
+
+    `layout`: this build is one language of a site's several (`rmhandbook build` sets it).
+    """
     config_dir = Path(config.config_file_path or ".").resolve().parent
     content_dir = (config_dir / settings["content_dir"]).resolve()
     _add_extensions_and_assets(config)
-    language = settings["language"] if settings["organization"] is None else None  # (an organization's wins)
-    handbook = _load(content_dir, settings["organization"], language, log)
+    handbook = _load(content_dir, settings["organization"], _language(settings, layout, log), log)
     if handbook.organization is None and handbook.translated_into:
         config.theme["language"] = handbook.language  # Material's interface and search language
     printing = _print_settings(settings, handbook.organization)
     org_css = _apply_organization(config, handbook, log) if handbook.organization is not None else ""
+    if layout is not None:
+        _apply_languages(config, layout, log)
     cache = shared_page_cache(content_dir)
     renderer = Renderer(handbook, _template_dirs(settings, config, config_dir), handbook.language, printing,
                         inline_abbreviations=False, cache=cache,
@@ -147,7 +158,36 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
         except PdfError as exc:
             raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
     nav_paths = _generate_nav(config, settings, pages, handbook)
-    return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css)
+    return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css,
+                     site_root=layout.to_site_root() if layout is not None else "")
+
+
+def _language(settings: Settings, layout: SiteLanguages | None, log: logging.Logger) -> str | None:
+    """The language to build in: the plugin's for the default handbook (`language`, else the first of
+    `languages`); an organization's own, unless this build is one of its site's languages."""
+    if settings["organization"] is None:
+        several = settings["languages"] or []
+        if len(several) > 1 and layout is None:
+            log.info(f"rmhandbook: `languages: [{', '.join(several)}]`: this build writes the handbook in "
+                     f"`{settings['language'] or several[0]}` only; `rmhandbook build` publishes every language "
+                     "with a language switcher.")
+        return settings["language"] or (several[0] if several else None)
+    if layout is not None:
+        return layout.current
+    return None  # the organization's `language` (`languages`' first) wins over the plugin's
+
+
+def _apply_languages(config: Any, layout: SiteLanguages, log: logging.Logger) -> None:
+    """Material's language switcher (its links are set per page by the theme's partials/alternate.html), and the
+    address of a language in a folder of the site."""
+    if config.extra.get("alternate"):
+        log.info("rmhandbook: `extra.alternate` in mkdocs.yml is replaced by the site's languages "
+                 f"({', '.join(layout.languages)})")
+    config.extra["alternate"] = layout.alternates()
+    if str(THEME_DIR) not in config.theme.dirs:
+        config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
+    if config.site_url and layout.folder(layout.current):
+        config.site_url = config.site_url.rstrip("/") + "/" + layout.folder(layout.current)
 
 
 def error_parts(config: Any, settings: Settings, report: str, previous: SiteParts | None) -> SiteParts:
@@ -240,16 +280,16 @@ def _apply_organization(config: Any, handbook: Handbook, log: logging.Logger) ->
     # MkDocs and Material print site_name into HTML unescaped in some places and with `|e` in
     # others: Markup is escaped once here and left alone by `|e`.
     config.site_name = Markup.escape(model.name)
-    config.theme["language"] = model.language
+    config.theme["language"] = handbook.language  # (one of its `languages`, in a site of several)
     config.theme["logo"] = logo_uri(org)
     config.theme["favicon"] = favicon_uri(org)
-    config.theme["palette"] = _custom_palette(config.theme.get("palette"), Messages(model.language))
+    config.theme["palette"] = _custom_palette(config.theme.get("palette"), Messages(handbook.language))
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
     if ORG_CSS not in [str(x) for x in config.extra_css]:
         config.extra_css.append(ORG_CSS)
     # the footer shows config.copyright as HTML: the contact line goes first
-    contact = footer_contact_html(org, handbook.terms)
+    contact = footer_contact_html(org, handbook.terms, handbook.language)
     config.copyright = contact + (f"<br>{config.copyright}" if config.copyright else "")
     config.extra["rmhandbook_org"] = {"manifest": WEB_MANIFEST, "theme_color": palette.primary.hex}  # main.html
     return palette_css(palette)
@@ -280,7 +320,9 @@ def _template_dirs(settings: Settings, config: Any, config_dir: Path) -> list[Pa
 
 
 def _generate_nav(config: Any, settings: Settings, pages: list[Page], handbook: Handbook) -> set[str] | None:
-    if not settings["generate_nav"] or config.nav is not None:
+    if config.nav is not None:  # the site's own nav: the generated pages it leaves out are not in the nav
+        return coexistence.nav_paths(config.nav)
+    if not settings["generate_nav"]:
         return None
     nav = nav_for(pages, handbook, settings["nav_max_section_items"], handbook.language)
     config.nav = nav + _user_pages(config, pages)
@@ -300,10 +342,13 @@ def _user_pages(config: Any, pages: list[Page]) -> list[str]:
     """Markdown pages the user keeps in the docs folder, appended after the generated nav."""
     docs_dir = Path(config.docs_dir)
     generated_roots = {p.path.split("/", 1)[0] for p in pages} | set(KINDS) | {"orgs", "schema"}
+    translations = coexistence.other_language_folders(config)  # mkdocs-static-i18n's other languages
     out = []
     for p in sorted(docs_dir.rglob("*.md")):
         rel = p.relative_to(docs_dir)
         if rel.parts[0] in generated_roots or rel.parts[0].startswith("."):
+            continue
+        if translations and coexistence.is_translation(rel.as_posix(), translations):
             continue
         out.append(rel.as_posix())
     return out

@@ -21,7 +21,7 @@ from typing import Any
 
 from rmhandbook.core.diagnostics import ContentError, Diagnostics
 from rmhandbook.core.handbook import shared_builder
-from rmhandbook.mkdocs import split
+from rmhandbook.mkdocs import languages, split
 from rmhandbook.mkdocs.settings import plugin_settings
 from rmhandbook.mkdocs.workers import LogCollector, worker_pool
 
@@ -108,11 +108,15 @@ def mkdocs_build(config_file: str | Path, target: Path | Callable[[Path], Path],
         organization = overrides.get("organization")
         guard = site_guard(Path(target), project_of(cfg, overrides), organization, force)
         shares = split.shares_for(cfg, overrides, jobs)
+        several = languages.site_languages(cfg, overrides)  # `languages: [de, en]`: one build per language
         # MkDocs cleans its site folder first and leaves a partial site on failure:
         # build beside the target and swap it in only when the build succeeded
         with atomic_directory(target, Mark(SITE, organization), guard) as staging:
             cfg.site_dir = str(staging)
-            if shares > 1:
+            if several:
+                languages.build_languages(str(config_file), target, staging, overrides, strict, jobs, several,
+                                          run_build)
+            elif shares > 1:
                 split.parallel_build(cfg, str(config_file), target, staging, overrides, strict, shares)
             else:
                 run_build(cfg)

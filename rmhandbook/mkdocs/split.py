@@ -22,6 +22,7 @@ from typing import Any
 from markupsafe import Markup
 
 from rmhandbook.mkdocs import internals
+from rmhandbook.mkdocs import layout as site_layout
 from rmhandbook.mkdocs.settings import Share, plugin_settings
 from rmhandbook.mkdocs.workers import LogCollector, worker_pool
 from rmhandbook.render.pages import Page
@@ -170,7 +171,10 @@ def parallel_build(cfg, config_file: str, target: Path, staging: Path, overrides
         if failed:  # one share's reason stands for all (each checked the same content and config)
             raise Abort(failed[0].error)
         _join_shares(staging, folders[1:], first.page_urls)
-        broken = check_site_links(staging, load_scans(links), site_path=served_path(cfg.site_url))
+        layout = site_layout.from_environment()  # one language of several: the others are checked with the whole site
+        broken = check_site_links(staging, load_scans(links),
+                                  site_path=layout.served_path(cfg.site_url) if layout else served_path(cfg.site_url),
+                                  elsewhere=layout.elsewhere() if layout is not None else ())
         if broken:
             sources = {k: v for r in results for k, v in r.page_sources.items()}
             raise PluginError("rmhandbook: the built site has broken internal links:\n" + link_report(broken, sources))

@@ -24,7 +24,7 @@ import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import IO
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 # (tag, attribute) pairs that point at another resource
 _LINK_ATTRIBUTES = {
@@ -135,7 +135,8 @@ def _site_files(site_dir: Path) -> tuple[set[str], set[str], dict[str, int]]:
 
 
 def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | None = None,
-                     read: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/") -> list[BrokenLink]:
+                     read: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/",
+                     elsewhere: tuple[str, ...] = ()) -> list[BrokenLink]:
     """Every broken internal link or anchor in the HTML files under `site_dir`, sorted.
 
     `scanned` holds pages already read while they were written (site-relative path ->
@@ -143,7 +144,9 @@ def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | Non
     now is read again from the site, and every other HTML file is read here. `read`, if
     given, receives every page as it was used (for the next build of a live reload).
     `site_path` is where the site is served (the path of its `site_url`): MkDocs writes
-    links from the host's root, such as the 404 page's, with it.
+    links from the host's root, such as the 404 page's, with it. Links into `elsewhere` (paths relative to
+    `site_dir`, such as `en/` or `../`: the other languages of a site, built apart) are left to the check
+    of the whole site.
     """
     site_dir = Path(site_dir)
     files, folders, html_sizes = _site_files(site_dir)
@@ -154,7 +157,7 @@ def check_site_links(site_dir: Path, scanned: dict[str, tuple[int, _Page]] | Non
         pages[rel] = known[1] if known is not None and known[0] == size else _parse(site_dir / rel)
         if read is not None:
             read[rel] = (size, pages[rel])
-    return _broken_links(pages, files, folders, site_path)
+    return _broken_links(pages, files, folders, site_path, elsewhere)
 
 
 def served_path(site_url: str | None) -> str:
@@ -164,13 +167,15 @@ def served_path(site_url: str | None) -> str:
 
 
 def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str],
-                  site_path: str = "/") -> list[BrokenLink]:
+                  site_path: str = "/", elsewhere: tuple[str, ...] = ()) -> list[BrokenLink]:
     resolved: dict[tuple[str, str], tuple[str, str | None]] = {}
 
     def resolve(base: str, path: str) -> tuple[str, str | None]:
         """(the file a link's path points at, or why it is broken); the same nav link recurs on every page."""
         key = (base, path)
         if key not in resolved:
+            if path.startswith("/"):  # as a browser reads it: `..` above the host's root stays at the root
+                path = urlsplit(urljoin("http://host/", path)).path
             if not path.startswith("/"):
                 joined = posixpath.join(base, path)
             elif path.startswith(site_path):
@@ -178,7 +183,9 @@ def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str],
             else:
                 joined = "../" + path.lstrip("/")  # above the folder the site is served from
             rel = posixpath.normpath(joined)
-            if rel.startswith("../") or rel == "..":
+            if elsewhere and (rel + "/").startswith(elsewhere):
+                resolved[key] = (rel, "")  # another language's, checked with the whole site
+            elif rel.startswith("../") or rel == "..":
                 resolved[key] = (rel, "it points outside the site")
             else:
                 rel = "" if rel == "." else rel
@@ -199,6 +206,8 @@ def _broken_links(pages: dict[str, _Page], files: set[str], folders: set[str],
                 rel = page  # `#anchor` or `?query` on the same page
             else:
                 rel, problem = resolve(base, path)
+                if problem == "":
+                    continue
                 if problem:
                     broken.append(BrokenLink(page, link, problem))
                     continue
@@ -248,11 +257,13 @@ class SiteChecker:
     """Follow every internal link of a site whose pages are handed in as they are written."""
 
     def __init__(self, expected_pages: int = 0, *, worker: bool | None = None,
-                 known: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/") -> None:
+                 known: dict[str, tuple[int, _Page]] | None = None, site_path: str = "/",
+                 elsewhere: tuple[str, ...] = ()) -> None:
         """`known`: pages read in an earlier build and not written since (a live reload's);
         they are used as long as their files keep their size. A worker does not use them."""
         self._scanned: dict[str, tuple[int, _Page]] = dict(known or {})
         self.site_path = site_path
+        self.elsewhere = elsewhere
         self.scans: dict[str, tuple[int, _Page]] = {}  # every page as `finish` used it (without a worker)
         self._proc: subprocess.Popen | None = None
         if worker if worker is not None else expected_pages >= WORKER_MIN_PAGES:
@@ -289,7 +300,7 @@ class SiteChecker:
         """Every broken internal link or anchor in the site, once every file is written."""
         if self._proc is not None:
             try:
-                end = os.fsencode(str(site_dir)) + b"\0" + self.site_path.encode("utf-8")
+                end = os.fsencode(str(site_dir)) + b"\0" + "\0".join((self.site_path, *self.elsewhere)).encode("utf-8")
                 _pipe(self._proc.stdin).write(_frame(b"", end))
                 _pipe(self._proc.stdin).close()
                 out = _pipe(self._proc.stdout).read()
@@ -300,7 +311,7 @@ class SiteChecker:
             finally:
                 self._stop()
             # the worker failed: check here, reading every page from the site
-        return check_site_links(site_dir, self._scanned, self.scans, self.site_path)
+        return check_site_links(site_dir, self._scanned, self.scans, self.site_path, self.elsewhere)
 
     def save(self, path: Path) -> None:
         """Write what was read so far to `path`, for `check_site_links(..., load_scans(paths))` in
@@ -345,8 +356,10 @@ def _worker(stdin, stdout) -> int:
         except EOFError:
             return 1  # the build stopped without finishing
         if not rel:
-            folder, _, site_path = data.partition(b"\0")
-            broken = check_site_links(Path(os.fsdecode(folder)), scanned, site_path=site_path.decode("utf-8") or "/")
+            folder, _, rest = data.partition(b"\0")
+            site_path, *elsewhere = rest.decode("utf-8").split("\0")
+            broken = check_site_links(Path(os.fsdecode(folder)), scanned, site_path=site_path or "/",
+                                      elsewhere=tuple(elsewhere))
             stdout.write(json.dumps([dataclasses.astuple(b) for b in broken]).encode("utf-8"))
             stdout.flush()
             return 0

@@ -27,13 +27,13 @@ def web_manifest(profile: OrgProfile, logo_name: str, manifest_dir_depth: int) -
     }, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def footer_contact_html(profile: OrgProfile, terms: Any) -> str:
+def footer_contact_html(profile: OrgProfile, terms: Any, language: str | None = None) -> str:
     """The program lead's contact line for every page's footer, as HTML with every value escaped.
 
     It goes where the theme prints the site's copyright notice (Material's `config.copyright`
-    is HTML), so no theme template has to be copied to show it.
+    is HTML), so no theme template has to be copied to show it. `language`: the page's (default: the profile's).
     """
-    contact, msg = profile.model.contact, Messages(profile.model.language)
+    contact, msg = profile.model.contact, Messages(language or profile.model.language)
     e = html.escape
     parts = [f"{e(terms.word('program-lead', capital=True))}: {e(contact.name)}",
              f'<a href="mailto:{e(contact.email)}">{e(contact.email)}</a>']

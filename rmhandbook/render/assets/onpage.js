@@ -28,7 +28,9 @@
     if (config) {
       try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
     }
-    return "rmhandbook:" + new URL(base, location.href).pathname + ":" + suffix;
+    // a site in several languages (`en/` beside the root's): one scope for all of them, set by messages.js
+    var root = window.RMH_SITE_ROOT;
+    return "rmhandbook:" + new URL(root ? base + "/" + root : base, location.href).pathname + ":" + suffix;
   };
 
   RMH.storage = (function () {
