@@ -21,9 +21,19 @@ pytestmark = pytest.mark.browser
 
 AXE = REPO / ".cache" / "npm" / "node_modules" / "axe-core" / "axe.min.js"
 
-PAGES = {
+PAGES = {  # one page of every kind
     "home": "",
+    "overview": "overview/",
+    "steps catalog": "steps/",
     "step": "steps/first-meeting/",
+    "scripts catalog": "scripts/",
+    "pitfall": "pitfalls/cancelled-sessions/",
+    "faq index": "faq/",
+    "checklists index": "checklists/",
+    "role checklist": "checklists/roles/mentor/",
+    "pack": "checklists/packs/mentor/",
+    "forms index": "forms/",
+    "roles index": "roles/",
     "script": "scripts/skeptical-senior/",
     "pitfalls catalog": "pitfalls/",
     "faq topic": "faq/basics/",

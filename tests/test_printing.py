@@ -391,7 +391,7 @@ def test_every_sheet_opens_with_a_running_header_naming_the_document_and_its_pha
 def test_the_default_site_ships_its_cover_logo(default_site):
     from rmhandbook.core.svg import svg_problems
 
-    logo = default_site / "assets/rmhandbook/logo.svg"
+    logo = default_site / "assets/rmhandbook/brand/logo.svg"  # the header's logo too
     assert svg_problems(logo.read_bytes()) == []
     html = (default_site / "checklists/packs/mentor/index.html").read_text()
-    assert 'src="../../../assets/rmhandbook/logo.svg"' in html
+    assert 'src="../../../assets/rmhandbook/brand/logo.svg"' in html

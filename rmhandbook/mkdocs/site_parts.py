@@ -27,7 +27,7 @@ from rmhandbook.core.org import OrgProfile
 from rmhandbook.mkdocs import coexistence
 from rmhandbook.mkdocs.layout import SiteLanguages
 from rmhandbook.mkdocs.settings import Settings, Share
-from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files
+from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files, asset_support_files, own_type_and_logo
 from rmhandbook.render.cache import PageCache, shared_page_cache
 from rmhandbook.render.errors import error_page
 from rmhandbook.render.messages import Messages, messages_script
@@ -81,13 +81,11 @@ class SiteParts:
         return path.endswith((".yml", ".yaml", ".json")) or first in ("orgs", "schema")
 
     def static_files(self) -> Iterator[tuple[str, Path]]:
-        for name in ASSET_FILES:
+        for name in ASSET_FILES + asset_support_files():
             yield f"assets/rmhandbook/{name}", ASSETS / name
         if self.org is not None:
             yield logo_uri(self.org), self.org.logo
             yield favicon_uri(self.org), self.org.favicon or self.org.logo
-        elif self.printing.logo == DEFAULT_LOGO:  # the covers' logo on a site without one of its own
-            yield DEFAULT_LOGO, ASSETS / Path(DEFAULT_LOGO).name
 
     def generated_files(self, config: Any) -> Iterator[tuple[str, str | bytes]]:
         language = self.handbook.language if self.handbook is not None else self.language
@@ -214,6 +212,12 @@ def _add_extensions_and_assets(config: Any) -> None:
         uri = f"assets/rmhandbook/{name}"
         if uri not in [str(x) for x in target]:
             target.append(uri)
+    _own_type_and_logo(config.theme)
+
+
+def _own_type_and_logo(theme: Any) -> None:
+    if theme.name == "material":
+        own_type_and_logo(theme)
 
 
 def _load(content_dir: Path, organization: str | None, language: str | None, log: logging.Logger) -> Handbook:

@@ -25,11 +25,17 @@ from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.org import OrgProfile
 from rmhandbook.core.search import search_settings
-from rmhandbook.outputs.export import asset_files, export_pages, plain_mkdocs_config
+from rmhandbook.outputs.export import (
+    asset_files,
+    asset_support_files,
+    export_pages,
+    own_type_and_logo,
+    plain_mkdocs_config,
+)
 from rmhandbook.render.messages import Messages, messages_script
 from rmhandbook.render.organization import footer_contact_html, web_manifest
 from rmhandbook.render.pages import Page, glossary_abbreviations, nav_for, render_pages
-from rmhandbook.render.printing import PrintSettings, page_css
+from rmhandbook.render.printing import DEFAULT_LOGO, PrintSettings, page_css
 from rmhandbook.render.resources import ASSETS, THEME_DIR
 from rmhandbook.render.site_index import site_manifest
 from rmhandbook.render.theming import palette_css, palette_for
@@ -76,11 +82,12 @@ def make_bundle(handbook: Handbook, source: SiteSource) -> Bundle:
     for an error in the site's own templates."""
     org = handbook.organization
     printing = PrintSettings(paper=(org.model.paper if org is not None else None) or source.paper or "a4",
-                             organization=org.model.name if org is not None else None)
+                             organization=org.model.name if org is not None else None, **_cover_brand(org, source))
     language = handbook.language
     every_page = render_pages(handbook, source.templates, language, printing=printing, inline_abbreviations=False,
                               detail_max_items=source.max_items)
-    docs: dict[str, bytes | Path] = {f"assets/rmhandbook/{name}": ASSETS / name for name in asset_files()}
+    docs: dict[str, bytes | Path] = {f"assets/rmhandbook/{name}": ASSETS / name
+                                     for name in asset_files() + asset_support_files()}
     docs["assets/rmhandbook/messages.js"] = messages_script(language).encode()
     docs["assets/rmhandbook/page.css"] = page_css(printing, handbook.program.name, Messages(language)).encode()
     own = dict(_own_files(source))
@@ -96,6 +103,8 @@ def make_bundle(handbook: Handbook, source: SiteSource) -> Bundle:
     overrides = dict(_tree(source.custom_dir)) if source.custom_dir is not None else {}
     theme = site.get("theme") or "material"
     theme = config["theme"] = dict(config.get("theme") or {"name": theme if isinstance(theme, str) else "material"})
+    if theme.get("name") == "material":
+        own_type_and_logo(theme)
     pages = [p for p in every_page if p.path not in own]  # a page of the site's own replaces the generated one
     if org is None and handbook.translated_into:
         theme["language"] = language  # Material's interface and search language
@@ -103,6 +112,21 @@ def make_bundle(handbook: Handbook, source: SiteSource) -> Bundle:
         docs.update(_organization(config, handbook, org))
         overrides.setdefault("main.html", THEME_DIR / "main.html")  # the site's own main.html still wins
     return Bundle(pages, docs, overrides, config)
+
+
+def _cover_brand(org: OrgProfile | None, source: SiteSource) -> dict[str, Any]:
+    """The printed covers' logo, colours and QR code address, as the plugin gives them (site_parts)."""
+    site = source.config
+    brand: dict[str, Any] = {"site_url": site.get("site_url") or None,
+                             "directory_urls": bool(site.get("use_directory_urls", True))}
+    if org is not None:
+        palette = palette_for(org.model.colors.primary, org.model.colors.accent)
+        return {**brand, "logo": f"{ORG_FOLDER}/logo{org.logo.suffix.lower()}", "brand_color": palette.primary.hex,
+                "brand_text": palette.primary_text.hex}
+    theme = site.get("theme")
+    own = str(theme.get("logo") or "") if isinstance(theme, dict) else ""
+    local = own and ":" not in own and not own.startswith(("/", "\\"))
+    return {**brand, "logo": own if local else DEFAULT_LOGO}
 
 
 def _organization(config: dict[str, Any], handbook: Handbook, org: OrgProfile) -> dict[str, bytes | Path]:

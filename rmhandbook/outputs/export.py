@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rmhandbook.render.pages import Page
+from rmhandbook.render.printing import DEFAULT_LOGO  # also the header logo and favicon of a site that sets none
 from rmhandbook.render.resources import ASSETS
 
 # Markdown extensions the generated pages are written for: all of Python-Markdown or pymdown-extensions,
@@ -39,6 +40,25 @@ def asset_files() -> tuple[str, ...]:
     """
     names = sorted(p.name for p in ASSETS.iterdir() if p.suffix in (".css", ".js"))
     return tuple(sorted(names, key=lambda name: name not in FIRST_SCRIPTS))
+
+
+def asset_support_files() -> tuple[str, ...]:
+    """Files the stylesheets use (the web font and its licence, the default logo), by path under the assets folder."""
+    return tuple(sorted(p.relative_to(ASSETS).as_posix() for p in ASSETS.glob("*/*") if p.is_file()))
+
+
+
+
+def own_type_and_logo(theme: Any) -> None:
+    """Material's settings (a theme object or a dict): our own web font instead of Google Fonts (nothing
+    loads from another host), and our logo and favicon where the site has none (an organization's
+    replace them)."""
+    theme["font"] = False
+    icon = theme.get("icon") or {}
+    if not theme.get("logo") and not (isinstance(icon, dict) and icon.get("logo")):
+        theme["logo"] = DEFAULT_LOGO
+    if theme.get("favicon") in (None, "", "assets/images/favicon.png"):  # Material's default
+        theme["favicon"] = DEFAULT_LOGO
 
 
 def export_pages(pages: list[Page], out_dir: Path) -> list[Path]:

@@ -41,6 +41,7 @@ from rmhandbook.render.resources import TEMPLATES
 from rmhandbook.render.safety import html_attribute
 from rmhandbook.render.searchmeta import SearchKeywords, glossary_letters
 from rmhandbook.render.text import plain_text
+from rmhandbook.render.timeline import program_timeline
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,6 +167,7 @@ class Renderer:
             search_keywords=SearchKeywords(language, common=common_words(handbook),
                                            extra_groups=handbook.organization.model.search_synonyms
                                            if handbook.organization else ()),  # hidden, search-only words
+            program_timeline=program_timeline,
         )
         self._abbreviations = self.abbreviations()
         self._language = language
@@ -177,8 +179,9 @@ class Renderer:
         g: dict[str, Any] = self.env.globals
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
-                 "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs", "phase_docs",
-                 "search_keywords", "glossary_letters", *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
+                 "program_timeline", "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs",
+                 "phase_docs", "search_keywords", "glossary_letters",
+                 *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
             g[kind] = TrackedItems(kind, g[kind], recorder)

@@ -130,7 +130,7 @@ class ChecklistDoc:
 
 
 DEFAULT_BRAND_COLOR = "#3f51b5"  # Material's indigo, the default site's primary colour (6.2:1 against white)
-DEFAULT_LOGO = "assets/rmhandbook/logo.svg"  # rmhandbook's own mark, for a site with no logo of its own
+DEFAULT_LOGO = "assets/rmhandbook/brand/logo.svg"  # rmhandbook's own mark, for a site with no logo of its own
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 

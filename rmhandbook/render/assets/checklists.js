@@ -8,33 +8,9 @@
 (function () {
   "use strict";
 
-  function t(key, fallback) {
-    var table = window.RMH_MESSAGES || {};
-    return table[key] || fallback;
-  }
-
-  // One handbook per site folder: two handbooks on one intranet host keep separate ticks.
-  function scope() {
-    var base = ".";
-    var config = document.getElementById("__config");
-    if (config) {
-      try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
-    }
-    // a site in several languages (`en/` beside the root's): one scope for all of them, set by messages.js
-    var root = window.RMH_SITE_ROOT;
-    return "rmhandbook:" + new URL(root ? base + "/" + root : base, location.href).pathname + ":check:";
-  }
-
-  var storage = (function () {
-    try {
-      var probe = "rmhandbook:probe";
-      window.localStorage.setItem(probe, "1");
-      window.localStorage.removeItem(probe);
-      return window.localStorage;
-    } catch (e) {
-      return null;  // private mode or storage disabled: ticks last until the page is left
-    }
-  })();
+  var t = window.RMH.t;
+  var storage = window.RMH.storage;  // null in private mode: ticks last until the page is left
+  function scope() { return window.RMH.scope("check:"); }
 
   function key(id) { return scope() + id; }
   function load(id) { return storage ? storage.getItem(key(id)) === "1" : false; }
@@ -44,7 +20,6 @@
   }
 
   // the home page reads the same ticks (home.js) and remembers the reader's role next to them
-  window.RMH = window.RMH || {};
   window.RMH.ticks = { load: load, storage: storage, scope: scope };
 
   function boxes(root) {

@@ -8,32 +8,9 @@
 (function () {
   "use strict";
 
-  function t(key, fallback) {
-    var table = window.RMH_MESSAGES || {};
-    return table[key] || fallback;
-  }
-
-  function scope() {
-    var base = ".";
-    var config = document.getElementById("__config");
-    if (config) {
-      try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
-    }
-    // a site in several languages (`en/` beside the root's): one scope for all of them, set by messages.js
-    var root = window.RMH_SITE_ROOT;
-    return "rmhandbook:" + new URL(root ? base + "/" + root : base, location.href).pathname + ":form:";
-  }
-
-  var storage = (function () {
-    try {
-      var probe = "rmhandbook:probe";
-      window.localStorage.setItem(probe, "1");
-      window.localStorage.removeItem(probe);
-      return window.localStorage;
-    } catch (e) {
-      return null;  // private mode or storage disabled: answers last until the page is left
-    }
-  })();
+  var t = window.RMH.t;
+  var storage = window.RMH.storage;  // null in private mode: answers last until the page is left
+  function scope() { return window.RMH.scope("form:"); }
 
   function inputs(field) { return Array.prototype.slice.call(field.querySelectorAll("input.rmh-input, textarea.rmh-input")); }
   function fields(root) { return Array.prototype.slice.call(root.querySelectorAll(".rmh-field[data-field]")); }

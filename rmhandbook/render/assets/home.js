@@ -7,12 +7,9 @@
 (function () {
   "use strict";
 
-  function t(key, fallback) {
-    var table = window.RMH_MESSAGES || {};
-    return table[key] || fallback;
-  }
-  function ticks() { return (window.RMH && window.RMH.ticks) || null; }
-  function roleKey() { return ticks().scope().replace(/:check:$/, ":role"); }
+  var t = window.RMH.t;
+  function ticks() { return window.RMH.ticks || null; }
+  function roleKey() { return window.RMH.scope("role"); }
   function roleOf(entry) {
     var m = /rmh-role-entry--(\S+)/.exec(entry.className);
     return m ? m[1] : null;
@@ -75,8 +72,8 @@
 
   function init(doc) {
     var picker = doc.querySelector(".rmh-role-picker");
-    if (!picker || !ticks() || !ticks().storage) return;
-    var storage = ticks().storage;
+    var storage = window.RMH.storage;
+    if (!picker || !ticks() || !storage) return;
     var entries = picker.querySelectorAll(".rmh-role-entry");
     entries.forEach(function (entry) {
       var link = entry.querySelector("a.rmh-role-entry__link");

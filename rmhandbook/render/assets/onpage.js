@@ -5,11 +5,44 @@
  * page: with Material, through document$, which also fires when instant navigation swaps the page
  * in without a reload; without Material (an exported handbook in another site generator), once
  * when the page has loaded. fn must tolerate running again on content it has already set up.
+ *
+ * Next to it the helpers every script needs: RMH.t (a message in the page's language),
+ * RMH.scope(suffix) (a localStorage key prefix for this site) and RMH.storage (localStorage,
+ * or null where the browser refuses it).
  */
 (function () {
   "use strict";
 
   var RMH = window.RMH = window.RMH || {};
+
+  // A message in the handbook's language (messages.js), or the English fallback.
+  RMH.t = function (key, fallback) {
+    var table = window.RMH_MESSAGES || {};
+    return table[key] || fallback;
+  };
+
+  // One handbook per site folder: two handbooks on one intranet host keep separate ticks and answers.
+  RMH.scope = function (suffix) {
+    var base = ".";
+    var config = document.getElementById("__config");
+    if (config) {
+      try { base = JSON.parse(config.textContent).base || "."; } catch (e) { /* keep "." */ }
+    }
+    // a site in several languages (`en/` beside the root's): one scope for all of them, set by messages.js
+    var root = window.RMH_SITE_ROOT;
+    return "rmhandbook:" + new URL(root ? base + "/" + root : base, location.href).pathname + ":" + suffix;
+  };
+
+  RMH.storage = (function () {
+    try {
+      var probe = "rmhandbook:probe";
+      window.localStorage.setItem(probe, "1");
+      window.localStorage.removeItem(probe);
+      return window.localStorage;
+    } catch (e) {
+      return null;  // private mode or storage disabled: ticks and answers last until the page is left
+    }
+  })();
 
   RMH.onPage = function (fn) {
     var run = function () { fn(document); };

@@ -1,0 +1,65 @@
+"""The program's week scale (render/timeline.py): phases one after another, steps at their program weeks."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+
+import pytest
+
+from harness import REPO
+from rmhandbook.core.handbook import load_handbook
+from rmhandbook.render.timeline import phase_weeks, program_timeline, step_weeks, timing_note
+
+
+@pytest.mark.parametrize("text, weeks", [
+    ("3-4 weeks", 4), ("1-2 Wochen", 2), ("meetings 1-10, about 12 weeks", 12), ("meeting 12, then 4-6 weeks", 6),
+    ("one season", None), ("Treffen 11, 1–2 Wochen", 2),
+])
+def test_a_phase_lasts_the_most_weeks_its_duration_names(text, weeks):
+    assert phase_weeks(text) == weeks
+
+
+@pytest.mark.parametrize("timing, offset, weeks", [
+    ("Week 1", 1, (1, 1)), ("Weeks 3-4", 1, (3, 4)), ("Woche 1 oder 2", 1, (1, 2)), ("Weeks 2–3", 1, (2, 3)),
+    ("Week 4, once pairs are confirmed", 1, (4, 4)), ("From week 3, every two or three meetings", 1, (3, None)),
+    ("Ab Woche 3, alle zwei bis drei Treffen", 1, (3, None)), ("Meeting 6", 1, (6, 6)), ("Meeting 11", 11, (1, 1)),
+    ("Meetings 1-12, over 14-16 weeks", 1, (1, 12)),  # a length in weeks is no meeting
+    ("Meetings 4 and 8, plus the reviews at meetings 6 and 11", 1, (4, 11)),
+    ("Any time; best decided at a check-in", 1, None), ("Within two weeks of the last meetings", 1, None),
+])
+def test_a_steps_weeks_count_from_the_start_of_its_phase(timing, offset, weeks):
+    assert step_weeks(timing, offset) == weeks
+
+
+def test_the_note_keeps_what_the_week_numbers_do_not_say():
+    assert timing_note("Week 4, once pairs are confirmed") == "once pairs are confirmed"
+    assert timing_note("Weeks 3-4") == ""
+    assert timing_note("Meeting 6") == "Meeting 6"
+
+
+def test_weeks_run_on_across_phases_and_never_restart():
+    phases = [NS(id="a", duration="3-4 weeks"), NS(id="b", duration="2 weeks"), NS(id="c", duration="no number")]
+    steps = {"a1": NS(phase="a", timing="Weeks 1-2"), "b1": NS(phase="b", timing="Weeks 1-2"),
+             "b2": NS(phase="b", timing="Week 9"),  # past its phase: held to the phase's last week
+             "c1": NS(phase="c", timing="Week 3"), "c2": NS(phase="c", timing="whenever")}
+    tl = program_timeline(phases, steps)
+    spans = {s.id: (s.span.first, s.span.last) for p in tl.phases for s in p.steps}
+    assert [(p.span.first, p.span.last) for p in tl.phases] == [(1, 4), (5, 6), (7, 9)]
+    assert spans == {"a1": (1, 2), "b1": (5, 6), "b2": (6, 6), "c1": (9, 9), "c2": (7, 9)}
+    assert [s.flexible for p in tl.phases for s in p.steps] == [False, False, False, False, True]
+    assert tl.weeks == 9
+
+
+@pytest.mark.parametrize("language", [None, "de"])
+def test_the_default_program_in_both_languages_is_on_one_scale(language):
+    hb = load_handbook(REPO / "content", language=language) if language else load_handbook(REPO / "content")
+    tl = program_timeline(hb.program.phases, hb.steps)
+    starts = [p.span.first for p in tl.phases]
+    assert starts == sorted(starts) and starts[0] == 1
+    for before, after in zip(tl.phases, tl.phases[1:]):
+        assert after.span.first == before.span.last + 1
+    placed = {s.id: (s.span.first, s.span.last, s.flexible) for p in tl.phases for s in p.steps}
+    assert sorted(placed) == sorted(hb.steps)
+    assert placed["recruit-participants"][:2] == (5, 6)  # "Weeks 1-2" of the second phase
+    assert placed["mid-program-review"][:2] == (16, 16)  # "Meeting 6" of the partnership
+    assert placed["end-early"][2] is True
