@@ -84,7 +84,7 @@ def test_a_result_shows_tags_only_when_its_page_shows_them(default_site, page_fa
         search(page, url, "meetings canceled")
         chips = page.eval_on_selector_all(
             ".md-search-result__item", "els => els.map(e => [e.querySelector('a').getAttribute('href'),"
-            " [...e.querySelectorAll('.md-tag')].map(t => t.innerText.trim())])")
+            " [...e.querySelectorAll('.md-tag')].map(t => t.textContent.trim())])")
         assert any(tags for _, tags in chips), "the search for a tagged pitfall shows no tag chips"
         for href, tags in chips:
             if not tags:
