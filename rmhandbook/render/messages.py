@@ -79,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "copy": "Copy",
         "copied": "Copied",
         "copy_label": "Copy the script text",
+        "fill_in": "Fill in",
         # pitfalls
         "pitfalls_intro": "What tends to go wrong, the signs to look for, and what to do. Grouped by how much harm they do when ignored.",
         "pitfall": "Pitfall",
@@ -295,6 +296,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "copy": "Kopieren",
         "copied": "Kopiert",
         "copy_label": "Leitfadentext kopieren",
+        "fill_in": "Ausfüllen",
         "pitfalls_intro": "Was oft schiefgeht, woran Sie es erkennen und was hilft, geordnet nach dem Schaden, den es anrichtet.",
         "pitfall": "Stolperstein",
         "first_sign": "Erstes Anzeichen",
