@@ -39,7 +39,7 @@
 
   function fieldWidth(field) {
     var n = Math.max((field.value || field.placeholder).length, 2);
-    field.style.width = (n + 1) + "ch";
+    field.style.width = "calc(" + n + "ch + 0.8em)";
   }
 
   function addPlaceholderFields(box) {
