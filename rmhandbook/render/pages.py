@@ -271,8 +271,11 @@ class Renderer:
             self._orders[catalog] = (order := self.catalog_order(catalog), {p: i for i, (p, _) in enumerate(order)})
         order, positions = self._orders[catalog]
         i = positions[path]
-        url, title_key, singular = (("checklists", "checklists", "checklist") if catalog == "checklists" else
-                                    (KINDS[catalog].url, KINDS[catalog].title_key, SINGULAR.get(catalog, KINDS[catalog].schema)))
+        if catalog == "checklists":
+            url, title_key, singular = "checklists", "checklists", "checklist"
+        else:
+            kind = KINDS[catalog]
+            url, title_key, singular = kind.url, kind.title_key, SINGULAR.get(catalog, kind.schema)
         position = (self.msg("pager_position").replace("{item}", self.msg(singular))
                     .replace("{n}", str(i + 1)).replace("{total}", str(len(order))))
         return {"catalog": (f"{url}/index.md", self.msg(title_key)), "position": position,
