@@ -24,6 +24,14 @@ def _article(html: str) -> str:
     return re.search(r'<article class="md-content__inner md-typeset">(.*?)</article>', html, re.S).group(1)
 
 
+def _without_hovers_in_headings(article: str) -> str:
+    """The one documented difference of a build without rmhandbook: its headings extension keeps
+    glossary hovers out of h1-h6, and without it a term in a heading gets one."""
+    return re.sub(r"(<h[1-6][^>]*>)(.*?)(</h[1-6]>)",
+                  lambda m: m.group(1) + re.sub(r"<abbr [^>]*>(.*?)</abbr>", r"\1", m.group(2)) + m.group(3),
+                  article, flags=re.S)
+
+
 def test_plain_mkdocs_builds_the_exported_pages_like_the_plugin(tmp_path, monkeypatch):
     assert main(["new", str(tmp_path / "hb")]) == 0
     monkeypatch.chdir(tmp_path / "hb")
@@ -42,7 +50,8 @@ def test_plain_mkdocs_builds_the_exported_pages_like_the_plugin(tmp_path, monkey
     plain = tmp_path / "plain"
     assert _pages(plain) == _pages(with_plugin)
     for page in ("steps/first-meeting/index.html", "index.html", "glossary/index.html"):
-        assert _article((plain / page).read_text()) == _article((with_plugin / page).read_text()), page
+        exported_article = _without_hovers_in_headings(_article((plain / page).read_text()))
+        assert exported_article == _article((with_plugin / page).read_text()), page
     home = (plain / "index.html").read_text()
     hover = '<abbr title="A junior colleague mentors a senior one.">Reverse mentoring</abbr>'  # the glossary
     assert hover in (plain / "steps/first-meeting/index.html").read_text()
@@ -97,7 +106,8 @@ def test_an_organizations_export_is_a_plain_project_that_builds_like_the_plugin(
     assert _nav_titles(plain) == _nav_titles(with_plugin)  # the handbook's own order, its own terms
     assert "Digital Guide" in _nav_titles(plain)
     for page in ("index.html", "steps/first-meeting/index.html", "checklists/index.html"):
-        assert _article((plain / page).read_text()) == _article((with_plugin / page).read_text()), page
+        exported_article = _without_hovers_in_headings(_article((plain / page).read_text()))
+        assert exported_article == _article((with_plugin / page).read_text()), page
     home = (plain / "index.html").read_text()
     assert "assets/rmhandbook/org/colors.css" in home and 'rel="manifest"' in home and "Dana Whitfield" in home
 

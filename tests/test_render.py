@@ -89,7 +89,9 @@ def test_front_matter_is_yaml_safe_and_html_escaped():
     # MkDocs and Material print title and description into HTML without escaping them
     fm = front_matter(title='Say "no": #1 <b>', tags=["a: b"], search={"boost": 2})
     assert yaml.safe_load(fm.strip("-\n")) == {"title": "Say &quot;no&quot;: #1 &lt;b&gt;", "tags": ["a: b"],
-                                               "search": {"boost": 2}}
+                                               "search": {"boost": 2}, "render_macros": False}
+    # a template may still ask mkdocs-macros to render its page
+    assert "render_macros: true" in front_matter(title="t", render_macros=True)
 
 
 def test_relative_links():

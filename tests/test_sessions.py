@@ -199,7 +199,9 @@ def test_session_page_has_timed_agenda_and_links(content):
     assert "| 0:10&ndash;0:50 | 40 | **Topics**<br>Talk about the mentor's topics. |" in text
     assert "| 0:50&ndash;1:00 | 10 | **Next steps** |" in text
     assert "[First-meeting opener](../scripts/first-meeting-opener.md)" in text
-    assert "([Hold the first meeting](../steps/first-meeting.md))" in text
+    # the items it ticks off, under a link to their step, as the step's own tickable checklist
+    assert "[Hold the first meeting](../steps/first-meeting.md)\n{: .rmh-session__step }" in text
+    assert 'data-checklist="first-meeting"' in text
     assert "- **Mentor:** What did I learn?" in text
     assert "**Week 1** · **Length:** 60 minutes" in text
     nav = nav_for(list(pages.values()), hb)

@@ -83,8 +83,11 @@ def front_matter(**fields: Any) -> Markup:
 
     Text values are HTML-escaped: MkDocs and Material print `title` and
     `description` into the page (`<title>`, the nav, `<meta content="...">`)
-    without escaping them.
+    without escaping them. Every page says `render_macros: false`: a generated
+    page is not a template, so mkdocs-macros leaves its `{{ }}` alone, with the
+    plugin and in an exported project alike.
     """
+    fields.setdefault("render_macros", False)
     lines = ["---"]
     for key, value in fields.items():
         if value is None or value == [] or value == {}:
