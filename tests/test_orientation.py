@@ -124,3 +124,32 @@ def test_a_pitfall_page_says_which_pitfall_it_is_and_leads_to_the_next(page_fact
     page.emulate_media(media="screen")
     page.locator(".rmh-breadcrumb a").nth(1).click()
     page.wait_for_url("**/pitfalls/")
+
+
+def test_a_rebuild_renders_the_neighbours_of_a_retitled_item_and_no_other_item_page(tmp_path):
+    import shutil
+
+    from rmhandbook.core.handbook import HandbookBuilder
+    from rmhandbook.render.cache import PageCache
+
+    content = shutil.copytree(REPO / "content", tmp_path / "content")
+    builder, cache = HandbookBuilder(), PageCache()
+
+    def render() -> tuple[dict[str, str], list[str]]:
+        renderer = Renderer(builder.build(content), cache=cache)
+        return {p.path: p.content for p in renderer.pages()}, renderer.rendered
+
+    render()
+    ordered = sorted(catalog_pages("pitfalls/"), key=lambda p: int(pager_of(p)[0].split()[1]))
+    middle = ordered[5]
+    source = content / "pitfalls" / (middle.split("/")[1][:-3] + ".yml")
+    text, count = re.subn(r"(?m)^title: (.*)$", r"title: \1, renamed", source.read_text(encoding="utf-8"), 1)
+    assert count == 1
+    source.write_text(text, encoding="utf-8")
+    pages, rendered = render()
+    item_pages = {p for p in rendered if p.startswith("pitfalls/") and p != "pitfalls/index.md"}
+    assert item_pages == {ordered[4], middle, ordered[6]}
+    # (titles sort the pitfalls within a severity: the added word keeps its place)
+    assert re.search(r"\[Next: [^\]]*, renamed →\]", pages[ordered[4]])
+    assert re.search(r"\[← Previous: [^\]]*, renamed\]", pages[ordered[6]])
+    assert pages == {p.path: p.content for p in Renderer(load_handbook(content)).pages()}

@@ -196,6 +196,9 @@ class Renderer:
         for name in ("role_docs", "pack_docs", "phase_docs"):  # checklists gathered from every step
             derived[name] = tuple(g[name])
             g[name] = DerivedDocs(name, g[name], recorder, ("steps",))
+        for name in KINDS:  # where each item page sits in its catalog (`pager`)
+            derived.update((f"pager:{path}", tuple(self._pager(name, path).items()))
+                           for path, _ in self.catalog_order(name))
         g["backlinks"] = TrackedBacklinks(g["backlinks"], recorder)
         g["hb"] = Everything(hb, recorder)
         texts = {hb.program_doc.path: hb.program_doc.text}
@@ -265,11 +268,15 @@ class Renderer:
     def pager(self, catalog: str, path: str) -> dict[str, Any]:
         """Where an item page sits in its catalog: the catalog page, "Pitfall 3 of 15", its neighbours.
 
-        Templates call `pager(kind, page_path)` (the `orientation` macro). The page then depends on
-        the whole kind: a new item changes every page's count.
+        Templates call `pager(kind, page_path)` (the `orientation` macro). For the page cache the
+        page depends on exactly this answer (`_start_cache` gives every item page's), so a new item
+        rerenders every page of its kind, and an edited title only the pages beside it.
         """
-        if self._build is not None and catalog in KINDS:
-            self._recorder.whole(catalog)
+        if self._build is not None and catalog in KINDS and self._recorder.current is not None:
+            self._recorder.current.derived.add(f"pager:{path}")
+        return self._pager(catalog, path)
+
+    def _pager(self, catalog: str, path: str) -> dict[str, Any]:
         if catalog not in self._orders:
             self._orders[catalog] = (order := self.catalog_order(catalog), {p: i for i, (p, _) in enumerate(order)})
         order, positions = self._orders[catalog]
