@@ -116,7 +116,6 @@ def test_pitfalls_catalog_is_cards_on_a_phone_and_a_table_on_a_desktop(page_fact
 
 def test_headings_carry_no_glossary_underline(page_factory, default_server):
     page, _ = page_factory(default_server + "steps/first-meeting/", viewport={"width": 1280, "height": 900})
-    in_heading = page.locator(".md-content h3 abbr, .md-content h2 abbr").first
-    assert in_heading.count() == 1, "the step page's role headings are glossary terms"
-    assert page.evaluate("e => getComputedStyle(e).textDecorationLine + getComputedStyle(e).borderBottomStyle",
-                         in_heading.element_handle()) == "nonenone"
+    # the role headings are glossary terms: the hover stays in running text (render/headings.py)
+    assert page.locator(".md-content h3", has_text="Mentor").count() >= 1
+    assert page.locator(".md-content :is(h1, h2, h3, h4, h5, h6) abbr").count() == 0

@@ -166,7 +166,8 @@ def _prose_fields(data, schema: dict, defs: dict, loc=()):
 # Optional prose fields the scaffold leaves out, so that every prose field of every model gets a payload.
 OPTIONAL = {
     "program.yml": {"comparison": [{"aspect": "Direction", "traditional": "Down", "reverse": "Up"}],
-                    "origin": "It started in the 1990s.", "examples": [{"organization": "Acme", "summary": "Ran it."}]},
+                    "origin": "It started in the 1990s.", "examples": [{"organization": "Acme", "summary": "Ran it."}],
+                    "tracks": [{"id": "digital", "title": "Digital skills", "summary": "Tools and habits."}]},
     "steps/first-meeting.yml": {"tips": ["Meet somewhere quiet."], "tags": ["partnership"]},
     "scripts/first-meeting-opener.yml": {"variations": [{"title": "By video", "text": "Hello."}],
                                          "do": ["Listen."], "dont": ["Interrupt."], "tags": ["opening"]},
