@@ -79,6 +79,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "copy": "Copy",
         "copied": "Copied",
         "copy_label": "Copy the script text",
+        "fill_in": "Fill in",
         # pitfalls
         "pitfalls_intro": "What tends to go wrong, the signs to look for, and what to do. Grouped by how much harm they do when ignored.",
         "pitfall": "Pitfall",
@@ -234,6 +235,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "open_checklist": "Open your checklist",
         "filter_roles": "Show items for",
         "all_roles": "All roles",
+        # breadcrumb and previous/next on item pages
+        "breadcrumb": "You are here",
+        "pager": "More in this catalog",
+        "pager_position": "{item} {n} of {total}",
+        "previous": "Previous",
+        "next": "Next",
+        "faq_topic": "FAQ topic",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -295,6 +303,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "copy": "Kopieren",
         "copied": "Kopiert",
         "copy_label": "Leitfadentext kopieren",
+        "fill_in": "Ausfüllen",
         "pitfalls_intro": "Was oft schiefgeht, woran Sie es erkennen und was hilft, geordnet nach dem Schaden, den es anrichtet.",
         "pitfall": "Stolperstein",
         "first_sign": "Erstes Anzeichen",
@@ -448,6 +457,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "open_checklist": "Checkliste öffnen",
         "filter_roles": "Punkte anzeigen für",
         "all_roles": "Alle Rollen",
+        # breadcrumb and previous/next on item pages
+        "breadcrumb": "Sie sind hier",
+        "pager": "Weiter in diesem Katalog",
+        "pager_position": "{item} {n} von {total}",
+        "previous": "Zurück",
+        "next": "Weiter",
+        "faq_topic": "Themenbereich",
     },
 }
 
