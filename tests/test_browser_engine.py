@@ -54,7 +54,7 @@ def test_copy_button_copies_the_script_text(page_factory, default_server):
     assert any("\n" in p for p in raw.split("\n\n")), "the page no longer wraps; pick a script that does"
     paragraphs = box.locator(":scope > p").evaluate_all(
         "ps => ps.map(p => { const c = p.cloneNode(true);"
-        " c.querySelectorAll('input.rmh-fill').forEach(f => f.replaceWith('[' + f.placeholder + ']'));"
+        " c.querySelectorAll('input.rmh-placeholder').forEach(f => f.replaceWith('[' + f.placeholder + ']'));"
         " return c.textContent.replace(/\\s+/g, ' ').trim(); })")
     assert len(paragraphs) >= 2 and "[number]" in paragraphs[1]
     copied = _copy(page, box)
@@ -75,7 +75,7 @@ def test_placeholders_are_highlighted_fields_that_copy_fills_in(page_factory, de
     page, _ = page_factory(default_server + "scripts/agree-communication/")
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=default_server.rstrip("/"))
     box = page.locator(".rmh-script").first
-    field = box.locator("input.rmh-fill").first
+    field = box.locator("input.rmh-placeholder").first
     assert field.get_attribute("aria-label") == "Fill in: chat"
     assert field.get_attribute("placeholder") == "chat"
     assert "[chat]" not in box.inner_text()
@@ -113,12 +113,12 @@ def test_placeholder_fields_leave_glossary_terms_links_and_code_alone(page_facto
     }""")
     probe = page.locator("#probe")
     page.wait_for_function("document.querySelector('#probe .rmh-copy') !== null")
-    assert probe.locator("input.rmh-fill").evaluate_all("fs => fs.map(f => f.placeholder)") == ["your name"]
+    assert probe.locator("input.rmh-placeholder").evaluate_all("fs => fs.map(f => f.placeholder)") == ["your name"]
     assert probe.locator("abbr").inner_text() == "[HR]" and probe.locator("a").inner_text() == "[the form]"
     assert probe.locator("code").inner_text() == "[cmd]"
     # running the set-up again adds no second field or button to a box already done
     page.evaluate("document$.next(document)")
-    assert page.locator(".rmh-script").first.locator("input.rmh-fill").count() == 1
+    assert page.locator(".rmh-script").first.locator("input.rmh-placeholder").count() == 1
     assert page.locator(".rmh-script").first.locator(".rmh-copy").count() == 1
 
 

@@ -112,24 +112,20 @@ def test_the_running_header_lines_up_with_the_body(paper, sites, packs, tmp_path
             assert abs(body - MARGIN_MM["left"] * MM) <= 2
 
 
-def test_a_sheet_header_lines_up_when_an_a4_site_is_printed_on_letter(sites, tmp_path):
+def test_a_sheet_header_lines_up_when_an_a4_site_is_printed_on_letter(sites, tmp_path, browser):
     """What a person gets who forces Letter on an A4 site: Chromium scales the page to fit, and only a
     header inside the body (not one in the page margin) moves with it."""
-    from playwright.sync_api import sync_playwright
-
-    from harness import launch_browser
     from rmhandbook.outputs.pdf import page_file
 
     pdf = tmp_path / "scaled.pdf"
-    with sync_playwright() as p:
-        browser = launch_browser(p)
-        try:
-            page = browser.new_page()
-            page.goto(page_file(sites["a4"], MENTOR_PACK.path).as_uri())
-            page.emulate_media(media="print")
-            page.pdf(path=str(pdf), format="Letter", print_background=True)
-        finally:
-            browser.close()
+    # the session's browser: a second Playwright started in the same process refuses to run
+    page = browser.new_page()
+    try:
+        page.goto(page_file(sites["a4"], MENTOR_PACK.path).as_uri())
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), format="Letter", print_background=True)
+    finally:
+        page.close()
     for number, page in enumerate(words(pdf)[1:], 2):
         header = [x for x, y0, y1, w in page if w == HANDBOOK.program.name.split()[0] and y1 < 25 * MM]
         body = [x for x, y0, y1, _ in page if 25 * MM < y0 < 700]

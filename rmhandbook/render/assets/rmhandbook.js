@@ -62,7 +62,7 @@
         parts.appendChild(document.createTextNode(text.slice(last, match.index)));
         var field = document.createElement("input");
         field.type = "text";
-        field.className = "rmh-fill";
+        field.className = "rmh-placeholder";
         field.placeholder = label;
         field.setAttribute("aria-label", t("fill_in", "Fill in") + ": " + label);
         field.setAttribute("autocomplete", "off");
@@ -83,7 +83,7 @@
     el.childNodes.forEach(function (node) {
       if (node.nodeType === 3) { out += node.nodeValue; return; }
       if (node.nodeType !== 1 || node.matches(".rmh-copy, script, style")) return;
-      if (node.matches("input.rmh-fill")) {
+      if (node.matches("input.rmh-placeholder")) {
         out += node.value.trim() || "[" + node.placeholder + "]";
       } else if (node.tagName === "BR") {
         out += " ";
