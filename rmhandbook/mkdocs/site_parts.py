@@ -27,6 +27,7 @@ from rmhandbook.core.org import OrgProfile
 from rmhandbook.mkdocs import coexistence
 from rmhandbook.mkdocs.layout import SiteLanguages
 from rmhandbook.mkdocs.settings import Settings, Share
+from rmhandbook.outputs.bundle import custom_palette
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files, asset_support_files, own_type_and_logo
 from rmhandbook.render.cache import PageCache, shared_page_cache
 from rmhandbook.render.errors import error_page
@@ -284,7 +285,7 @@ def _apply_organization(config: Any, handbook: Handbook, log: logging.Logger) ->
     config.theme["language"] = handbook.language  # (one of its `languages`, in a site of several)
     config.theme["logo"] = logo_uri(org)
     config.theme["favicon"] = favicon_uri(org)
-    config.theme["palette"] = _custom_palette(config.theme.get("palette"), Messages(handbook.language))
+    config.theme["palette"] = custom_palette(config.theme.get("palette"), Messages(handbook.language))
     if str(THEME_DIR) not in config.theme.dirs:
         config.theme.dirs.insert(1 if config.theme.custom_dir else 0, str(THEME_DIR))
     if ORG_CSS not in [str(x) for x in config.extra_css]:
@@ -294,23 +295,6 @@ def _apply_organization(config: Any, handbook: Handbook, log: logging.Logger) ->
     config.copyright = contact + (f"<br>{config.copyright}" if config.copyright else "")
     config.extra["rmhandbook_org"] = {"manifest": WEB_MANIFEST, "theme_color": palette.primary.hex}  # main.html
     return palette_css(palette)
-
-
-def _custom_palette(palette: Any, msg: Messages) -> list | dict:
-    """The site's palette (one scheme or several with toggles) with the organization's colours,
-    and the toggles' labels in the organization's language."""
-    if isinstance(palette, list) and palette:
-        out = []
-        for entry in palette:
-            entry = {**entry, "primary": "custom", "accent": "custom"}
-            if isinstance(entry.get("toggle"), dict):  # a toggle on the slate scheme leads back to the light one
-                to = "palette_to_light" if entry.get("scheme") == "slate" else "palette_to_dark"
-                entry["toggle"] = {**entry["toggle"], "name": msg(to)}
-            out.append(entry)
-        return out
-    if isinstance(palette, dict) and palette:
-        return {**palette, "primary": "custom", "accent": "custom"}
-    return {"primary": "custom", "accent": "custom"}
 
 
 def _template_dirs(settings: Settings, config: Any, config_dir: Path) -> list[Path]:
