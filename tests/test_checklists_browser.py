@@ -162,8 +162,16 @@ def ticked(page) -> dict[str, bool]:
         "[e.dataset.item, e.querySelector('input.rmh-check').checked]))")
 
 
+def checklist_page(page_factory, url: str):
+    """The page once its checklist script has set it up (the toolbar is its work): a tick before
+    that changes the box but is never stored, and a busy machine can get there first."""
+    page, _ = page_factory(url)
+    page.locator(".rmh-checklist-toolbar__count").first.wait_for(state="visible")
+    return page
+
+
 def test_ticks_survive_a_reload_and_reset_clears_them(page_factory, server):
-    page, _ = page_factory(server + "steps/first-meeting/")
+    page = checklist_page(page_factory, server + "steps/first-meeting/")
     items = page.locator(".rmh-checklist__item")
     total = items.count()
     assert total >= 3
@@ -196,7 +204,7 @@ def test_ticks_survive_a_reload_and_reset_clears_them(page_factory, server):
 
 
 def test_reset_asks_first_and_keeps_ticks_when_declined(page_factory, server):
-    page, _ = page_factory(server + "steps/first-meeting/")
+    page = checklist_page(page_factory, server + "steps/first-meeting/")
     page.locator("input.rmh-check").first.check()
     page.once("dialog", lambda dialog: dialog.dismiss())
     page.get_by_role("button", name="Reset").click()
@@ -206,7 +214,7 @@ def test_reset_asks_first_and_keeps_ticks_when_declined(page_factory, server):
 
 def test_ticks_are_kept_by_item_id(page_factory, server):
     """The stored key is the item's stable id, so an edit elsewhere in the step keeps the tick."""
-    page, _ = page_factory(server + "steps/first-meeting/")
+    page = checklist_page(page_factory, server + "steps/first-meeting/")
     item = page.locator(".rmh-checklist__item").nth(1)
     item.locator("input.rmh-check").check()
     keys = page.evaluate("Object.keys(localStorage).filter(k => k.includes(':check:'))")
