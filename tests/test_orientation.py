@@ -115,6 +115,10 @@ def test_a_pitfall_page_says_which_pitfall_it_is_and_leads_to_the_next(page_fact
     crumb = page.locator(".rmh-breadcrumb")
     assert crumb.is_visible() and crumb.get_attribute("role") == "navigation"
     assert crumb.locator("a").nth(1).inner_text() == "Pitfalls"
+    # the catalog's nav entry shows as the active one (the page has none of its own)
+    active = page.locator(".md-nav--primary a.md-nav__link--active")
+    targets = [a.evaluate("a => a.href") for a in active.all()]
+    assert targets == [default_server + "pitfalls/"], targets
     page.locator(".rmh-pager a[rel=next]").click()
     page.wait_for_url("**/" + following[:-3] + "/")
     assert page.locator("h1").first.inner_text() == HB.pitfalls[following.split("/")[1][:-3]].title
