@@ -54,8 +54,11 @@ def test_every_item_page_has_a_breadcrumb_to_home_and_its_catalog(prefix, catalo
         assert resolve(path, match["home_link"]) == "index.md"
         assert resolve(path, match["catalog_link"]) == f"{prefix}index.md"
         assert match["catalog"] == catalog
-        # above the page's own heading
-        assert PAGES[path].index("rmh-breadcrumb") < PAGES[path].index("\n# ") or path.startswith("checklists/")
+        # right under the page's own title, with nothing above the title: Material's search makes the
+        # title a section of its own when anything comes first, and the page fell down the results
+        if not path.startswith("checklists/"):
+            body = PAGES[path].split("\n---\n", 1)[1].lstrip()
+            assert re.match(r'# [^\n]+\n\n<div class="rmh-orient rmh-breadcrumb"', body), path
 
 
 def test_catalog_pages_and_other_pages_have_no_breadcrumb():
@@ -103,6 +106,26 @@ def test_german_pages_say_it_in_german():
     assert re.search(r"Stolperstein \d+ von \d+", text)
     assert 'aria-label="Sie sind hier"' in text and "[Start](../index.md)" in text
     assert "Weiter: " in text or "Zurück: " in text
+
+
+def test_each_item_page_keeps_one_search_entry_that_holds_its_text(default_site):
+    """The breadcrumb must not come before the title: Material's search then files the page's text
+    under a section of its own, and pages fell out of the top three for questions they answer."""
+    import json
+
+    docs = json.loads((default_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    locations = {d["location"] for d in docs}
+    checked = 0
+    for prefix in ("steps/", "scripts/", "pitfalls/", "faq/", "sessions/", "forms/"):
+        for path in catalog_pages(prefix):
+            url = path[:-3] + "/"
+            entry = next(d for d in docs if d["location"] == url)
+            title = PAGES[path].split("\n# ", 1)[1].split("\n", 1)[0]
+            assert entry["text"].strip(), f"{url}: the page's own search entry has no text"
+            assert not any(loc.startswith(url + "#") and next(d for d in docs if d["location"] == loc)["title"] == title
+                           for loc in locations), f"{url}: its title is a search section of its own"
+            checked += 1
+    assert checked > 80
 
 
 @pytest.mark.browser
