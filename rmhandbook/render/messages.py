@@ -235,6 +235,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "open_checklist": "Open your checklist",
         "filter_roles": "Show items for",
         "all_roles": "All roles",
+        # breadcrumb and previous/next on item pages
+        "breadcrumb": "You are here",
+        "pager": "More in this catalog",
+        "pager_position": "{item} {n} of {total}",
+        "previous": "Previous",
+        "next": "Next",
+        "faq_topic": "FAQ topic",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -450,6 +457,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "open_checklist": "Checkliste öffnen",
         "filter_roles": "Punkte anzeigen für",
         "all_roles": "Alle Rollen",
+        # breadcrumb and previous/next on item pages
+        "breadcrumb": "Sie sind hier",
+        "pager": "Weiter in diesem Katalog",
+        "pager_position": "{item} {n} von {total}",
+        "previous": "Zurück",
+        "next": "Weiter",
+        "faq_topic": "Themenbereich",
     },
 }
 

@@ -111,6 +111,8 @@ def _finalize(value: Any) -> Any:
 
 
 SEVERITY_ORDER = ("high", "medium", "low")
+# the message key naming one item of a catalog ("Pitfall 3 of 15"), where it is not the kind's schema name
+SINGULAR = {"faqs": "faq_topic"}
 
 
 def _translated(hb: Handbook) -> Any:
@@ -171,8 +173,10 @@ class Renderer:
                                            extra_groups=handbook.organization.model.search_synonyms
                                            if handbook.organization else ()),  # hidden, search-only words
             program_timeline=program_timeline,
+            pager=self.pager,
         )
         self._abbreviations = self.abbreviations()
+        self._orders: dict[str, tuple[list[tuple[str, str]], dict[str, int]]] = {}
         self._language = language
         self._build = self._start_cache(cache, dirs) if cache is not None else None
 
@@ -183,7 +187,7 @@ class Renderer:
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
                  "program_timeline", "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs",
-                 "phase_docs", "search_keywords", "glossary_letters",
+                 "phase_docs", "search_keywords", "glossary_letters", "pager",
                  *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
@@ -192,6 +196,9 @@ class Renderer:
         for name in ("role_docs", "pack_docs", "phase_docs"):  # checklists gathered from every step
             derived[name] = tuple(g[name])
             g[name] = DerivedDocs(name, g[name], recorder, ("steps",))
+        for name in KINDS:  # where each item page sits in its catalog (`pager`)
+            derived.update((f"pager:{path}", tuple(self._pager(name, path).items()))
+                           for path, _ in self.catalog_order(name))
         g["backlinks"] = TrackedBacklinks(g["backlinks"], recorder)
         g["hb"] = Everything(hb, recorder)
         texts = {hb.program_doc.path: hb.program_doc.text}
@@ -247,6 +254,42 @@ class Renderer:
         order = {kind: {item_id: i for i, item_id in enumerate(items)} for kind, items in self.hb.items.items()}
         return {key: {k: sorted(v, key=order[k].__getitem__) for k, v in kinds.items()}
                 for key, kinds in back.items()}
+
+    def catalog_order(self, catalog: str) -> list[tuple[str, str]]:
+        """A catalog's item pages as (path, title), in the order its catalog page lists them."""
+        if catalog == "checklists":
+            return [(d.path, d.title) for d in self.checklists]
+        kind = KINDS[catalog]
+        items = list(self.hb.items.get(catalog, {}).items())
+        if catalog == "pitfalls":  # the catalog groups them by severity (pitfalls_index.md.j2)
+            items.sort(key=lambda pair: SEVERITY_ORDER.index(pair[1].model.severity))
+        return [(f"{kind.url}/{item_id}.md", item.model.title) for item_id, item in items]
+
+    def pager(self, catalog: str, path: str) -> dict[str, Any]:
+        """Where an item page sits in its catalog: the catalog page, "Pitfall 3 of 15", its neighbours.
+
+        Templates call `pager(kind, page_path)` (the `orientation` macro). For the page cache the
+        page depends on exactly this answer (`_start_cache` gives every item page's), so a new item
+        rerenders every page of its kind, and an edited title only the pages beside it.
+        """
+        if self._build is not None and catalog in KINDS and self._recorder.current is not None:
+            self._recorder.current.derived.add(f"pager:{path}")
+        return self._pager(catalog, path)
+
+    def _pager(self, catalog: str, path: str) -> dict[str, Any]:
+        if catalog not in self._orders:
+            self._orders[catalog] = (order := self.catalog_order(catalog), {p: i for i, (p, _) in enumerate(order)})
+        order, positions = self._orders[catalog]
+        i = positions[path]
+        if catalog == "checklists":
+            url, title_key, singular = "checklists", "checklists", "checklist"
+        else:
+            kind = KINDS[catalog]
+            url, title_key, singular = kind.url, kind.title_key, SINGULAR.get(catalog, kind.schema)
+        position = (self.msg("pager_position").replace("{item}", self.msg(singular))
+                    .replace("{n}", str(i + 1)).replace("{total}", str(len(order))))
+        return {"catalog": (f"{url}/index.md", self.msg(title_key)), "position": position,
+                "previous": order[i - 1] if i > 0 else None, "next": order[i + 1] if i + 1 < len(order) else None}
 
     def abbreviations(self) -> str:
         """Markdown abbr definitions so glossary terms show their definition on hover.

@@ -132,9 +132,27 @@
     area.remove();
   }
 
+  // An item page reached through its catalog (a pitfall, a script, a pack) has no nav entry of its own,
+  // and the theme then marks an unrelated entry (the home page) as active: the catalog's entry, which
+  // the breadcrumb names, shows as the active one instead. Pages in the nav keep the theme's marking.
+  function markCatalogActive() {
+    var crumb = document.querySelector(".rmh-breadcrumb__catalog");
+    if (!crumb) return;
+    var here = location.href.split("#")[0];
+    var links = document.querySelectorAll(".md-nav--primary a.md-nav__link");
+    var inNav = Array.prototype.some.call(links, function (link) { return link.href.split("#")[0] === here; });
+    if (inNav) return;
+    var target = crumb.href.split("#")[0];
+    links.forEach(function (link) {
+      var isCatalog = link.href.split("#")[0] === target;
+      link.classList.toggle("md-nav__link--active", isCatalog);
+    });
+  }
+
   function init() {
     document.querySelectorAll(".rmh-script").forEach(addPlaceholderFields);
     addCopyButtons(document);
+    markCatalogActive();
   }
 
   window.RMH.onPage(init);  // onpage.js: on load, and after each instant page change
