@@ -42,10 +42,13 @@ def geometry(page) -> dict:
         const rows = [...document.querySelectorAll('.rmh-tl__row[data-first]')].map(row => {
             const bar = row.querySelector('.rmh-tl__bar').getBoundingClientRect();
             const badge = row.querySelector('.rmh-tl__badge');
+            const line = row.querySelector('line.rmh-tl__today');
+            const today = line && line.getBoundingClientRect();
             return {first: +row.dataset.first, last: +row.dataset.last, phase: row.classList.contains('rmh-tl__row--phase'),
                     now: row.classList.contains('rmh-tl__row--now'), past: row.classList.contains('rmh-tl__row--past'),
                     next: row.classList.contains('rmh-tl__row--next'), badge: badge ? badge.textContent : null,
-                    title: (row.querySelector('.rmh-tl__phase-title') || {}).textContent, bar: [bar.x, bar.width]};
+                    title: (row.querySelector('.rmh-tl__phase-title') || {}).textContent, bar: [bar.x, bar.width],
+                    today: today && today.x + today.width / 2};
         });
         return {marker: m && {x: m.x + m.width / 2, top: m.top, bottom: m.bottom, visible: m.width > 0},
                 track: [track.x, track.width], rows, weeks: +document.querySelector('.rmh-tl').dataset.weeks,
@@ -72,8 +75,9 @@ def test_the_marker_stands_on_todays_week(page_factory, default_server, size, we
     assert g["marker"]["visible"]
     assert g["marker"]["x"] == pytest.approx(x + (week - 0.5) / weeks * width, abs=1.5)
     assert g["marker"]["top"] == pytest.approx(g["top"], abs=1) and g["marker"]["bottom"] == pytest.approx(g["bottom"], abs=1)
-    # ... inside the bar of every row that holds today's week, outside every other
+    # ... inside the bar of every row that holds today's week, outside every other; drawn on every track too
     for row in g["rows"]:
+        assert row["today"] == pytest.approx(g["marker"]["x"], abs=1), row
         inside = row["first"] <= week <= row["last"]
         bar_x, bar_w = row["bar"]
         assert (bar_x - 0.5 <= g["marker"]["x"] <= bar_x + bar_w + 0.5) == inside, row
@@ -153,7 +157,8 @@ def rheinau_server(tmp_path_factory):
 
 
 def test_in_german_on_the_rheinau_site(page_factory, rheinau_server):
-    page = open_dated(page_factory, rheinau_server + "overview/", START + dt.timedelta(days=45), **SIZES["desktop"])
+    page = open_dated(page_factory, rheinau_server + "overview/", START + dt.timedelta(days=45), locale="de-DE",
+                       **SIZES["desktop"])
     assert page.get_by_label("Wann beginnt Ihr Programm?").count() == 1
     g = geometry(page)
     phase = next(r for r in g["rows"] if r["phase"] and r["first"] <= 7 <= r["last"])

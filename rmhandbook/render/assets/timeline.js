@@ -104,6 +104,7 @@
     if (start === null) {
       sentence.textContent = "";
       if (marker) marker.remove();
+      tl.querySelectorAll(".rmh-tl__today").forEach(function (line) { line.remove(); });
       return;
     }
     var day = today();
@@ -125,10 +126,22 @@
         badge(row, t("here_next_badge", "next"));
       }
     });
+    tl.querySelectorAll(".rmh-tl__today").forEach(function (line) { line.remove(); });
     if (week < 1 || week > weeks) {
       if (marker) marker.remove();
       return;
     }
+    // the same line in every track: where labels stand above their tracks (phones), the line over the whole
+    // timeline would cross the text, so there it is drawn only on the tracks (rmhandbook.css / timeline.css)
+    tl.querySelectorAll("svg.rmh-tl__track").forEach(function (svg) {
+      var line = document.createElementNS("http://www.w3.org/2000/svg", "line");
+      line.setAttribute("class", "rmh-tl__today");
+      line.setAttribute("x1", String(week - 0.5));
+      line.setAttribute("x2", String(week - 0.5));
+      line.setAttribute("y1", "-2");
+      line.setAttribute("y2", "12");
+      svg.appendChild(line);
+    });
     if (!marker) {
       marker = document.createElement("div");
       marker.className = "rmh-tl__here";
