@@ -182,3 +182,25 @@ def test_axe_with_a_date_set(page_factory, default_server, scheme):
     assert not problems, "\n".join(problems)
     page.locator(".rmh-tl-here").scroll_into_view_if_needed()
     save_artifact(f"timeline-here-{scheme}.png", page.screenshot(full_page=False))
+
+
+def test_the_session_plans_calendar_shares_the_date_in_its_own_meaning(page_factory, default_server):
+    """One stored date, the program's start; the calendar's date is the first meeting, program week 11 here
+    (the partnership's first week on the timeline), so the two are ten weeks apart either way."""
+    page = open_dated(page_factory, default_server + "overview/", START + dt.timedelta(days=45))
+    assert page.locator(".rmh-tl").get_attribute("data-meeting-one") == "11"
+    page.goto(default_server + "sessions/", wait_until="networkidle")
+    assert page.locator("[data-rmh-calendar]").get_attribute("data-meeting-one") == "11"
+    assert page.locator("#rmh-cal-start").input_value() == "2027-03-15"  # 4 January + 10 weeks
+    assert page.locator(".rmh-calendar__dates li").first.is_visible()  # the preview already lists the meetings
+    page.fill("#rmh-cal-start", "2027-03-24")  # a later first meeting does not move the program's start
+    page.goto(default_server + "overview/", wait_until="networkidle")
+    assert page.locator("#rmh-tl-start").input_value() == "2027-01-04"
+
+    # the other way: a first meeting chosen before any program start
+    fresh = open_dated(page_factory, default_server + "sessions/", dt.date(2027, 3, 10), start=None)
+    assert fresh.locator("#rmh-cal-start").input_value() == ""
+    fresh.fill("#rmh-cal-start", "2027-03-17")
+    fresh.goto(default_server + "overview/", wait_until="networkidle")
+    assert fresh.locator("#rmh-tl-start").input_value() == "2027-01-06"  # ten weeks before
+    assert status(fresh) == "You are here: week 10 of 30 · Phase: Launch"
