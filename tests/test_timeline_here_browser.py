@@ -44,7 +44,8 @@ def geometry(page) -> dict:
             const badge = row.querySelector('.rmh-tl__badge');
             const line = row.querySelector('line.rmh-tl__today');
             const today = line && line.getBoundingClientRect();
-            return {first: +row.dataset.first, last: +row.dataset.last, phase: row.classList.contains('rmh-tl__row--phase'),
+            return {first: +row.dataset.first, last: +row.dataset.last,
+                    phase: row.classList.contains('rmh-tl__row--phase'),
                     now: row.classList.contains('rmh-tl__row--now'), past: row.classList.contains('rmh-tl__row--past'),
                     next: row.classList.contains('rmh-tl__row--next'), badge: badge ? badge.textContent : null,
                     title: (row.querySelector('.rmh-tl__phase-title') || {}).textContent, bar: [bar.x, bar.width],
@@ -74,7 +75,8 @@ def test_the_marker_stands_on_todays_week(page_factory, default_server, size, we
     x, width = g["track"]
     assert g["marker"]["visible"]
     assert g["marker"]["x"] == pytest.approx(x + (week - 0.5) / weeks * width, abs=1.5)
-    assert g["marker"]["top"] == pytest.approx(g["top"], abs=1) and g["marker"]["bottom"] == pytest.approx(g["bottom"], abs=1)
+    assert g["marker"]["top"] == pytest.approx(g["top"], abs=1)
+    assert g["marker"]["bottom"] == pytest.approx(g["bottom"], abs=1)
     # ... inside the bar of every row that holds today's week, outside every other; drawn on every track too
     for row in g["rows"]:
         assert row["today"] == pytest.approx(g["marker"]["x"], abs=1), row
