@@ -148,6 +148,7 @@ def test_the_marker_prints_and_the_field_does_not(page_factory, default_server):
     assert not page.locator("#rmh-tl-start").is_visible()
     assert not page.locator(".rmh-tl-here__hint").is_visible()
     assert re.match(r"You are here: week 12 of 30", status(page))
+    save_artifact("timeline-here-print.pdf", page.pdf(format="A4"))
 
 
 @pytest.fixture(scope="module")
