@@ -269,3 +269,16 @@ def test_serve_with_an_engine_serves_the_exported_project(name, tmp_path):
             proc.wait()
     output = proc.stdout.read().decode() if proc.stdout else ""
     assert "does not follow edits to the content" in output
+
+
+@pytest.mark.browser
+def test_you_are_here_on_the_timeline_on_every_engine(page_factory, engine_server):
+    """The exported timeline carries its weeks as data attributes, so the marker needs no plugin."""
+    name, url = engine_server
+    page, _ = page_factory(url + "overview/")
+    page.clock.set_fixed_time("2027-02-18T12:00:00")
+    page.reload(wait_until="networkidle")
+    page.fill("#rmh-tl-start", "2027-01-04")
+    status = page.locator(".rmh-tl-here__status").inner_text()
+    assert status.startswith("You are here: week 7 of 30"), f"{name}: {status!r}"
+    assert page.locator(".rmh-tl__here").count() == 1 and page.locator(".rmh-tl__row--now").count() >= 2, name

@@ -27,7 +27,7 @@ def script_order(html: str) -> list[str]:
 def test_the_bootstrap_is_linked_before_every_script_that_uses_it(default_site):
     users = sorted(p.name for p in (REPO / "rmhandbook" / "render" / "assets").glob("*.js")
                    if "RMH.onPage(" in p.read_text(encoding="utf-8") and p.name != "onpage.js")
-    assert users == ["checklists.js", "forms.js", "home.js", "rmhandbook.js", "sessions.js"]
+    assert users == ["checklists.js", "forms.js", "home.js", "rmhandbook.js", "sessions.js", "timeline.js"]
     for page in ("index.html", "steps/first-meeting/index.html", "sessions/index.html"):
         order = script_order((default_site / page).read_text(encoding="utf-8"))
         assert order == ["messages.js"] + SCRIPTS, page

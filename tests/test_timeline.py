@@ -63,3 +63,22 @@ def test_the_default_program_in_both_languages_is_on_one_scale(language):
     assert placed["recruit-participants"][:2] == (5, 6)  # "Weeks 1-2" of the second phase
     assert placed["mid-program-review"][:2] == (16, 16)  # "Meeting 6" of the partnership
     assert placed["end-early"][2] is True
+
+
+def test_the_first_meeting_is_in_the_first_week_of_the_phase_that_names_it():
+    def week(*durations):
+        phases = [NS(id=str(i), duration=d) for i, d in enumerate(durations)]
+        return program_timeline(phases, {}).meeting_one_week()
+    assert week("3-4 weeks", "2 weeks", "meetings 1-10, about 12 weeks", "meeting 11, 1-2 weeks") == 7
+    assert week("Treffen 1–6, 8 Wochen") == 1
+    assert week("3 weeks", "meeting 3, 4 weeks") == 2  # its meeting 3 is program week 4: meeting 1 two weeks earlier
+    assert week("2 weeks", "meeting 11, 2 weeks") == 1  # held to the program's first week
+    assert week("3-4 weeks", "about 12 weeks") is None  # no phase names a meeting: no place for the session plan
+
+
+@pytest.mark.parametrize("language", [None, "de"])
+def test_the_default_programs_first_meeting_opens_the_partnership(language):
+    hb = load_handbook(REPO / "content", language=language) if language else load_handbook(REPO / "content")
+    tl = program_timeline(hb.program.phases, hb.steps)
+    partnership = next(p for p in tl.phases if p.phase.id == "partnership")
+    assert tl.meeting_one_week() == partnership.span.first == 11

@@ -242,6 +242,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "previous": "Previous",
         "next": "Next",
         "faq_topic": "FAQ topic",
+        # "you are here" on the overview's timeline (assets/timeline.js)
+        "here_label": "When does your program start?",
+        "here_hint": "Week 1 is the first week of “{phase}”. The date is kept in this browser only.",
+        "here_clear": "Clear date",
+        "here_now": "You are here: week {week} of {weeks} · Phase: {phase}",
+        "here_before": "The program starts in {n} weeks, on {date}.",
+        "here_before_one": "The program starts within a week, on {date}.",
+        "here_after": "The program ended {n} weeks ago.",
+        "here_after_one": "The program ended last week.",
+        "here_now_badge": "now",
+        "here_next_badge": "next",
     },
     "de": {
         "what_it_is": "Was Reverse Mentoring ist",
@@ -464,6 +475,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "previous": "Zurück",
         "next": "Weiter",
         "faq_topic": "Themenbereich",
+        # "Sie sind hier" in der Zeitleiste des Überblicks (assets/timeline.js)
+        "here_label": "Wann beginnt Ihr Programm?",
+        "here_hint": "Woche 1 ist die erste Woche von „{phase}“. Das Datum bleibt nur in diesem Browser gespeichert.",
+        "here_clear": "Datum löschen",
+        "here_now": "Sie sind hier: Woche {week} von {weeks} · Phase: {phase}",
+        "here_before": "Das Programm beginnt in {n} Wochen, am {date}.",
+        "here_before_one": "Das Programm beginnt in weniger als einer Woche, am {date}.",
+        "here_after": "Das Programm ist vor {n} Wochen zu Ende gegangen.",
+        "here_after_one": "Das Programm ist letzte Woche zu Ende gegangen.",
+        "here_now_badge": "jetzt",
+        "here_next_badge": "als Nächstes",
     },
 }
 

@@ -52,6 +52,15 @@ class Timeline:
     weeks: int
     phases: tuple[PhasePlace, ...]
 
+    def meeting_one_week(self) -> int | None:
+        """The program week of the pairs' first meeting (the session plan's week 1), from the first phase whose
+        duration names meetings ("meetings 1-10" starts at its phase's first week; "meeting 11" would be ten
+        weeks before its phase, held to week 1). None when no phase names a meeting: the plan then has no
+        place on this scale."""
+        for place in self.phases:
+            if _STEP_MEETINGS.search(str(place.phase.duration)):
+                return max(1, place.span.first - first_meeting(str(place.phase.duration)) + 1)
+        return None
 
 
 def _numbers(match: re.Match) -> tuple[int, int]:

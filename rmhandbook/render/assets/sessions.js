@@ -271,6 +271,28 @@
     setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
   }
 
+  // The overview's timeline keeps the program's start (program week 1, timeline.js); on its scale the first
+  // meeting is data-meeting-one - 1 weeks later. Either date fills in the other where that one is missing;
+  // neither overwrites the other (a pair's real first meeting may fall later than the plan).
+  function shareStart(box, form) {
+    var storage = window.RMH.storage;
+    var weeks = parseInt(box.getAttribute("data-meeting-one"), 10) - 1;
+    if (!storage || !(weeks >= 0)) return;
+    var key = window.RMH.scope("program:start");
+    var offset = weeks * 7 * DAY;
+    var parse = function (text) {
+      var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
+      return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : null;
+    };
+    var iso = function (ms) { return new Date(ms).toISOString().slice(0, 10); };
+    var programStart = parse(storage.getItem(key));
+    if (programStart !== null && !form.elements.start.value) form.elements.start.value = iso(programStart + offset);
+    form.elements.start.addEventListener("change", function () {
+      var first = parse(form.elements.start.value);
+      if (first !== null && parse(storage.getItem(key)) === null) storage.setItem(key, iso(first - offset));
+    });
+  }
+
   function setUp(box) {
     if (box.dataset.ready) return;
     box.dataset.ready = "1";
@@ -286,6 +308,7 @@
     if (!form.elements.zone.value) {
       form.elements.zone.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
     }
+    shareStart(box, form);
     var update = function () { error.textContent = ""; preview(box, data, readChoice(form)); };
     form.addEventListener("input", update);
     form.addEventListener("change", update);
