@@ -512,12 +512,12 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     if handbook is None:
         return EXIT_CONTENT
     if not args.pdf:
-        from rmhandbook.render.messages import Messages
-        from rmhandbook.render.printing import checklist_documents
+        from rmhandbook.render.pages import Renderer
 
-        for doc in checklist_documents(handbook, Messages(handbook.language)):
+        for doc in Renderer(handbook, language=handbook.language).documents:
             pdf = f"  -> {doc.pdf}" if doc.pdf else ""
-            print(f"{doc.path}  {doc.title}: {len(doc.entries)} items, {doc.pages} printed page(s){pdf}")
+            items = f"{len(doc.entries)} items, " if doc.kind != "card" else ""
+            print(f"{doc.path}  {doc.title}: {items}{doc.pages} printed page(s){pdf}")
         return EXIT_OK
     if not args.out:
         print("rmhandbook checklists: --pdf needs --out DIR, the folder to write the PDFs into.", file=sys.stderr)
