@@ -108,7 +108,7 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
-    p.add_argument("--pdf", action="store_true", help="write a PDF per facilitator pack and per phase checklist")
+    p.add_argument("--pdf", action="store_true", help="write a PDF per facilitator pack, pocket card and phase checklist")
     p.add_argument("--out", metavar="DIR", help="folder for the PDFs (required with --pdf)")
     p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the organization's `paper`, "
                    "else the plugin's `paper` in mkdocs.yml, else a4)")

@@ -151,3 +151,16 @@ def test_a_card_on_screen_fits_the_screen_and_has_a_print_button(viewport, cards
         page.evaluate("window.print = () => { window.__printed = true; }")
         button.click()
         assert page.evaluate("window.__printed === true")
+
+
+def test_the_checklists_command_prints_a_pdf_per_card(tmp_path):
+    from rmhandbook import cli
+
+    out = tmp_path / "pdf"
+    assert cli.main(["checklists", "--pdf", "--paper", "letter", "--out", str(out),
+                     "--content", str(REPO / "content")]) == 0
+    hb = load_handbook(REPO / "content")
+    for role in hb.program.roles:
+        pdf = out / f"card-{role.id}.pdf"
+        assert re.search(r"^Pages:\s+1$", tool("pdfinfo", str(pdf)), re.M), pdf.name
+        assert plain_text(role.name) in tool("pdftotext", str(pdf), "-")
