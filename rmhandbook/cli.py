@@ -108,7 +108,8 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
-    p.add_argument("--pdf", action="store_true", help="write a PDF per facilitator pack, pocket card and phase checklist")
+    p.add_argument("--pdf", action="store_true",
+                   help="write a PDF per facilitator pack, pocket card and phase checklist")
     p.add_argument("--out", metavar="DIR", help="folder for the PDFs (required with --pdf)")
     p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the organization's `paper`, "
                    "else the plugin's `paper` in mkdocs.yml, else a4)")
@@ -513,10 +514,11 @@ def cmd_checklists(args: argparse.Namespace) -> int:
         return EXIT_CONTENT
     if not args.pdf:
         from rmhandbook.render.pages import Renderer
+        from rmhandbook.render.printing import ChecklistDoc
 
         for doc in Renderer(handbook, language=handbook.language).documents:
             pdf = f"  -> {doc.pdf}" if doc.pdf else ""
-            items = f"{len(doc.entries)} items, " if doc.kind != "card" else ""
+            items = f"{len(doc.entries)} items, " if isinstance(doc, ChecklistDoc) else ""
             print(f"{doc.path}  {doc.title}: {items}{doc.pages} printed page(s){pdf}")
         return EXIT_OK
     if not args.out:

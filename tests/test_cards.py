@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from harness import REPO
+
 from rmhandbook import cli
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.cards import first_sentence, role_steps

@@ -9,8 +9,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from harness import REPO, build_site, save_artifact
+
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.text import plain_text
 
@@ -57,7 +57,7 @@ def blank_share(pdf: Path, paper: str, tmp_path: Path) -> float:
     pgm = next(tmp_path.glob("fill*.pgm")).read_bytes()
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
     assert header
-    width, height = int(header.group(1)), int(header.group(2))
+    width = int(header.group(1))
     pixels = pgm[header.end():]
     dpmm = 40 / 25.4
     top, side = CARD_MARGIN_MM
@@ -118,7 +118,7 @@ def test_the_card_pdfs_carry_the_brand_colour_and_a_qr_code(cards, tmp_path):
         return tuple(ppm[at:at + 3])
 
     band = pixel(150, 20)  # the band, right of the program's name
-    assert all(abs(a - b) <= 30 for a, b in zip(band, (0xff, 0xcc, 0x00))), band
+    assert all(abs(a - b) <= 30 for a, b in zip(band, (0xff, 0xcc, 0x00), strict=True)), band
     html = (cards["rheinau"][0] / "checklists/cards/mentor/index.html").read_text(encoding="utf-8")
     assert re.search(r'<svg [^>]*class="rmh-qr"><path ', html)
     assert f"{SITE_URL}roles/mentor/" in html

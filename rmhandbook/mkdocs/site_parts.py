@@ -30,11 +30,11 @@ from rmhandbook.mkdocs.settings import Settings, Share
 from rmhandbook.outputs.bundle import custom_palette
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files, asset_support_files, own_type_and_logo
 from rmhandbook.render.cache import PageCache, shared_page_cache
+from rmhandbook.render.cards import PocketCard
 from rmhandbook.render.errors import error_page
 from rmhandbook.render.messages import Messages, messages_script
 from rmhandbook.render.organization import footer_contact_html, web_manifest
 from rmhandbook.render.pages import Page, Renderer, glossary_abbreviations, nav_for
-from rmhandbook.render.cards import PocketCard
 from rmhandbook.render.printing import DEFAULT_LOGO, ChecklistDoc, PrintSettings, page_css, pdf_documents
 from rmhandbook.render.resources import ASSETS, THEME_DIR
 from rmhandbook.render.site_index import site_manifest

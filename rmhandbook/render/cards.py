@@ -91,7 +91,8 @@ def role_steps(hb: Handbook, role_id: str) -> list[str]:
             if role_id in step.actions or any(c.role == role_id for c in step.checklist)]
 
 
-def card_documents(hb: Handbook, msg: Messages, backlinks: Mapping[str, Mapping[str, Sequence[str]]]) -> list[PocketCard]:
+def card_documents(hb: Handbook, msg: Messages,
+                   backlinks: Mapping[str, Mapping[str, Sequence[str]]]) -> list[PocketCard]:
     """A card for every role of the program, in the program's order of roles."""
     timeline = program_timeline(hb.program.phases, hb.steps)
     places = {place.id: place for phase in timeline.phases for place in phase.steps}

@@ -22,7 +22,6 @@ from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
 from rmhandbook.core.search import COMMON_TERMS
-from rmhandbook.render.cards import PocketCard, card_documents
 from rmhandbook.render.cache import (
     BYTECODE,
     TRACKED_KINDS,
@@ -35,6 +34,7 @@ from rmhandbook.render.cache import (
     _Recorder,
     template_signature,
 )
+from rmhandbook.render.cards import PocketCard, card_documents
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents, qr_svg
 from rmhandbook.render.prose import embeddable, plain_title
