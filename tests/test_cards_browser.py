@@ -26,6 +26,7 @@ SITES = {
 }
 PAGE_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
 CARD_MARGIN_MM = (12, 14)  # cards.css: @page rmh-card
+CARD_HEIGHT_MM = 250  # cards.css: the card's height on paper
 
 
 def tool(*args: str) -> str:
@@ -52,7 +53,8 @@ def cards(tmp_path_factory) -> dict[str, tuple[Path, list[Path]]]:
 
 
 def blank_share(pdf: Path, paper: str, tmp_path: Path) -> float:
-    """The share of 10 mm squares inside the page's margins with nothing printed in them."""
+    """The share of 10 mm squares inside the page's margins with nothing printed in them. The card's own
+    frame does not count as something printed: it would mark every square along the edge."""
     tool("pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / "fill"))
     pgm = next(tmp_path.glob("fill*.pgm")).read_bytes()
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
@@ -62,13 +64,20 @@ def blank_share(pdf: Path, paper: str, tmp_path: Path) -> float:
     dpmm = 40 / 25.4
     top, side = CARD_MARGIN_MM
     paper_w, paper_h = PAGE_MM[paper]
+    frame_x, frame_y = (side, paper_w - side), (top, top + CARD_HEIGHT_MM)
+
+    def ink(px: int, py: int) -> bool:
+        x, y = px / dpmm, py / dpmm
+        if min(abs(x - f) for f in frame_x) < 1.5 or min(abs(y - f) for f in frame_y) < 1.5:
+            return False
+        return pixels[py * width + px] < 200
+
     cells = blank = 0
     y = top
     while y + 10 <= paper_h - top:
         x = side
         while x + 10 <= paper_w - side:
-            inked = any(pixels[int(py) * width + int(px)] < 200
-                        for py in range(int(y * dpmm), int((y + 10) * dpmm))
+            inked = any(ink(px, py) for py in range(int(y * dpmm), int((y + 10) * dpmm))
                         for px in range(int(x * dpmm), int((x + 10) * dpmm)))
             cells += 1
             blank += not inked
