@@ -23,10 +23,17 @@ SITES = {
     "default-letter": ({"paper": "letter"}, "letter", None),
     "rheinau": ({"organization": "rheinau"}, "a4", "rheinau"),
     "northwind": ({"organization": "northwind"}, "letter", "northwind"),
+    "rheinau-letter": ({"organization": "rheinau", "paper": "letter"}, "letter", "rheinau"),
+    "default-de-letter": ({"language": "de", "paper": "letter"}, "letter", None),
 }
 PAGE_MM = {"a4": (210, 297), "letter": (215.9, 279.4)}
-CARD_MARGIN_MM = (12, 14)  # cards.css: @page rmh-card
-CARD_HEIGHT_MM = 250  # cards.css: the card's height on paper
+CARD_MARGIN_MM = (10, 12)  # cards.css: @page rmh-card
+CARD_HEIGHT_MM = 256  # cards.css: the card's height on paper
+
+
+def handbook(name: str):
+    options, _, org = SITES[name]
+    return load_handbook(REPO / "content", organization=org, language=options.get("language"))
 
 
 def tool(*args: str) -> str:
@@ -44,9 +51,9 @@ def cards(tmp_path_factory) -> dict[str, tuple[Path, list[Path]]]:
 
     root = tmp_path_factory.mktemp("cards")
     out = {}
-    for name, (options, paper, org) in SITES.items():
+    for name, (options, paper, _) in SITES.items():
         site = build_site(REPO / "mkdocs.yml", root / name, site_url=SITE_URL, **options)
-        roles = [r.id for r in load_handbook(REPO / "content", organization=org).program.roles]
+        roles = [r.id for r in handbook(name).program.roles]
         jobs = [(page_file(site, f"checklists/cards/{r}.md"), root / f"{name}-{r}.pdf") for r in roles]
         out[name] = (site, write_pdfs(jobs, paper))
     return out
@@ -89,10 +96,34 @@ def blank_share(pdf: Path, paper: str, tmp_path: Path) -> float:
 
 
 @pytest.mark.parametrize("name", list(SITES))
+def test_nothing_on_a_card_runs_past_its_frame(name, cards, browser):
+    """On paper the card has a fixed height (one page on either paper): its content must end inside it."""
+    from rmhandbook.outputs.pdf import page_file
+
+    site, _ = cards[name]
+    paper = SITES[name][1]
+    # laid out at the width of the paper's printable area, as when printed (96 px to the inch)
+    page = browser.new_page(viewport={"width": round((PAGE_MM[paper][0] - 2 * CARD_MARGIN_MM[1]) / 25.4 * 96),
+                                      "height": 1000})
+    try:
+        for role in handbook(name).program.roles:
+            page.goto(page_file(site, f"checklists/cards/{role.id}.md").as_uri())
+            page.emulate_media(media="print")
+            room = page.evaluate("""() => {
+                const card = document.querySelector('.rmh-card').getBoundingClientRect();
+                const parts = [...document.querySelectorAll('.rmh-card > *, .rmh-card__col > *')];
+                return card.bottom - Math.max(...parts.map(p => p.getBoundingClientRect().bottom));
+            }""")
+            assert room >= 0, f"{name}, {role.id}: the card's content runs {-room:.0f}px past its frame"
+    finally:
+        page.close()
+
+
+@pytest.mark.parametrize("name", list(SITES))
 def test_each_card_prints_on_one_full_page(name, cards, tmp_path):
     site, pdfs = cards[name]
     options, paper, org = SITES[name]
-    hb = load_handbook(REPO / "content", organization=org)
+    hb = handbook(name)
     size = {"a4": (595, 842), "letter": (612, 792)}[paper]
     for role, pdf in zip(hb.program.roles, pdfs, strict=True):
         info = tool("pdfinfo", str(pdf))
