@@ -16,10 +16,14 @@ from typing import Any
 
 from rmhandbook.core.handbook import Handbook
 from rmhandbook.render.messages import Messages
+from rmhandbook.render.text import plain_text
 from rmhandbook.render.timeline import Span, program_timeline
 
 CARD_SCRIPTS = 3  # the scripts and pitfalls a card names: a few, by title
 CARD_PITFALLS = 3
+# Up to this many characters in the fuller of a card's two columns, the card prints in larger type
+# (cards.css `rmh-card--roomy`); measured on the example content in English and German, on A4 and Letter.
+ROOMY_CHARS = 950
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 
 
@@ -50,6 +54,7 @@ class PocketCard:
     scripts: tuple[str, ...]  # script ids, most relevant first
     pitfalls: tuple[str, ...]
     weeks: int  # the program's length in weeks, on the timeline's scale
+    roomy: bool = False  # little text: larger type fills the page (ROOMY_CHARS)
     kind: str = "card"
     pages: int = 1  # a card always prints on one page
 
@@ -110,11 +115,22 @@ def card_documents(hb: Handbook, msg: Messages,
         start = tuple(CardStep(sid, hb.steps[sid].title, places[sid].span) for sid in role.start_with
                       if sid in places)
         scripts, pitfalls = _linked(hb, role.id, mine, set(role.start_with), backlinks)
-        cards.append(PocketCard(role.id, f"{msg('pocket_card')}: {role.name}", f"checklists/cards/{role.id}.md",
-                                f"checklists/pdf/card-{role.id}.pdf", first_sentence(role.description),
-                                first_sentence(hb.program.cadence.summary),
-                                tuple(phases), start, scripts, pitfalls, timeline.weeks))
+        card = PocketCard(role.id, f"{msg('pocket_card')}: {role.name}", f"checklists/cards/{role.id}.md",
+                          f"checklists/pdf/card-{role.id}.pdf", first_sentence(role.description),
+                          first_sentence(hb.program.cadence.summary),
+                          tuple(phases), start, scripts, pitfalls, timeline.weeks)
+        cards.append(dataclasses.replace(card, roomy=_text_size(hb, card, role.responsibilities) <= ROOMY_CHARS))
     return cards
+
+
+def _text_size(hb: Handbook, card: PocketCard, responsibilities: Sequence[str]) -> int:
+    """Characters in the fuller of the card's columns: the role's side, or its steps (a step's row and a
+    phase's heading count a few more for the week and the spacing)."""
+    role_side = [card.purpose, card.rhythm, *responsibilities, *(s.title for s in card.start_with),
+                 *(hb.scripts[s].title for s in card.scripts), *(hb.pitfalls[p].title for p in card.pitfalls)]
+    steps_side = sum(len(plain_text(s.title)) + 8 for s in card.steps) + sum(
+        len(plain_text(p.title)) + 10 for p in card.phases)
+    return max(sum(len(plain_text(text)) for text in role_side), steps_side)
 
 
 def _linked(hb: Handbook, role_id: str, mine: Iterable[str], first: set[str],
