@@ -108,7 +108,8 @@ def _output_commands(command: Callable, with_content: Callable, force_option: Ca
 
     p = command("checklists", "List the printable checklists, or print them to PDF with Chromium.")
     with_content(p)
-    p.add_argument("--pdf", action="store_true", help="write a PDF per facilitator pack and per phase checklist")
+    p.add_argument("--pdf", action="store_true",
+                   help="write a PDF per facilitator pack, pocket card and phase checklist")
     p.add_argument("--out", metavar="DIR", help="folder for the PDFs (required with --pdf)")
     p.add_argument("--paper", choices=("a4", "letter"), help="paper size (default: the organization's `paper`, "
                    "else the plugin's `paper` in mkdocs.yml, else a4)")
@@ -512,12 +513,13 @@ def cmd_checklists(args: argparse.Namespace) -> int:
     if handbook is None:
         return EXIT_CONTENT
     if not args.pdf:
-        from rmhandbook.render.messages import Messages
-        from rmhandbook.render.printing import checklist_documents
+        from rmhandbook.render.pages import Renderer
+        from rmhandbook.render.printing import ChecklistDoc
 
-        for doc in checklist_documents(handbook, Messages(handbook.language)):
+        for doc in Renderer(handbook, language=handbook.language).documents:
             pdf = f"  -> {doc.pdf}" if doc.pdf else ""
-            print(f"{doc.path}  {doc.title}: {len(doc.entries)} items, {doc.pages} printed page(s){pdf}")
+            items = f"{len(doc.entries)} items, " if isinstance(doc, ChecklistDoc) else ""
+            print(f"{doc.path}  {doc.title}: {items}{doc.pages} printed page(s){pdf}")
         return EXIT_OK
     if not args.out:
         print("rmhandbook checklists: --pdf needs --out DIR, the folder to write the PDFs into.", file=sys.stderr)

@@ -32,6 +32,7 @@ PAGES = {  # one page of every kind
     "checklists index": "checklists/",
     "role checklist": "checklists/roles/mentor/",
     "pack": "checklists/packs/mentor/",
+    "pocket card": "checklists/cards/mentor/",
     "forms index": "forms/",
     "roles index": "roles/",
     "script": "scripts/skeptical-senior/",

@@ -146,6 +146,11 @@ def test_site_links_to_its_pdfs(pdf_site):
     assert 'href="../../pdf/pack-mentor.pdf"' in pack
     for doc in DOCS:
         assert (pdf_site / doc.pdf).read_bytes()[:5] == b"%PDF-"
+    # the pocket cards are printed with them, and their page links to the PDF
+    assert 'href="pdf/card-mentor.pdf"' in index
+    assert 'href="../../pdf/card-mentor.pdf"' in (pdf_site / "checklists/cards/mentor/index.html").read_text()
+    for role in HANDBOOK.program.roles:
+        assert (pdf_site / f"checklists/pdf/card-{role.id}.pdf").read_bytes()[:5] == b"%PDF-"
 
 
 # --- ticking in the browser -------------------------------------------------------------

@@ -30,6 +30,7 @@ from rmhandbook.mkdocs.settings import Settings, Share
 from rmhandbook.outputs.bundle import custom_palette
 from rmhandbook.outputs.export import REQUIRED_EXTENSIONS, asset_files, asset_support_files, own_type_and_logo
 from rmhandbook.render.cache import PageCache, shared_page_cache
+from rmhandbook.render.cards import PocketCard
 from rmhandbook.render.errors import error_page
 from rmhandbook.render.messages import Messages, messages_script
 from rmhandbook.render.organization import footer_contact_html, web_manifest
@@ -52,7 +53,7 @@ class SiteParts:
     handbook: Handbook | None  # None while the content has errors (a live preview's error page)
     printing: PrintSettings
     pages: list[Page]
-    checklist_docs: list[ChecklistDoc]
+    checklist_docs: list[ChecklistDoc | PocketCard]  # in the checklists index's order, pocket cards included
     pdf_docs: list
     nav_paths: set[str] | None  # pages the nav lists (ours or the site's own); None: MkDocs makes the nav
     org_css: str = ""
@@ -151,7 +152,7 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
     # the glossary's hover definitions go to the abbr extension once, not into every page
     abbr = config.mdx_configs.setdefault("abbr", {})
     abbr["glossary"] = {**glossary_abbreviations(handbook), **(abbr.get("glossary") or {})}
-    pdf_docs = pdf_documents(renderer.checklists) if printing.pdfs else []
+    pdf_docs = pdf_documents(renderer.documents) if printing.pdfs else []  # checklists and pocket cards
     if pdf_docs:  # fail before building, not after
         from rmhandbook.outputs.pdf import PdfError, check_pdf_engine
         try:
@@ -159,7 +160,7 @@ def load_parts(config: Any, settings: Settings, log: logging.Logger, split_share
         except PdfError as exc:
             raise PluginError(f"rmhandbook: checklist_pdfs: {exc}") from None
     nav_paths = _generate_nav(config, settings, pages, handbook)
-    return SiteParts(content_dir, handbook, printing, pages, renderer.checklists, pdf_docs, nav_paths, org_css,
+    return SiteParts(content_dir, handbook, printing, pages, renderer.documents, pdf_docs, nav_paths, org_css,
                      site_root=layout.to_site_root() if layout is not None else "")
 
 

@@ -34,6 +34,7 @@ from rmhandbook.render.cache import (
     _Recorder,
     template_signature,
 )
+from rmhandbook.render.cards import PocketCard, card_documents
 from rmhandbook.render.messages import DEFAULT_LANGUAGE, Messages
 from rmhandbook.render.printing import ChecklistDoc, PrintSettings, checklist_documents, qr_svg
 from rmhandbook.render.prose import embeddable, plain_title
@@ -136,6 +137,8 @@ class Renderer:
         self.msg = Messages(language)
         self.printing = printing or PrintSettings()
         self.checklists: list[ChecklistDoc] = checklist_documents(handbook, self.msg)
+        links = self.backlinks()
+        self.cards: list[PocketCard] = card_documents(handbook, self.msg, links)
         self.user_template_dirs = [Path(d).resolve() for d in template_dirs if Path(d).is_dir()]
         dirs = [str(d) for d in self.user_template_dirs] + [str(TEMPLATES)]
         self.env = jinja2.Environment(
@@ -161,7 +164,7 @@ class Renderer:
             steps=handbook.steps, scripts=handbook.scripts, pitfalls=handbook.pitfalls, faqs=handbook.faqs,
             sessions=handbook.sessions, forms=handbook.forms,
             glossary=handbook.glossary, severity_order=SEVERITY_ORDER, front_matter=front_matter,
-            backlinks=self.backlinks(), msg=self.msg, printing=self.printing, count=self.count,
+            backlinks=links, msg=self.msg, printing=self.printing, count=self.count,
             role_docs={d.id: d for d in self.checklists if d.kind == "role"},
             pack_docs={d.id: d for d in self.checklists if d.kind == "pack"},
             phase_docs={d.id: d for d in self.checklists if d.kind == "phase"},
@@ -258,7 +261,7 @@ class Renderer:
     def catalog_order(self, catalog: str) -> list[tuple[str, str]]:
         """A catalog's item pages as (path, title), in the order its catalog page lists them."""
         if catalog == "checklists":
-            return [(d.path, d.title) for d in self.checklists]
+            return [(d.path, d.title) for d in self.documents]
         kind = KINDS[catalog]
         items = list(self.hb.items.get(catalog, {}).items())
         if catalog == "pitfalls":  # the catalog groups them by severity (pitfalls_index.md.j2)
@@ -414,11 +417,24 @@ class Renderer:
         return {"calendar_json": Markup(json_for_script(calendar_data(self.hb, self.msg.language))),
                 "weekdays": WEEKDAYS}
 
+    @property
+    def documents(self) -> list[ChecklistDoc | PocketCard]:
+        """The printable documents in the order the checklists index lists them: per role its checklist,
+        facilitator pack and pocket card, then the phase checklists."""
+        by_role: dict[str, list[ChecklistDoc | PocketCard]] = {}
+        for doc in self.checklists:
+            if doc.kind != "phase":
+                by_role.setdefault(doc.id, []).append(doc)
+        out: list[ChecklistDoc | PocketCard] = []
+        for card in self.cards:  # every role has a card, in the program's order of roles
+            out += by_role.get(card.id, []) + [card]
+        return out + [doc for doc in self.checklists if doc.kind == "phase"]
+
     def checklist_pages(self) -> list[Page]:
-        """The checklists index, then a page per role checklist, facilitator pack and phase checklist."""
+        """The checklists index, then a page per role checklist, facilitator pack, pocket card and phase checklist."""
         program_src = self.hb.program_doc.path
         out = [self.page("checklists_index.md.j2", "checklists/index.md", self.msg("checklists"), program_src)]
-        for doc in self.checklists:
+        for doc in self.documents:
             out.append(self.page(f"checklist_{doc.kind}.md.j2", doc.path, doc.title, program_src, doc=doc))
         return out
 

@@ -26,6 +26,7 @@ import io
 import math
 import re
 from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urljoin
 
 from rmhandbook.core.handbook import Handbook
@@ -239,8 +240,8 @@ def checklist_documents(hb: Handbook, msg: Messages) -> list[ChecklistDoc]:
     return docs
 
 
-def pdf_documents(docs: Iterable[ChecklistDoc]) -> list[ChecklistDoc]:
-    """The documents printed to PDF: one per role pack and one per phase."""
+def pdf_documents(docs: Iterable[Any]) -> list[Any]:
+    """The documents printed to PDF: one per role pack, one per phase, and each pocket card (cards.py)."""
     return [d for d in docs if d.pdf]
 
 
