@@ -194,6 +194,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "page_of": "Page {page} of {pages}",
         # the whole handbook on one page (render/book.py)
         "book_title": "The whole handbook",
+        "nav_book_hint": "all of the above on one page, to read straight through or print.",
         "book_link": "The whole handbook on one page, to read through or print",
         "book_intro": "Every part of the handbook on one page, in order, to read straight through or print. Working documents and checklists print from their own pages; the last chapter links to them.",
         "book_contents": "Contents",
@@ -424,6 +425,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "page_of": "Seite {page} von {pages}",
         # das ganze Handbuch auf einer Seite (render/book.py)
         "book_title": "Das ganze Handbuch",
+        "nav_book_hint": "alles Genannte auf einer Seite, zum Durchlesen am Stück oder zum Ausdrucken.",
         "book_link": "Das ganze Handbuch auf einer Seite, zum Durchlesen oder Ausdrucken",
         "book_intro": "Alle Teile des Handbuchs auf einer Seite, der Reihe nach, zum Durchlesen oder Ausdrucken. Arbeitsunterlagen und Checklisten drucken Sie von ihren eigenen Seiten aus; das letzte Kapitel verweist auf sie.",
         "book_contents": "Inhalt",
