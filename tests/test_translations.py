@@ -242,3 +242,22 @@ def test_the_report_refuses_a_language_without_labels_and_has_nothing_to_do_in_t
     assert "unsupported language `fr`; supported: en, de" in capsys.readouterr().err
     assert main(["translations", "--content", str(content), "--lang", "en", "--complete"]) == 0
     assert "nothing to translate" in capsys.readouterr().out
+
+
+# an article, possessive or relative word right before a role word fixes its grammatical gender
+GENDERED = re.compile(r"\b(?:der|die|das|den|dem|des|ein|eine|einen|einem|einer|eines|ihr|ihre|ihren|ihrem|ihrer|"
+                      r"kein|keine|keinen|keinem|keiner|jede|jeder|jeden|jedem|diese|dieser|diesen|diesem)\s+"
+                      r"\[\[(mentor|mentee|sponsor)\]\]", re.IGNORECASE)
+
+
+def test_german_prose_fits_an_organizations_role_word_of_any_gender():
+    """docs/src/translations.md: no article before "mentor", "mentee" or "sponsor", whose words
+    organizations change ("Digital-Lotse", "Tandem-Partner", "Vorstandspatin"); "program-lead" is
+    the documented exception (the text treats it as feminine, like "Programmleitung")."""
+    files = sorted((REPO / "content" / "i18n" / "de").rglob("*.yml"))
+    assert len(files) > 50
+    found = [f"{path.relative_to(REPO)}: {' '.join(m.group(0).split())}"
+             for path in files for m in GENDERED.finditer(path.read_text(encoding="utf-8"))]
+    assert not found, "\n".join(found)
+    # the check itself sees an article across a line break, and not a plural
+    assert GENDERED.search("fragen Sie Ihre\n  [[mentor]]") and not GENDERED.search("der [[mentors]]")
