@@ -152,3 +152,17 @@ def test_the_built_page_has_unique_ids_and_no_dead_anchor(default_site):
     assert sorted(set(parser.fragments) - set(parser.ids)) == []
     index = json.loads((default_site / "search" / "search_index.json").read_text())
     assert not [d for d in index["docs"] if d["location"].startswith("handbook/")]
+
+
+def test_a_handbook_past_the_limit_has_no_book_and_no_link_to_it(monkeypatch):
+    """A very large handbook gets no book page (BOOK_MAX_ITEMS): no page, and no link to one."""
+    import rmhandbook.render.book as book
+
+    hb = load_handbook(SCAFFOLD)
+    items = sum(len(v) for v in hb.items.values())
+    monkeypatch.setattr(book, "BOOK_MAX_ITEMS", items)
+    assert BOOK_PATH in {p.path for p in render_pages(hb)}
+    monkeypatch.setattr(book, "BOOK_MAX_ITEMS", items - 1)
+    pages = {p.path: p for p in render_pages(hb)}
+    assert BOOK_PATH not in pages
+    assert "handbook.md" not in pages["index.md"].content + pages["checklists/index.md"].content

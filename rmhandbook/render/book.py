@@ -20,6 +20,10 @@ from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 
 BOOK_PATH = "handbook.md"
+# Past this many items (steps, sessions, scripts, pitfalls, FAQ topics, forms) a handbook gets no book page:
+# it would print to hundreds of pages, and Python-Markdown's cost for one page grows faster than its
+# size (a 1,000-item book took minutes to build; docs/src/checklists.md says so).
+BOOK_MAX_ITEMS = 200
 # the kinds printed in full, by their page folder, and the prefix of their anchors
 BOOK_KINDS = {"steps": "step", "scripts": "script", "pitfalls": "pitfall", "faqs": "faq", "sessions": "session"}
 # pages the book holds as a whole chapter: a link to them goes to the chapter
@@ -72,6 +76,11 @@ class BookLinks:
             return f"]({self.target(resolved)})"
 
         return Markup(_DESTINATION.sub(one, str(markdown)))
+
+
+def has_book(handbook: Handbook) -> bool:
+    """Whether the handbook is small enough for its book page (BOOK_MAX_ITEMS)."""
+    return sum(len(items) for items in handbook.items.values()) <= BOOK_MAX_ITEMS
 
 
 def term_anchors(handbook: Handbook) -> list[str]:

@@ -22,7 +22,7 @@ from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
 from rmhandbook.core.search import COMMON_TERMS
-from rmhandbook.render.book import BOOK_PATH, BookLinks, term_anchors
+from rmhandbook.render.book import BOOK_PATH, BookLinks, has_book, term_anchors
 from rmhandbook.render.cache import (
     BYTECODE,
     TRACKED_KINDS,
@@ -176,6 +176,7 @@ class Renderer:
                                            extra_groups=handbook.organization.model.search_synonyms
                                            if handbook.organization else ()),  # hidden, search-only words
             program_timeline=program_timeline,
+            has_book=has_book(handbook),  # the whole handbook on one page (render/book.py)
             pager=self.pager,
         )
         self._abbreviations = self.abbreviations()
@@ -392,7 +393,8 @@ class Renderer:
         if hb.glossary is not None:
             source = hb.glossary_doc.path if hb.glossary_doc else None
             out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), source))
-        out.append(self.book_page())
+        if self.env.globals["has_book"]:
+            out.append(self.book_page())
         return out
 
     def _inbook(self, value: Any, origin: str, oneline: bool = False) -> Any:
