@@ -22,7 +22,7 @@ from rmhandbook.core.model import KINDS
 BOOK_PATH = "handbook.md"
 # Past this many items (steps, sessions, scripts, pitfalls, FAQ topics, forms) a handbook gets no book page:
 # it would print to hundreds of pages, and Python-Markdown's cost for one page grows faster than its
-# size (a 1,000-item book took minutes to build; docs/src/checklists.md says so).
+# size (mostly md_in_html; docs/src/checklists.md gives the figures).
 BOOK_MAX_ITEMS = 200
 # the kinds printed in full, by their page folder, and the prefix of their anchors
 BOOK_KINDS = {"steps": "step", "scripts": "script", "pitfalls": "pitfall", "faqs": "faq", "sessions": "session"}
