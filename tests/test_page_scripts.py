@@ -69,13 +69,22 @@ def follow(page, href: str) -> None:
     """Click a link to `href` as a reader would, and wait for Material to swap the page in."""
     before = page.url
     page.evaluate("""href => {
+        const article = document.querySelector(".md-content article");
+        article.setAttribute("data-test-left", "");  // the next page's article will not have it
         const a = document.createElement("a");
         a.href = href; a.textContent = "next";
-        document.querySelector(".md-content article").appendChild(a);
+        article.appendChild(a);
         a.click();
     }""", href)
     page.wait_for_function("before => location.href !== before", arg=before)
     page.wait_for_load_state("networkidle")
+    # the URL changes before Material has swapped the new content in: wait for the new article, then
+    # one frame, so the scripts that set the page up (they run on Material's page signal) have run
+    page.wait_for_function("""() => {
+        const article = document.querySelector(".md-content article");
+        return article !== null && !article.hasAttribute("data-test-left");
+    }""")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)))")
     assert page.evaluate("window.rmhLoadedOnce === true"), f"{href} was loaded, not swapped in"
 
 
