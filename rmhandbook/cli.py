@@ -533,9 +533,10 @@ def cmd_checklists(args: argparse.Namespace) -> int:
 def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], None]) -> int:
     """Build the site in a temporary folder with the chosen paper, then print its checklist pages into `out`."""
     from rmhandbook.mkdocs.sites import BuildFailed, built_for_printing
-    from rmhandbook.outputs.pdf import PdfError, check_pdf_engine, pdf_jobs, write_pdfs
+    from rmhandbook.outputs.pdf import PdfError, book_job, check_pdf_engine, pdf_jobs, write_pdfs
     from rmhandbook.outputs.publish import atomic_directory
     from rmhandbook.outputs.targets import PDFS, Mark
+    from rmhandbook.render.book import has_book
     from rmhandbook.render.printing import pdf_documents
 
     try:
@@ -553,6 +554,8 @@ def _checklist_pdfs(args: argparse.Namespace, out: Path, guard: Callable[[], Non
             with built_for_printing(args.config_file, overrides) as (site_dir, parts, directory_urls), \
                     atomic_directory(out, Mark(PDFS), guard) as staging:
                 jobs = pdf_jobs(site_dir, pdf_documents(parts.checklist_docs), directory_urls, staging)
+                if parts.handbook is not None and has_book(parts.handbook):  # the whole handbook, handbook.pdf
+                    jobs.append(book_job(site_dir, staging, directory_urls))
                 written = [out / pdf.relative_to(staging) for pdf in write_pdfs(jobs, parts.paper)]
         except BuildFailed as exc:
             print(f"rmhandbook checklists: the site did not build: {exc}", file=sys.stderr)

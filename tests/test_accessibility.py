@@ -44,6 +44,7 @@ PAGES = {  # one page of every kind
     "sessions": "sessions/",
     "session": "sessions/kickoff/",
     "glossary": "glossary/",
+    "book": "handbook/",
 }
 
 # (rule id, CSS selector of the node): findings in Material's own markup that a theme

@@ -90,6 +90,18 @@ def test_every_engine_builds_every_page_with_the_assets(engine_site, plugin_page
         assert (site / "roles" / role / "index.html").is_file() and (site / "checklists" / "packs").is_dir()
 
 
+def test_every_engine_keeps_the_whole_handbook_with_its_anchors(engine_site):
+    """The book page (render/book.py) is generated, not post-processed: every engine builds it, and its
+    links between items reach their anchors in the page."""
+    name, site = engine_site
+    book = (site / "handbook" / "index.html").read_text()
+    ids = set(re.findall(r'\sid="([^"]+)"', book))
+    fragments = set(re.findall(r'href="#([^"]+)"', book))
+    assert {"step-first-meeting", "chapter-glossary"} <= ids & fragments, name
+    assert sorted(fragments - ids) == [], f"{name}: links to anchors the page does not have"
+    assert "handbook/" in (site / "index.html").read_text()
+
+
 def _nav_titles(page: Path) -> list[str]:
     """The primary navigation's link texts in order (without the page's table of contents)."""
     doc = page.read_text()

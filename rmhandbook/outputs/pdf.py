@@ -17,6 +17,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from rmhandbook.render.book import BOOK_PATH
 from rmhandbook.render.printing import PAPER_PDF_FORMAT
 
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
@@ -125,3 +126,11 @@ def pdf_jobs(site_dir: Path, docs: Iterable, use_directory_urls: bool = True,
         target = (out_dir / Path(doc.pdf).name) if out_dir is not None else site_dir / doc.pdf
         jobs.append((page_file(site_dir, doc.path, use_directory_urls), target))
     return jobs
+
+
+BOOK_PDF = "handbook.pdf"
+
+
+def book_job(site_dir: Path, out_dir: Path, use_directory_urls: bool = True) -> tuple[Path, Path]:
+    """(page HTML, PDF path) for the whole handbook on one page (render/book.py), as `handbook.pdf` in out_dir."""
+    return page_file(site_dir, BOOK_PATH, use_directory_urls), out_dir / BOOK_PDF

@@ -192,6 +192,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "content_errors_intro": "The content could not be built. Fix the problems below and save: this page "
                                 "reloads by itself when the handbook builds again.",
         "page_of": "Page {page} of {pages}",
+        # the whole handbook on one page (render/book.py)
+        "book_title": "The whole handbook",
+        "nav_book_hint": "all of the above on one page, to read straight through or print.",
+        "book_link": "The whole handbook on one page, to read through or print",
+        "book_intro": "Every part of the handbook on one page, in order, to read straight through or print. Working documents and checklists print from their own pages; the last chapter links to them.",
+        "book_contents": "Contents",
+        "book_documents": "Working documents and checklists",
+        "book_documents_intro": "These print on their own pages, laid out for paper: open one and print it from there.",
+        "print_book": "Print the handbook",
         "cover_role": "Role",
         "cover_organization": "Organization",
         "cover_participant": "Name",
@@ -437,6 +446,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "content_errors_intro": "Die Inhalte ließen sich nicht erstellen. Beheben Sie die unten genannten Probleme "
                                 "und speichern Sie: Diese Seite lädt neu, sobald das Handbuch wieder erstellt wird.",
         "page_of": "Seite {page} von {pages}",
+        # das ganze Handbuch auf einer Seite (render/book.py)
+        "book_title": "Das ganze Handbuch",
+        "nav_book_hint": "alles Genannte auf einer Seite, zum Durchlesen am Stück oder zum Ausdrucken.",
+        "book_link": "Das ganze Handbuch auf einer Seite, zum Durchlesen oder Ausdrucken",
+        "book_intro": "Alle Teile des Handbuchs auf einer Seite, der Reihe nach, zum Durchlesen oder Ausdrucken. Arbeitsunterlagen und Checklisten drucken Sie von ihren eigenen Seiten aus; das letzte Kapitel verweist auf sie.",
+        "book_contents": "Inhalt",
+        "book_documents": "Arbeitsunterlagen und Checklisten",
+        "book_documents_intro": "Diese Unterlagen sind für Papier gesetzt und werden von ihren eigenen Seiten aus gedruckt: Öffnen Sie die gewünschte Seite und drucken Sie sie dort.",
+        "print_book": "Handbuch drucken",
         "cover_role": "Rolle",
         "cover_organization": "Organisation",
         "cover_participant": "Name",

@@ -22,6 +22,7 @@ from rmhandbook.core.handbook import Handbook
 from rmhandbook.core.model import KINDS
 from rmhandbook.core.references import iter_references
 from rmhandbook.core.search import COMMON_TERMS
+from rmhandbook.render.book import BOOK_PATH, BookLinks, has_book, term_anchors
 from rmhandbook.render.cache import (
     BYTECODE,
     TRACKED_KINDS,
@@ -157,6 +158,8 @@ class Renderer:
         self.env.filters["qr_svg"] = lambda url: Markup(qr_svg(url))  # an SVG we made and checked, not prose
         # for a filter that must see the rendered prose (`|prose|indent(4)`), or prose joined into Markdown
         self.env.filters["prose"] = _finalize
+        self.book_links = BookLinks(handbook)
+        self.env.filters["inbook"] = self._inbook
         self.env.filters["quote_block"] = lambda text, prefix="    ": "\n".join(
             (prefix + line) if line.strip() else prefix.rstrip() for line in str(text).strip("\n").split("\n"))
         self.env.globals.update(
@@ -176,6 +179,7 @@ class Renderer:
                                            extra_groups=handbook.organization.model.search_synonyms
                                            if handbook.organization else ()),  # hidden, search-only words
             program_timeline=program_timeline,
+            has_book=has_book(handbook),  # the whole handbook on one page (render/book.py)
             pager=self.pager,
         )
         self._abbreviations = self.abbreviations()
@@ -392,7 +396,31 @@ class Renderer:
         if hb.glossary is not None:
             source = hb.glossary_doc.path if hb.glossary_doc else None
             out.append(self.page("glossary.md.j2", "glossary.md", msg("glossary"), source))
+        if self.env.globals["has_book"]:
+            out.append(self.book_page())
         return out
+
+    def _inbook(self, value: Any, origin: str, oneline: bool = False) -> Any:
+        """Prose on the book page: cleaned as everywhere, its links written for the book (render/book.py)."""
+        if value is None:
+            return value
+        text = self.book_links.rewrite(_finalize(value), origin)
+        return Markup(" ".join(text.split("\n")).strip()) if oneline else text
+
+    def book_page(self) -> Page:
+        """The whole handbook on one page, to print (`book.md.j2`); out of the nav and out of search."""
+        hb, msg = self.hb, self.msg
+        chapters = [("chapter-overview", msg("overview"), 0), ("chapter-steps", msg("steps"), len(hb.steps)),
+                    ("chapter-sessions", msg("sessions"), len(hb.sessions)),
+                    ("chapter-scripts", msg("scripts"), len(hb.scripts)),
+                    ("chapter-pitfalls", msg("pitfalls"), len(hb.pitfalls)),
+                    ("chapter-faqs", msg("faq_title"), sum(len(t.questions) for t in hb.faqs.values())),
+                    ("chapter-glossary", msg("glossary"), len(hb.glossary.entries) if hb.glossary else 0),
+                    ("chapter-documents", msg("book_documents"), 0)]
+        chapters = [c for c in chapters if c[2] or c[0] not in ("chapter-sessions", "chapter-glossary")]
+        return self.page("book.md.j2", BOOK_PATH, msg("book_title"), hb.program_doc.path, chapters=chapters,
+                         term_anchors=term_anchors(hb), checklist_docs=self.checklists,
+                         ref=lambda page: Markup(self.book_links.target(page)))
 
     def kind_pages(self, name: str) -> list[Page]:
         """A kind's catalog page, then a page per item (none at all for an optional kind without items)."""

@@ -149,7 +149,21 @@
     });
   }
 
+  // The whole handbook on one page (book.md.j2): a Print button where the page asks for one.
+  function addPrintButton() {
+    document.querySelectorAll("[data-rmh-print]").forEach(function (box) {
+      if (box.querySelector(".rmh-print-button")) return;
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "md-button md-button--primary rmh-print-button";
+      button.textContent = t("print_book", "Print the handbook");
+      button.addEventListener("click", function () { window.print(); });
+      box.appendChild(button);
+    });
+  }
+
   function init() {
+    addPrintButton();
     document.querySelectorAll(".rmh-script").forEach(addPlaceholderFields);
     addCopyButtons(document);
     markCatalogActive();
