@@ -128,3 +128,22 @@ def test_core_imports_nothing_from_mkdocs():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.strip() == "[]"
+
+
+def test_separators_between_printed_values_keep_their_spaces():
+    """A template's `{{ ", " if not loop.last }}` is printed like prose (cleaned on its own), which
+    once lost the space: links ran together as "[a](x),[b](y)" on the home page and the pitfalls list."""
+    import re
+
+    from rmhandbook.render.pages import Renderer
+
+    pages = {p.path: p.content for p in Renderer(load_handbook(REPO / "content")).pages()}
+    joined = [f"{path}: {m.group(0)}" for path, text in pages.items()
+              for m in re.finditer(r"\]\([^)\s]*\),\[", text)]
+    assert not joined, joined[:3]
+    home = next(line for line in pages["index.md"].splitlines() if "steps/first-meeting.md)" in line)
+    assert re.search(r"\(steps/[\w-]+\.md\), \[", home), home
+    # the value itself is still cleaned: only the spaces around it are the template's
+    from rmhandbook.render.pages import _finalize
+    assert str(_finalize(" <script>x</script> ")).startswith(" ") and "<script" not in str(_finalize(" <script>x</script> "))
+    assert str(_finalize(", ")) == ", "

@@ -109,7 +109,14 @@ def _finalize(value: Any) -> Any:
     """
     if isinstance(value, Markup) or value is None:
         return value
-    return Markup(embeddable(str(value)))
+    text = str(value)
+    # spaces around a value are the template's, not the prose's: `{{ ", " if not loop.last }}` keeps
+    # its space (rendered on its own, the prose would lose it, and links ran together: "a,b")
+    core = text.strip(" \t")
+    if not core:
+        return Markup(text)
+    start = text.index(core)
+    return Markup(text[:start] + embeddable(core) + text[start + len(core):])
 
 
 SEVERITY_ORDER = ("high", "medium", "low")
