@@ -166,3 +166,24 @@ def test_a_handbook_past_the_limit_has_no_book_and_no_link_to_it(monkeypatch):
     pages = {p.path: p for p in render_pages(hb)}
     assert BOOK_PATH not in pages
     assert "handbook.md" not in pages["index.md"].content + pages["checklists/index.md"].content
+
+
+def test_a_build_past_the_limit_says_the_book_is_left_out(monkeypatch, tmp_path, caplog):
+    """The page is not dropped in silence: the build says so, with the count and the limit."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    import rmhandbook.render.book as book
+
+    items = sum(len(v) for v in load_handbook(CONTENT).items.values())
+    monkeypatch.setattr(book, "BOOK_MAX_ITEMS", items - 1)
+    monkeypatch.setenv("NO_MKDOCS_2_WARNING", "1")
+    config = load_config(str(REPO / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    with caplog.at_level(logging.INFO, logger="mkdocs.plugins.rmhandbook"):
+        build(config)
+    notes = [r.getMessage() for r in caplog.records if "whole-handbook page" in r.getMessage()]
+    assert notes == [f"rmhandbook: the whole-handbook page (handbook/) is left out: the handbook has {items} items, "
+                     f"more than {items - 1} (see the docs, Checklists and printing)"]
+    assert not (tmp_path / "site" / "handbook").exists() and (tmp_path / "site" / "index.html").exists()

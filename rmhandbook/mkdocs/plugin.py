@@ -28,6 +28,7 @@ from rmhandbook.mkdocs.settings import environment_settings, variable
 from rmhandbook.mkdocs.site_parts import SiteParts, error_parts, load_parts
 from rmhandbook.outputs.linkcheck import SiteChecker, served_path
 from rmhandbook.outputs.linkcheck import report as link_report
+from rmhandbook.render.book import no_book_note
 from rmhandbook.render.printing import PAPERS
 from rmhandbook.render.searchmeta import keyword_sections, unmarked
 
@@ -183,6 +184,8 @@ class RmHandbookPlugin(BasePlugin[RmHandbookConfig]):
     def _pages(self, files: Files, config) -> list[File]:
         docs_dir = Path(config.docs_dir).resolve()
         out = []
+        if self.parts.handbook is not None and (note := no_book_note(self.parts.handbook)):
+            log.info(f"rmhandbook: {note}")
         for page in self.parts.pages:
             if files.get_file_from_path(page.path) is not None:
                 log.info(f"rmhandbook: {page.path} in the docs folder replaces the generated page")

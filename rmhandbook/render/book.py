@@ -80,7 +80,19 @@ class BookLinks:
 
 def has_book(handbook: Handbook) -> bool:
     """Whether the handbook is small enough for its book page (BOOK_MAX_ITEMS)."""
-    return sum(len(items) for items in handbook.items.values()) <= BOOK_MAX_ITEMS
+    return book_items(handbook) <= BOOK_MAX_ITEMS
+
+
+def book_items(handbook: Handbook) -> int:
+    return sum(len(items) for items in handbook.items.values())
+
+
+def no_book_note(handbook: Handbook) -> str | None:
+    """What the build says when the handbook is too large for its book page, or None."""
+    if has_book(handbook):
+        return None
+    return (f"the whole-handbook page ({BOOK_PATH[:-3]}/) is left out: the handbook has {book_items(handbook)} "
+            f"items, more than {BOOK_MAX_ITEMS} (see the docs, Checklists and printing)")
 
 
 def term_anchors(handbook: Handbook) -> list[str]:
