@@ -38,12 +38,20 @@ def tick_first_three(page) -> None:
         box.check()
 
 
+def program_started_six_weeks_ago(page) -> None:
+    """A start date that puts today in week 7, so the timeline shows "you are here"."""
+    start = page.evaluate("() => { const d = new Date(Date.now() - 42 * 864e5); return d.toISOString().slice(0, 10); }")
+    page.fill("#rmh-tl-start", start)
+    page.locator(".rmh-tl__here").first.wait_for(state="attached")
+    page.evaluate("document.getElementById('timeline').scrollIntoView(); window.scrollBy(0, -70)")
+
+
 # name: (site, path, context options, set-up before the picture, full page)
 SHOTS = {
     "step": ("default", "steps/first-meeting/", DESKTOP, None, False),
     "home": ("default", "", DESKTOP, None, False),
-    "timeline": ("default", "overview/", DESKTOP,
-                 lambda p: p.evaluate("document.getElementById('timeline').scrollIntoView(); window.scrollBy(0, -70)"), False),
+    "timeline": ("default", "overview/", DESKTOP, program_started_six_weeks_ago, False),
+    "card": ("default", "checklists/cards/mentor/", DESKTOP, None, False),
     "sessions": ("default", "sessions/", DESKTOP, fill_calendar, False),
     "checklist-phone": ("default", "checklists/roles/mentor/", PHONE, tick_first_three, False),
     "org-home": ("rheinau", "", DESKTOP, None, False),
