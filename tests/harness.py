@@ -106,3 +106,19 @@ def copy_tree(src: Path, dst: Path) -> Path:
 
 
 logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+
+# paper sizes in PostScript points, as pdfinfo reports them
+PAGE_SIZE = {"a4": (595, 842), "letter": (612, 792)}
+
+
+def poppler(*args: str) -> str:
+    """The output of a poppler-utils command (pdftotext, pdfinfo, pdftoppm); a clear failure when it is missing."""
+    import subprocess
+
+    import pytest
+
+    try:
+        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
+    except FileNotFoundError:
+        pytest.fail(f"`{args[0]}` is missing: install poppler-utils (tests/run.sh does)")

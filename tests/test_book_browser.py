@@ -13,21 +13,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from harness import PAGE_SIZE, REPO, build_site, poppler, save_artifact, serve_directory
 
-from harness import REPO, build_site, save_artifact, serve_directory
 from rmhandbook import cli
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.messages import Messages
 
 SCAFFOLD = REPO / "rmhandbook" / "outputs" / "scaffold" / "content"
-PAGE_SIZE = {"a4": (595, 842), "letter": (612, 792)}
-
-
-def tool(*args: str) -> str:
-    try:
-        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    except FileNotFoundError:
-        pytest.fail(f"`{args[0]}` is missing: install poppler-utils (tests/run.sh does)")
 
 
 def print_book(page_factory, site: Path, name: str) -> Path:
@@ -44,12 +36,12 @@ def print_book(page_factory, site: Path, name: str) -> Path:
 
 def pages_of(pdf: Path) -> list[list[str]]:
     """Each printed page's lines of text, without blank lines."""
-    text = tool("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+    text = poppler("pdftotext", "-enc", "UTF-8", str(pdf), "-")
     return [[line.strip() for line in page.splitlines() if line.strip()] for page in text.split("\f")[:-1]]
 
 
 def check_book(pdf: Path, paper: str, program: str, msg: Messages, chapters: list[str]) -> list[list[str]]:
-    info = tool("pdfinfo", str(pdf))
+    info = poppler("pdfinfo", str(pdf))
     count = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     size = tuple(round(float(v)) for v in re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups())
     assert size == PAGE_SIZE[paper]

@@ -5,11 +5,10 @@ Northwind on Letter); a card on a phone's screen with a Print button."""
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from harness import REPO, build_site, save_artifact
+from harness import PAGE_SIZE, REPO, build_site, poppler, save_artifact
 
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.text import plain_text
@@ -36,10 +35,6 @@ def handbook(name: str):
     return load_handbook(REPO / "content", organization=org, language=options.get("language"))
 
 
-def tool(*args: str) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-
-
 def squash(text: str) -> str:
     return " ".join(text.split())
 
@@ -62,7 +57,7 @@ def cards(tmp_path_factory) -> dict[str, tuple[Path, list[Path]]]:
 def blank_share(pdf: Path, paper: str, tmp_path: Path) -> float:
     """The share of 10 mm squares inside the page's margins with nothing printed in them. The card's own
     frame does not count as something printed: it would mark every square along the edge."""
-    tool("pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / "fill"))
+    poppler("pdftoppm", "-r", "40", "-gray", str(pdf), str(tmp_path / "fill"))
     pgm = next(tmp_path.glob("fill*.pgm")).read_bytes()
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
     assert header
@@ -124,13 +119,13 @@ def test_each_card_prints_on_one_full_page(name, cards, tmp_path):
     site, pdfs = cards[name]
     options, paper, org = SITES[name]
     hb = handbook(name)
-    size = {"a4": (595, 842), "letter": (612, 792)}[paper]
+    size = PAGE_SIZE[paper]
     for role, pdf in zip(hb.program.roles, pdfs, strict=True):
-        info = tool("pdfinfo", str(pdf))
+        info = poppler("pdfinfo", str(pdf))
         assert re.search(r"^Pages:\s+1$", info, re.M), f"{pdf.name}: {info}"
         w, h = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups())
         assert (round(w), round(h)) == size
-        text = squash(tool("pdftotext", "-enc", "UTF-8", str(pdf), "-"))
+        text = squash(poppler("pdftotext", "-enc", "UTF-8", str(pdf), "-"))
         assert text.startswith(hb.program.name), f"{pdf.name}: the band does not come first: {text[:80]!r}"
         assert plain_text(role.name) in text
         assert ("Pocket card" if hb.language == "en" else "Taschenkarte").upper() in text.upper()
@@ -140,14 +135,14 @@ def test_each_card_prints_on_one_full_page(name, cards, tmp_path):
             assert hb.organization.model.contact.email in text
         blank = blank_share(pdf, paper, tmp_path)
         assert blank <= 0.35, f"{pdf.name}: {blank:.0%} of the page is blank"
-        tool("pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / pdf.stem))
+        poppler("pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / pdf.stem))
         png = next(tmp_path.glob(pdf.stem + "*.png"))
         save_artifact(f"card-{pdf.stem}.png", png.read_bytes())
 
 
 def test_the_card_pdfs_carry_the_brand_colour_and_a_qr_code(cards, tmp_path):
     _, pdfs = cards["rheinau"]
-    tool("pdftoppm", "-r", "20", str(pdfs[0]), str(tmp_path / "brand"))
+    poppler("pdftoppm", "-r", "20", str(pdfs[0]), str(tmp_path / "brand"))
     ppm = next(tmp_path.glob("brand*.ppm")).read_bytes()
     header = re.match(rb"P6\s+(\d+)\s+(\d+)\s+255\s", ppm)
     width = int(header.group(1))
@@ -202,5 +197,5 @@ def test_the_checklists_command_prints_a_pdf_per_card(tmp_path):
     hb = load_handbook(REPO / "content")
     for role in hb.program.roles:
         pdf = out / f"card-{role.id}.pdf"
-        assert re.search(r"^Pages:\s+1$", tool("pdfinfo", str(pdf)), re.M), pdf.name
-        assert plain_text(role.name) in tool("pdftotext", str(pdf), "-")
+        assert re.search(r"^Pages:\s+1$", poppler("pdfinfo", str(pdf)), re.M), pdf.name
+        assert plain_text(role.name) in poppler("pdftotext", str(pdf), "-")

@@ -8,17 +8,16 @@ A4 PDFs come from a build with `checklist_pdfs: true` (the plugin path), Letter 
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
+from harness import PAGE_SIZE, REPO, build_site, poppler, save_artifact, serve_directory
 
-from harness import REPO, build_site, save_artifact, serve_directory
 from rmhandbook import cli
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.messages import Messages
-from rmhandbook.render.printing import checklist_documents, pdf_documents
 from rmhandbook.render.pages import plain_text
+from rmhandbook.render.printing import checklist_documents, pdf_documents
 
 pytestmark = pytest.mark.browser
 
@@ -29,14 +28,6 @@ DOCS = pdf_documents(checklist_documents(HANDBOOK, Messages()))
 SCREEN_ONLY = ["Framing scripts", "Frequently asked questions", "Glossary", "Program overview", "Search",
                "Skip to content", "Print blank", "Print as ticked", "Reset", "Printable checklist",
                "Made with", "Material for MkDocs"]
-PAGE_SIZE = {"a4": (595, 842), "letter": (612, 792)}
-
-
-def tool(*args: str) -> str:
-    try:
-        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    except FileNotFoundError:
-        pytest.fail(f"`{args[0]}` is missing: install poppler-utils (tests/run.sh does)")
 
 
 def squash(text: str) -> str:
@@ -67,13 +58,13 @@ def pdfs(pdf_site, letter_pdfs):
 def test_printed_checklist(doc, paper, pdfs):
     pdf = pdfs[paper](doc)
     assert pdf.is_file() and pdf.stat().st_size > 1000, f"{pdf} was not written"
-    info = tool("pdfinfo", str(pdf))
+    info = poppler("pdfinfo", str(pdf))
     pages = int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
     width, height = map(float, re.search(r"^Page size:\s+([\d.]+) x ([\d.]+) pts", info, re.M).groups())
     assert (round(width), round(height)) == PAGE_SIZE[paper]
     assert pages == doc.pages, f"{doc.path} on {paper}: printed {pages} pages, the layout promises {doc.pages}"
 
-    text = tool("pdftotext", "-enc", "UTF-8", str(pdf), "-")
+    text = poppler("pdftotext", "-enc", "UTF-8", str(pdf), "-")
     page_texts = text.split("\f")[:pages]
     program = HANDBOOK.program.name
     for number, page_text in enumerate(page_texts, 1):
@@ -106,7 +97,7 @@ def page_fill(pdf: Path) -> list[float]:
 
     mm = 72 / 25.4
     fills = []
-    for page in re.findall(r"<page (.*?)</page>", tool("pdftotext", "-bbox", str(pdf), "-"), re.S):
+    for page in re.findall(r"<page (.*?)</page>", poppler("pdftotext", "-bbox", str(pdf), "-"), re.S):
         height = float(re.search(r'height="([\d.]+)"', page).group(1))
         top, bottom = MARGIN_MM["top"] * mm, height - MARGIN_MM["bottom"] * mm
         lows = [float(y) for y in re.findall(r'yMax="([\d.]+)"', page) if top < float(y) <= bottom]
@@ -130,7 +121,7 @@ def test_keep_png_renderings_of_a_printed_pack(paper, pdfs, tmp_path):
     doc = next(d for d in DOCS if d.kind == "pack" and d.id == "mentor")
     pdf = pdfs[paper](doc)
     save_artifact(f"pack-mentor-{paper}.pdf", pdf.read_bytes())
-    tool("pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page"))
+    poppler("pdftoppm", "-png", "-r", "50", str(pdf), str(tmp_path / "page"))
     pngs = sorted(tmp_path.glob("page-*.png"))
     assert len(pngs) == doc.pages
     for number, png in enumerate(pngs, 1):
@@ -290,9 +281,9 @@ def test_a_long_crowded_checklist_prints_on_the_promised_pages(tmp_path):
         assert cli.main(["checklists", "--pdf", "--paper", paper, "--out", str(out), "--content", str(content)]) == 0
         for name, path in (("phase-partnership.pdf", "checklists/phases/partnership.md"),
                            ("pack-mentor.pdf", "checklists/packs/mentor.md")):
-            pages = int(re.search(r"^Pages:\s+(\d+)", tool("pdfinfo", str(out / name)), re.M).group(1))
+            pages = int(re.search(r"^Pages:\s+(\d+)", poppler("pdfinfo", str(out / name)), re.M).group(1))
             assert pages == docs[path].pages >= 3, f"{name} on {paper}: {pages} pages, promised {docs[path].pages}"
-            text = squash(tool("pdftotext", str(out / name), "-"))
+            text = squash(poppler("pdftotext", str(out / name), "-"))
             assert "A crowded step (continued)" in text
     save_artifact("crowded-partnership-letter.pdf", (tmp_path / "letter/phase-partnership.pdf").read_bytes())
 
@@ -327,4 +318,4 @@ def test_printing_requests_nothing_beyond_the_built_files(tmp_path):
         server.shutdown()
         server.server_close()
     assert hits == []
-    assert "Local text" in tool("pdftotext", str(pdf), "-")
+    assert "Local text" in poppler("pdftotext", str(pdf), "-")

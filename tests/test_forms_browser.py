@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import html
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
-from harness import save_artifact
+from harness import poppler, save_artifact
 
 from rmhandbook.render.printing import MARGIN_MM
 
@@ -19,13 +18,6 @@ FORM = "forms/partnership-agreement/"
 PAPER = {"A4": (210, 297), "Letter": (215.9, 279.4)}  # mm
 PT_PER_MM = 72 / 25.4
 PT_PER_PX = 0.75  # Chromium prints CSS pixels at 96 per inch
-
-
-def tool(*args: str) -> str:
-    try:
-        return subprocess.run(args, capture_output=True, text=True, check=True).stdout
-    except FileNotFoundError:
-        pytest.fail(f"`{args[0]}` is missing: install poppler-utils (tests/run.sh does)")
 
 
 def values(page) -> dict[str, str]:
@@ -93,7 +85,7 @@ def test_a_filled_form_prints_its_answers(page_factory, default_server, tmp_path
     page.emulate_media(media="print")
     pdf = tmp_path / "filled.pdf"
     page.pdf(path=str(pdf), format="A4")
-    text = " ".join(tool("pdftotext", "-enc", "UTF-8", str(pdf), "-").split())
+    text = " ".join(poppler("pdftotext", "-enc", "UTF-8", str(pdf), "-").split())
     assert "Ada" in text and "Everything we say about our teams" in text
     for screen_only in ("Clear answers", "Print blank", "Answers are kept in this browser"):
         assert screen_only not in text
@@ -102,7 +94,7 @@ def test_a_filled_form_prints_its_answers(page_factory, default_server, tmp_path
 def _words(pdf: Path) -> list[tuple[int, float, str]]:
     """(page number, top in pt, word) for every word of a PDF, in reading order."""
     out, number = [], 0
-    for line in tool("pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-").splitlines():
+    for line in poppler("pdftotext", "-bbox", "-enc", "UTF-8", str(pdf), "-").splitlines():
         if "<page " in line:
             number += 1
         m = re.search(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="[\d.]+">(.*)</word>', line)
@@ -145,7 +137,7 @@ def test_blank_forms_print_with_no_field_cut_across_pages(page_factory, default_
     assert checked == len(fields)
     if paper == "A4":
         save_artifact("form-partnership-agreement-a4.pdf", pdf.read_bytes())
-        tool("pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page"))
+        poppler("pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page"))
         for png in sorted(tmp_path.glob("page-*.png")):
             save_artifact(f"form-partnership-agreement-a4-{png.stem.split('-')[-1]}.png", png.read_bytes())
 

@@ -9,16 +9,15 @@ Geometry comes from poppler's word boxes (`pdftotext -bbox`), colours from `pdft
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 import pytest
+from harness import REPO, build_site, poppler, save_artifact
 
-from harness import REPO, build_site, save_artifact
 from rmhandbook.core.handbook import load_handbook
 from rmhandbook.render.messages import Messages
-from rmhandbook.render.printing import DEFAULT_BRAND_COLOR, MARGIN_MM, checklist_documents
 from rmhandbook.render.pages import plain_text
+from rmhandbook.render.printing import DEFAULT_BRAND_COLOR, MARGIN_MM, checklist_documents
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +25,6 @@ SITE_URL = "https://intranet.example.org/mentoring/"
 HANDBOOK = load_handbook(REPO / "content")
 MENTOR_PACK = next(d for d in checklist_documents(HANDBOOK, Messages()) if d.kind == "pack" and d.id == "mentor")
 MM = 72 / 25.4
-
-
-def tool(*args: str) -> str:
-    return subprocess.run(args, capture_output=True, text=True, check=True).stdout
 
 
 def squash(text: str) -> str:
@@ -64,14 +59,14 @@ def packs(sites, tmp_path_factory) -> dict[str, Path]:
 def words(pdf: Path) -> list[list[tuple[float, float, float, str]]]:
     """Per page: (xMin, yMin, yMax, word) of every word."""
     pages = []
-    for page in re.findall(r"<page (.*?)</page>", tool("pdftotext", "-bbox", str(pdf), "-"), re.S):
+    for page in re.findall(r"<page (.*?)</page>", poppler("pdftotext", "-bbox", str(pdf), "-"), re.S):
         pages.append([(float(x), float(y0), float(y1), w) for x, y0, y1, w in re.findall(
             r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)</word>', page)])
     return pages
 
 
 def page_texts(pdf: Path) -> list[str]:
-    return [squash(t) for t in tool("pdftotext", "-enc", "UTF-8", str(pdf), "-").split("\f")]
+    return [squash(t) for t in poppler("pdftotext", "-enc", "UTF-8", str(pdf), "-").split("\f")]
 
 
 def header_and_body_left(page: list[tuple[float, float, float, str]]) -> tuple[float, float]:
@@ -203,8 +198,8 @@ def test_the_cover_carries_logo_brand_colour_and_a_qr_code(site, brand, sites, p
     pdf = packs[site]
     first = page_texts(pdf)[0]
     assert "checklists/packs/mentor/" in first.replace(" ", "")
-    tool("pdftoppm", "-f", "1", "-l", "1", "-r", "30", str(pdf), str(tmp_path / "cover"))
-    tool("pdftoppm", "-png", "-f", "1", "-l", "1", "-r", "50", str(pdf), str(tmp_path / "cover"))
+    poppler("pdftoppm", "-f", "1", "-l", "1", "-r", "30", str(pdf), str(tmp_path / "cover"))
+    poppler("pdftoppm", "-png", "-f", "1", "-l", "1", "-r", "50", str(pdf), str(tmp_path / "cover"))
     ppm = next(tmp_path.glob("cover*.ppm")).read_bytes()
     save_artifact(f"pack-cover-{site}.png", next(tmp_path.glob("cover*.png")).read_bytes())
     dpmm = 30 / 25.4
