@@ -122,6 +122,7 @@ def test_each_item_page_keeps_one_search_entry_that_holds_its_text(default_site)
             entry = next(d for d in docs if d["location"] == url)
             title = PAGES[path].split("\n# ", 1)[1].split("\n", 1)[0]
             assert entry["text"].strip(), f"{url}: the page's own search entry has no text"
+            assert "program week" not in entry["text"], f"{url}: the added program weeks are searched"
             assert not any(loc.startswith(url + "#") and next(d for d in docs if d["location"] == loc)["title"] == title
                            for loc in locations), f"{url}: its title is a search section of its own"
             checked += 1

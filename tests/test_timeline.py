@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace as NS
 
 import pytest
@@ -82,3 +83,59 @@ def test_the_default_programs_first_meeting_opens_the_partnership(language):
     tl = program_timeline(hb.program.phases, hb.steps)
     partnership = next(p for p in tl.phases if p.phase.id == "partnership")
     assert tl.meeting_one_week() == partnership.span.first == 11
+
+
+def _step_pages(content, language="en"):
+    from rmhandbook.render.pages import Renderer
+
+    hb = load_handbook(content, language=None if language == "en" else language)
+    return hb, {p.path: p.content for p in Renderer(hb, language=language).pages()}
+
+
+@pytest.mark.parametrize("language, word", [("en", "program week"), ("de", "Programmwoche")])
+def test_a_step_page_gives_its_program_weeks_beside_its_phase_weeks(language, word):
+    """A step's timing counts from its phase ("Week 1" of the partnership); the page adds the weeks the
+    timeline and the pocket cards show, so the numbers a reader meets do not restart in every phase."""
+    hb, pages = _step_pages(REPO / "content", language)
+    tl = program_timeline(hb.program.phases, hb.steps)
+    starts = {place.phase.id: place.span.first for place in tl.phases}
+    shown = 0
+    for place in tl.phases:
+        for step in place.steps:
+            line = next(ln for ln in pages[f"steps/{step.id}.md"].splitlines() if "rmh-meta" not in ln and "**" in ln
+                        and str(hb.steps[step.id].timing) in ln)
+            added = re.search(r'<span class="rmh-program-weeks" data-search-exclude>\((.*?)\)</span>', line)
+            if step.flexible or starts[place.phase.id] == 1:
+                assert added is None, line  # its weeks are the program's already, or it names none
+                continue
+            expected = (f"{word} {step.span.first}" if step.span.first == step.span.last
+                        else f"{word}n {step.span.first}–{step.span.last}" if language == "de"
+                        else f"{word}s {step.span.first}–{step.span.last}")
+            assert added and added.group(1) == expected, line
+            shown += 1
+    assert shown >= 15
+    assert "(program week 11)" in pages["steps/first-meeting.md"] or language == "de"
+
+
+def test_an_edited_timing_rerenders_its_step_page_and_not_the_other_steps(tmp_path):
+    import shutil
+
+    from rmhandbook.core.handbook import HandbookBuilder
+    from rmhandbook.render.cache import PageCache
+    from rmhandbook.render.pages import Renderer
+
+    content = shutil.copytree(REPO / "content", tmp_path / "content")
+    builder, cache = HandbookBuilder(), PageCache()
+
+    def render():
+        renderer = Renderer(builder.build(content), cache=cache)
+        return {p.path: p.content for p in renderer.pages()}, renderer.rendered
+
+    render()
+    source = content / "steps" / "agree-goals.yml"
+    source.write_text(source.read_text(encoding="utf-8").replace("timing: Weeks 1-2", "timing: Weeks 2-3"),
+                      encoding="utf-8")
+    pages, rendered = render()
+    assert "(program weeks 12–13)" in pages["steps/agree-goals.md"]
+    assert {p for p in rendered if p.startswith("steps/") and p != "steps/index.md"} == {"steps/agree-goals.md"}
+    assert pages == {p.path: p.content for p in Renderer(load_handbook(content)).pages()}

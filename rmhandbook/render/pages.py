@@ -188,9 +188,11 @@ class Renderer:
             program_timeline=program_timeline,
             has_book=has_book(handbook),  # the whole handbook on one page (render/book.py)
             pager=self.pager,
+            program_weeks=self.program_weeks,
         )
         self._abbreviations = self.abbreviations()
         self._orders: dict[str, tuple[list[tuple[str, str]], dict[str, int]]] = {}
+        self._step_spans: dict[str, Any] | None = None
         self._language = language
         self._build = self._start_cache(cache, dirs) if cache is not None else None
 
@@ -201,7 +203,7 @@ class Renderer:
         self._recorder = recorder = _Recorder()
         known = {"hb", "program", "roles", "phases", "glossary", "severity_order", "front_matter", "msg",
                  "program_timeline", "backlinks", "compact_role_pages", "printing", "count", "role_docs", "pack_docs",
-                 "phase_docs", "search_keywords", "glossary_letters", "pager",
+                 "phase_docs", "search_keywords", "glossary_letters", "pager", "program_weeks",
                  *TRACKED_KINDS, *jinja2.defaults.DEFAULT_NAMESPACE}
         unknown = tuple(sorted(set(g) - known))
         for kind in TRACKED_KINDS:
@@ -213,6 +215,7 @@ class Renderer:
         for name in KINDS:  # where each item page sits in its catalog (`pager`)
             derived.update((f"pager:{path}", tuple(self._pager(name, path).items()))
                            for path, _ in self.catalog_order(name))
+        derived.update((f"weeks:{sid}", (self._program_weeks(sid),)) for sid in hb.steps)  # `program_weeks`
         g["backlinks"] = TrackedBacklinks(g["backlinks"], recorder)
         g["hb"] = Everything(hb, recorder)
         texts = {hb.program_doc.path: hb.program_doc.text}
@@ -289,6 +292,28 @@ class Renderer:
         if self._build is not None and catalog in KINDS and self._recorder.current is not None:
             self._recorder.current.derived.add(f"pager:{path}")
         return self._pager(catalog, path)
+
+    def program_weeks(self, step_id: str) -> str | None:
+        """A step's weeks on the program's own scale ("program weeks 11–12", as the timeline and the
+        pocket cards count them), or None when its timing names no week or its phase starts the
+        program. A step's `timing` counts from the start of its phase; this is what the step page adds.
+        For the page cache the page depends on exactly this answer, as with `pager`."""
+        if self._build is not None and self._recorder.current is not None:
+            self._recorder.current.derived.add(f"weeks:{step_id}")
+        return self._program_weeks(step_id)
+
+    def _program_weeks(self, step_id: str) -> str | None:
+        if self._step_spans is None:
+            timeline = program_timeline(self.hb.program.phases, self.hb.steps)
+            # (in a phase that starts the program, its weeks are the program's: nothing to add)
+            self._step_spans = {p.id: p.span for phase in timeline.phases if phase.span.first > 1
+                                for p in phase.steps if not p.flexible}
+        span = self._step_spans.get(step_id)
+        if span is None:
+            return None
+        if span.first == span.last:
+            return self.msg("program_week").replace("{week}", str(span.first))
+        return self.msg("program_weeks").replace("{first}", str(span.first)).replace("{last}", str(span.last))
 
     def _pager(self, catalog: str, path: str) -> dict[str, Any]:
         if catalog not in self._orders:
