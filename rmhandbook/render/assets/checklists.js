@@ -141,17 +141,8 @@
     });
   }
 
-  // a page printed as it is (a pocket card): one Print button
-  function addPrintButtons(article) {
-    article.querySelectorAll(".rmh-print-bar:not([data-ready])").forEach(function (bar) {
-      bar.setAttribute("data-ready", "1");
-      bar.appendChild(button(t("print", "Print"), "rmh-print-button", function () { window.print(); }));
-    });
-  }
-
   function init() {
     var article = document.querySelector(".md-content") || document.body;
-    addPrintButtons(article);
     var all = boxes(article);
     if (!all.length) return;
     all.forEach(function (box) {

@@ -149,14 +149,17 @@
     });
   }
 
-  // The whole handbook on one page (book.md.j2): a Print button where the page asks for one.
+  // A page printed as it is (the whole handbook, a pocket card): a Print button where the page asks
+  // for one; `data-rmh-print` names the button's message (default: "print_book").
+  var PRINT_LABELS = { print: "Print", print_book: "Print the handbook" };
   function addPrintButton() {
     document.querySelectorAll("[data-rmh-print]").forEach(function (box) {
       if (box.querySelector(".rmh-print-button")) return;
+      var label = box.getAttribute("data-rmh-print") || "print_book";
       var button = document.createElement("button");
       button.type = "button";
       button.className = "md-button md-button--primary rmh-print-button";
-      button.textContent = t("print_book", "Print the handbook");
+      button.textContent = t(label, PRINT_LABELS[label] || PRINT_LABELS.print);
       button.addEventListener("click", function () { window.print(); });
       box.appendChild(button);
     });
