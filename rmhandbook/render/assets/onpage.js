@@ -44,6 +44,23 @@
     }
   })();
 
+  // "2027-01-04" -> its midnight in UTC milliseconds, or null
+  RMH.parseDate = function (text) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
+    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : null;
+  };
+
+  // The program's start (program week 1) as "YYYY-MM-DD", or "" when none is kept: set on the overview's
+  // timeline (timeline.js) and shared with the session plan's calendar (sessions.js).
+  RMH.programStart = {
+    key: function () { return RMH.scope("program:start"); },
+    get: function () { return RMH.storage ? RMH.storage.getItem(RMH.programStart.key()) || "" : ""; },
+    set: function (value) {
+      if (!RMH.storage) return;
+      if (value) RMH.storage.setItem(RMH.programStart.key(), value); else RMH.storage.removeItem(RMH.programStart.key());
+    }
+  };
+
   RMH.onPage = function (fn) {
     var run = function () { fn(document); };
     if (typeof window.document$ !== "undefined" && typeof window.document$.subscribe === "function") {

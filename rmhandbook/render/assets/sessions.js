@@ -275,21 +275,16 @@
   // meeting is data-meeting-one - 1 weeks later. Either date fills in the other where that one is missing;
   // neither overwrites the other (a pair's real first meeting may fall later than the plan).
   function shareStart(box, form) {
-    var storage = window.RMH.storage;
+    var kept = window.RMH.programStart, parse = window.RMH.parseDate;
     var weeks = parseInt(box.getAttribute("data-meeting-one"), 10) - 1;
-    if (!storage || !(weeks >= 0)) return;
-    var key = window.RMH.scope("program:start");
+    if (!window.RMH.storage || !(weeks >= 0)) return;
     var offset = weeks * 7 * DAY;
-    var parse = function (text) {
-      var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
-      return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : null;
-    };
     var iso = function (ms) { return new Date(ms).toISOString().slice(0, 10); };
-    var programStart = parse(storage.getItem(key));
+    var programStart = parse(kept.get());
     if (programStart !== null && !form.elements.start.value) form.elements.start.value = iso(programStart + offset);
     form.elements.start.addEventListener("change", function () {
       var first = parse(form.elements.start.value);
-      if (first !== null && parse(storage.getItem(key)) === null) storage.setItem(key, iso(first - offset));
+      if (first !== null && parse(kept.get()) === null) kept.set(iso(first - offset));
     });
   }
 

@@ -13,28 +13,19 @@
 
   var DAY = 86400000;
   var t = window.RMH.t;
-  var storage = window.RMH.storage;  // null in private mode: the date lasts until the page is left
-  function key() { return window.RMH.scope("program:start"); }
+  var kept = window.RMH.programStart;  // without storage (private mode) the date lasts until the page is left
+  var parseDate = window.RMH.parseDate;
 
   function format(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, name) { return name in values ? values[name] : m; });
   }
 
-  // "2027-01-04" -> its midnight in UTC milliseconds, or null
-  function parseDate(text) {
-    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text || "");
-    return m ? Date.UTC(+m[1], +m[2] - 1, +m[3]) : null;
-  }
   function today() {
     var now = new Date();
     return Date.UTC(now.getFullYear(), now.getMonth(), now.getDate());
   }
 
-  function load() { return storage ? storage.getItem(key()) || "" : ""; }
-  function save(value) {
-    if (!storage) return;
-    if (value) storage.setItem(key(), value); else storage.removeItem(key());
-  }
+  var load = kept.get, save = kept.set;
 
   // The program week of `day` for a program starting on `start` (both UTC midnights): week 1 holds the
   // start date and the six days after it; 0 and below are before the program.
@@ -210,7 +201,7 @@
 
   // another tab set or cleared the date: show it here too
   window.addEventListener("storage", function (event) {
-    if (event.key !== key() && event.key !== null) return;
+    if (event.key !== kept.key() && event.key !== null) return;
     var box = document.querySelector(".rmh-tl-here");
     var tl = document.querySelector(".rmh-tl[data-weeks]");
     if (!box || !tl) return;
